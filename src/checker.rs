@@ -1,0 +1,481 @@
+//! The one walk over a file's tree. It keeps the semantic model current and
+//! calls the rules registered for each node kind (`rules::dispatch`); rules
+//! never walk the tree themselves.
+
+use std::collections::VecDeque;
+
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::ast::visitor::{self, Visitor};
+use crate::ast::{self, Expr, Stmt};
+use crate::report::{Finding, Pending};
+use crate::rules::{self, Rule, RuleSet};
+use crate::semantic::index::Question;
+use crate::semantic::model::{MODULE_SCOPE, ScopeId};
+use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
+use crate::settings::FileSettings;
+use crate::source::Locator;
+
+/// A function or lambda body, visited after its enclosing scope is complete
+/// so that names bound later in that scope are known (Python resolves them
+/// at call time).
+enum Deferred<'a> {
+    Function(&'a ast::StmtFunctionDef, ScopeId),
+    Lambda(&'a ast::ExprLambda, ScopeId, Option<TextRange>),
+}
+
+pub struct Checker<'a> {
+    pub(crate) semantic: SemanticModel<'a>,
+    locator: &'a Locator<'a>,
+    pub(crate) settings: &'a FileSettings,
+    rules: RuleSet,
+    findings: Vec<Finding>,
+    pending: Vec<Pending>,
+    /// The logical-line range of each enclosing statement (a compound
+    /// statement's header), innermost last: `# noqa` may sit on its last row.
+    statements: Vec<TextRange>,
+    deferred: VecDeque<Deferred<'a>>,
+    /// The scope each `def`/`class` opened, by the node's start offset.
+    pub(crate) def_scopes: rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
+    /// Rule-specific facts gathered during the walk, read at the end.
+    pub(crate) state: rules::RuleState<'a>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        semantic: SemanticModel<'a>,
+        locator: &'a Locator<'a>,
+        settings: &'a FileSettings,
+        rules: RuleSet,
+    ) -> Self {
+        Self {
+            semantic,
+            locator,
+            settings,
+            rules,
+            findings: Vec::new(),
+            pending: Vec::new(),
+            statements: Vec::new(),
+            deferred: VecDeque::new(),
+            def_scopes: Default::default(),
+            state: Default::default(),
+        }
+    }
+
+    /// Walks the module, then the deferred bodies, then runs end-of-scope
+    /// rules. Returns the findings and the questions left for the project.
+    pub fn check(
+        mut self,
+        suite: &'a [Stmt],
+    ) -> (
+        Vec<Finding>,
+        Vec<Pending>,
+        SemanticModel<'a>,
+        rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
+    ) {
+        self.visit_body(suite);
+        while let Some(deferred) = self.deferred.pop_front() {
+            match deferred {
+                Deferred::Function(def, scope) => {
+                    self.semantic.set_current_scope(scope);
+                    let id = self.semantic.push_scope(ScopeKind::Function(def));
+                    self.def_scopes.insert(def.range().start(), id);
+                    self.bind_parameters(&def.parameters);
+                    self.visit_body(&def.body);
+                    self.semantic.pop_scope();
+                }
+                Deferred::Lambda(lambda, scope, statement) => {
+                    self.semantic.set_current_scope(scope);
+                    self.statements.extend(statement);
+                    self.semantic.push_scope(ScopeKind::Lambda(lambda));
+                    if let Some(parameters) = &lambda.parameters {
+                        self.bind_parameters(parameters);
+                    }
+                    self.visit_expr(&lambda.body);
+                    self.semantic.pop_scope();
+                    self.statements.clear();
+                }
+            }
+        }
+        self.semantic.set_current_scope(MODULE_SCOPE);
+        rules::dispatch::on_file_end(&mut self);
+        (self.findings, self.pending, self.semantic, self.def_scopes)
+    }
+
+    // ----- what rules use -----
+
+    #[inline]
+    pub fn enabled(&self, rule: Rule) -> bool {
+        self.rules.contains(rule)
+    }
+
+    pub fn semantic(&self) -> &SemanticModel<'a> {
+        &self.semantic
+    }
+
+    pub fn locator(&self) -> &Locator<'a> {
+        self.locator
+    }
+
+    /// Reports a finding at `range`; the returned finding can take a fix or
+    /// extra labels.
+    pub fn report(
+        &mut self,
+        rule: Rule,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let noqa_row = self.noqa_row(range);
+        self.findings.push(Finding {
+            rule,
+            message: message.into(),
+            span: self.locator.span(range),
+            noqa_row,
+            fix: None,
+            labels: Vec::new(),
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// Leaves a question for the project index (project-wide rules).
+    pub fn ask(&mut self, rule: Rule, question: Question, range: TextRange) {
+        let noqa_row = self.noqa_row(range);
+        self.pending.push(Pending {
+            rule,
+            question,
+            span: self.locator.span(range),
+            noqa_row,
+        });
+    }
+
+    /// Like [`Checker::report`], for a finding decided after the walk left
+    /// its statement (`statement` is where a `# noqa` may also sit).
+    pub fn report_in_statement(
+        &mut self,
+        rule: Rule,
+        range: TextRange,
+        statement: TextRange,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.statements.push(statement);
+        self.report(rule, range, message);
+        self.statements.pop();
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// The innermost statement (a compound statement's header) being walked.
+    pub fn current_statement(&self) -> Option<TextRange> {
+        self.statements.last().copied()
+    }
+
+    fn noqa_row(&self, range: TextRange) -> u32 {
+        let end = self
+            .statements
+            .last()
+            .filter(|s| s.contains_range(range))
+            .map_or(range.end(), |s| s.end());
+        self.locator.row(end)
+    }
+
+    // ----- bindings -----
+
+    fn bind_parameters(&mut self, parameters: &'a ast::Parameters) {
+        for p in parameters
+            .posonlyargs
+            .iter()
+            .chain(&parameters.args)
+            .chain(&parameters.kwonlyargs)
+        {
+            self.semantic.bind(
+                p.parameter.name.as_str(),
+                BindingKind::Parameter(&p.parameter),
+                p.parameter.range(),
+            );
+        }
+        for p in parameters.vararg.iter().chain(&parameters.kwarg) {
+            self.semantic
+                .bind(p.name.as_str(), BindingKind::Parameter(p), p.range());
+        }
+    }
+
+    /// Binds assignment targets, pairing tuple targets with tuple values
+    /// element-wise (`a, b = Path(x), Path(y)`).
+    fn bind_target(&mut self, target: &'a Expr, value: Option<&'a Expr>) {
+        match target {
+            Expr::Name(name) => {
+                self.semantic.bind(
+                    name.id.as_str(),
+                    BindingKind::Assignment(value),
+                    name.range(),
+                );
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                let values = match value {
+                    Some(Expr::Tuple(t)) if t.elts.len() == elts.len() => Some(&t.elts[..]),
+                    Some(Expr::List(l)) if l.elts.len() == elts.len() => Some(&l.elts[..]),
+                    _ => None,
+                };
+                for (i, elt) in elts.iter().enumerate() {
+                    self.bind_target(elt, values.map(|v| &v[i]));
+                }
+            }
+            Expr::Starred(starred) => self.bind_target(&starred.value, None),
+            // Attribute and subscript targets bind nothing; their parts are loads.
+            other => self.visit_expr(other),
+        }
+    }
+
+    /// Loop and comprehension targets: bound, to no known value.
+    fn bind_other(&mut self, target: &'a Expr) {
+        self.bind_target(target, None);
+    }
+
+    fn header_range(stmt: &'a Stmt) -> TextRange {
+        let end = match stmt {
+            Stmt::FunctionDef(f) => f.returns.as_ref().map_or(f.parameters.end(), |r| r.end()),
+            Stmt::ClassDef(c) => c.arguments.as_ref().map_or(c.name.end(), |a| a.end()),
+            Stmt::If(s) => s.test.end(),
+            Stmt::While(s) => s.test.end(),
+            Stmt::For(s) => s.iter.end(),
+            Stmt::With(s) => s.items.last().map_or(s.start(), |i| i.end()),
+            Stmt::Match(s) => s.subject.end(),
+            Stmt::Try(s) => s.start(),
+            _ => return stmt.range(),
+        };
+        TextRange::new(stmt.start(), end.max(stmt.start()))
+    }
+}
+
+impl<'a> Visitor<'a> for Checker<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        self.statements.push(Self::header_range(stmt));
+        rules::dispatch::on_stmt(self, stmt);
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                for decorator in &def.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                if let Some(type_params) = &def.type_params {
+                    self.visit_type_params(type_params);
+                }
+                // Defaults and annotations are evaluated in the enclosing scope.
+                self.visit_parameters(&def.parameters);
+                if let Some(returns) = &def.returns {
+                    self.visit_annotation(returns);
+                }
+                self.semantic.bind(
+                    def.name.as_str(),
+                    BindingKind::FunctionDef(def),
+                    def.name.range(),
+                );
+                self.deferred
+                    .push_back(Deferred::Function(def, self.semantic.current_scope_id()));
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                if let Some(type_params) = &class.type_params {
+                    self.visit_type_params(type_params);
+                }
+                if let Some(arguments) = &class.arguments {
+                    self.visit_arguments(arguments);
+                }
+                let id = self.semantic.push_scope(ScopeKind::Class(class));
+                self.def_scopes.insert(class.range().start(), id);
+                self.visit_body(&class.body);
+                self.semantic.pop_scope();
+                self.semantic.bind(
+                    class.name.as_str(),
+                    BindingKind::ClassDef(class),
+                    class.name.range(),
+                );
+            }
+            Stmt::Import(import) => self.semantic.bind_import(import),
+            Stmt::ImportFrom(import) => self.semantic.bind_import_from(import),
+            Stmt::Global(ast::StmtGlobal { names, .. })
+            | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
+                for name in names {
+                    self.semantic.declare_outside(name.as_str());
+                }
+            }
+            Stmt::Assign(assign) => {
+                self.visit_expr(&assign.value);
+                for target in &assign.targets {
+                    self.bind_target(target, Some(&assign.value));
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    self.visit_expr(value);
+                }
+                self.visit_annotation(&assign.annotation);
+                match &*assign.target {
+                    Expr::Name(name) => {
+                        self.semantic.bind(
+                            name.id.as_str(),
+                            BindingKind::Annotated {
+                                annotation: &assign.annotation,
+                                value: assign.value.as_deref(),
+                            },
+                            name.range(),
+                        );
+                    }
+                    other => self.visit_expr(other),
+                }
+            }
+            Stmt::AugAssign(assign) => {
+                self.visit_expr(&assign.value);
+                match &*assign.target {
+                    // `x += 1` reads `x` and keeps its binding.
+                    Expr::Name(name) => self.semantic.record_read(name.id.as_str()),
+                    other => self.visit_expr(other),
+                }
+            }
+            Stmt::For(for_stmt) => {
+                self.visit_expr(&for_stmt.iter);
+                self.bind_other(&for_stmt.target);
+                self.visit_body(&for_stmt.body);
+                self.visit_body(&for_stmt.orelse);
+            }
+            Stmt::With(with) => {
+                for item in &with.items {
+                    self.visit_expr(&item.context_expr);
+                    match item.optional_vars.as_deref() {
+                        Some(Expr::Name(name)) => {
+                            self.semantic.bind(
+                                name.id.as_str(),
+                                BindingKind::WithItem(&item.context_expr),
+                                name.range(),
+                            );
+                        }
+                        Some(other) => self.bind_other(other),
+                        None => {}
+                    }
+                }
+                self.visit_body(&with.body);
+            }
+            Stmt::TypeAlias(alias) => {
+                if let Some(type_params) = &alias.type_params {
+                    self.visit_type_params(type_params);
+                }
+                self.visit_expr(&alias.value);
+                self.bind_other(&alias.name);
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+        self.statements.pop();
+    }
+
+    fn visit_except_handler(&mut self, handler: &'a ast::ExceptHandler) {
+        let ast::ExceptHandler::ExceptHandler(handler) = handler;
+        if let Some(type_) = &handler.type_ {
+            self.visit_expr(type_);
+        }
+        if let Some(name) = &handler.name {
+            self.semantic
+                .bind(name.as_str(), BindingKind::Other, name.range());
+        }
+        self.visit_body(&handler.body);
+    }
+
+    fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
+        let name = match pattern {
+            ast::Pattern::MatchAs(p) => p.name.as_ref(),
+            ast::Pattern::MatchStar(p) => p.name.as_ref(),
+            ast::Pattern::MatchMapping(p) => p.rest.as_ref(),
+            _ => None,
+        };
+        if let Some(name) = name {
+            self.semantic
+                .bind(name.as_str(), BindingKind::Other, name.range());
+        }
+        visitor::walk_pattern(self, pattern);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Name(name) => {
+                if name.ctx.is_load() {
+                    self.semantic.record_read(name.id.as_str());
+                } else if name.ctx.is_store() {
+                    self.semantic
+                        .bind(name.id.as_str(), BindingKind::Other, name.range());
+                }
+            }
+            Expr::Named(named) => {
+                self.visit_expr(&named.value);
+                self.bind_target(&named.target, Some(&named.value));
+            }
+            Expr::Lambda(lambda) => {
+                rules::dispatch::on_lambda(self, lambda);
+                if let Some(parameters) = &lambda.parameters {
+                    // Defaults only; the body is deferred.
+                    for p in parameters.iter_non_variadic_params() {
+                        if let Some(default) = &p.default {
+                            self.visit_expr(default);
+                        }
+                    }
+                }
+                self.deferred.push_back(Deferred::Lambda(
+                    lambda,
+                    self.semantic.current_scope_id(),
+                    self.statements.last().copied(),
+                ));
+            }
+            Expr::ListComp(ast::ExprListComp {
+                elt, generators, ..
+            })
+            | Expr::SetComp(ast::ExprSetComp {
+                elt, generators, ..
+            })
+            | Expr::Generator(ast::ExprGenerator {
+                elt, generators, ..
+            }) => {
+                self.visit_comprehension_scope(generators, |this| this.visit_expr(elt));
+            }
+            Expr::DictComp(comp) => {
+                self.visit_comprehension_scope(&comp.generators, |this| {
+                    if let Some(key) = &comp.key {
+                        this.visit_expr(key);
+                    }
+                    this.visit_expr(&comp.value);
+                });
+            }
+            Expr::Yield(_) | Expr::YieldFrom(_) => {
+                self.semantic.mark_generator();
+                visitor::walk_expr(self, expr);
+            }
+            Expr::Call(call) => {
+                rules::dispatch::on_call(self, call);
+                visitor::walk_expr(self, expr);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn visit_comprehension_scope(
+        &mut self,
+        generators: &'a [ast::Comprehension],
+        body: impl FnOnce(&mut Self),
+    ) {
+        // The first iterable is evaluated in the enclosing scope.
+        if let Some(first) = generators.first() {
+            self.visit_expr(&first.iter);
+        }
+        self.semantic.push_scope(ScopeKind::Comprehension);
+        for (i, generator) in generators.iter().enumerate() {
+            if i > 0 {
+                self.visit_expr(&generator.iter);
+            }
+            self.bind_other(&generator.target);
+            for condition in &generator.ifs {
+                self.visit_expr(condition);
+            }
+        }
+        body(self);
+        self.semantic.pop_scope();
+    }
+}

@@ -1,0 +1,155 @@
+//! The run: discovery, the parallel per-file passes, the project stage, the
+//! noqa filter and the sort. Rendering is separate (`render`).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::check::check_path;
+use crate::report::{FileReport, Finding};
+use crate::rules::dispatch::answer_pending;
+use crate::semantic::index::ProjectIndex;
+use crate::semantic::module_name::ModuleNamer;
+use crate::settings::Settings;
+
+/// Worker threads get a large stack: deeply nested code (thousands of
+/// parentheses, a 200,000-term `a + a + …`) recurses in the parser, the
+/// walk and the tree's drop. Only the touched part is ever committed.
+const WORKER_STACK: usize = 1 << 30;
+
+/// A finding with the file it is in.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub finding: Finding,
+}
+
+/// A file that could not be checked (I/O or internal error): exit code 2.
+#[derive(Debug, Clone)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct CheckResult {
+    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<FileError>,
+    pub files_checked: usize,
+}
+
+/// Checks `files` (already discovered) with `settings`.
+pub fn check_files(files: &[PathBuf], settings: &Settings) -> CheckResult {
+    let mut namer = ModuleNamer::new(settings.src.clone());
+    let jobs: Vec<_> = files
+        .iter()
+        .map(|path| {
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            (path, namer.module_name(&absolute), settings.for_file(path))
+        })
+        .collect();
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()
+        .expect("a thread pool");
+    install_quiet_panic_hook();
+    let reports: Vec<FileReport> = pool.install(|| {
+        jobs.into_par_iter()
+            .map(|(path, module, file_settings)| {
+                catch_unwind(AssertUnwindSafe(|| {
+                    check_path(path, module, &file_settings)
+                }))
+                .unwrap_or_else(|payload| FileReport {
+                    path: path.clone(),
+                    error: Some(format!(
+                        "internal error while checking this file: {}",
+                        panic_message(&payload)
+                    )),
+                    ..Default::default()
+                })
+            })
+            .collect()
+    });
+    finish(reports)
+}
+
+/// The project stage: merge summaries, answer pending questions, filter by
+/// noqa, sort.
+pub fn finish(reports: Vec<FileReport>) -> CheckResult {
+    let files_checked = reports.len();
+    let index = ProjectIndex::new(reports.iter().filter_map(|r| r.summary.clone()));
+    let mut result = CheckResult {
+        files_checked,
+        ..Default::default()
+    };
+    for report in reports {
+        if let Some(message) = report.error {
+            result.errors.push(FileError {
+                path: report.path.clone(),
+                message,
+            });
+        }
+        let answered = report
+            .pending
+            .iter()
+            .filter_map(|p| answer_pending(p, &index));
+        for finding in report.findings.into_iter().chain(answered) {
+            if !report.suppressions.suppresses(
+                finding.rule,
+                finding.span.location.row,
+                finding.noqa_row,
+            ) {
+                result.diagnostics.push(Diagnostic {
+                    path: report.path.clone(),
+                    finding,
+                });
+            }
+        }
+    }
+    result.diagnostics.sort_by(|a, b| {
+        (&a.path, a.finding.span.location, a.finding.rule).cmp(&(
+            &b.path,
+            b.finding.span.location,
+            b.finding.rule,
+        ))
+    });
+    result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    result
+}
+
+fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    match PANIC_LOCATION.with(|l| l.borrow_mut().take()) {
+        Some(location) => format!("{message} (at {location})"),
+        None => message,
+    }
+}
+
+thread_local! {
+    static PANIC_LOCATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Panics in a file's pass are reported with the file's path; the default
+/// hook's message on stderr would only be noise next to that report.
+fn install_quiet_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if rayon::current_thread_index().is_some() {
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                PANIC_LOCATION.with(|l| *l.borrow_mut() = location);
+            } else {
+                default(info);
+            }
+        }));
+    });
+}

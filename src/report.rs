@@ -1,0 +1,90 @@
+//! What one file's pass produces: an owned, serializable value with no
+//! reference to the source text or the syntax tree (see DESIGN.md).
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+use crate::noqa::Suppressions;
+use crate::rules::Rule;
+use crate::semantic::index::FileSummary;
+
+/// A 1-based row and a 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Location {
+    pub row: u32,
+    pub column: u32,
+}
+
+/// A span of the source: byte offsets into the decoded text (for rendering and
+/// fixes) and character-based rows and columns (for users).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+    pub location: Location,
+    pub end_location: Location,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// Replace `span` with `content`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    pub content: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Extra places a finding points at (miette labels), e.g. each `await` a lock
+/// is held across.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub message: String,
+    pub span: Span,
+    /// The last row of the statement that contains the finding: a `# noqa`
+    /// there suppresses it too.
+    pub noqa_row: u32,
+    pub fix: Option<Fix>,
+    pub labels: Vec<Label>,
+}
+
+/// A question one file cannot answer alone, kept until the project index is
+/// complete ("is `shop.db.fetch` a coroutine function?"). The rule that asked
+/// answers it in `rules::answer_pending`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub rule: Rule,
+    pub question: crate::semantic::index::Question,
+    pub span: Span,
+    pub noqa_row: u32,
+}
+
+/// Everything later stages need from one file.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub findings: Vec<Finding>,
+    pub summary: Option<FileSummary>,
+    pub pending: Vec<Pending>,
+    pub suppressions: Suppressions,
+    /// The file could not be checked at all (I/O error or an internal error).
+    pub error: Option<String>,
+}

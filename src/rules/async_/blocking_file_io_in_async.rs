@@ -1,0 +1,95 @@
+//! PF104: blocking file I/O inside `async def`.
+
+use crate::ast::{self, Expr};
+use crate::checker::Checker;
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::model::BindingKind;
+use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF104",
+    name: "blocking-file-io-in-async",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "blocking file I/O inside an async function",
+    doc: include_str!("../../../rules/PF104.md"),
+};
+
+const BLOCKING: &[&str] = &[
+    "builtins.open",
+    "io.open",
+    "io.open_code",
+    "shutil.copy",
+    "shutil.copy2",
+    "shutil.copyfile",
+    "shutil.copytree",
+    "shutil.move",
+    "shutil.rmtree",
+];
+
+const PATH_METHODS: &[&str] = &[
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "open",
+];
+
+const PATH_TYPES: &[&str] = &["pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"];
+
+const HELP: &str = "use `aiofiles`/`anyio.Path`, or `await asyncio.to_thread(...)`";
+
+pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
+    if callee.is_any(BLOCKING) {
+        let what = callee
+            .as_str()
+            .strip_prefix("builtins.")
+            .unwrap_or(callee.as_str())
+            .to_string();
+        super::report_blocking(cx, Rule::BlockingFileIoInAsync, call, &what, HELP);
+    }
+}
+
+/// `Path(p).read_text()`, or `p.read_text()` where `p = Path(...)` in this
+/// or an enclosing function.
+pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
+    let Expr::Attribute(attr) = &*call.func else {
+        return;
+    };
+    if !PATH_METHODS.contains(&attr.attr.as_str()) {
+        return;
+    }
+    let is_path = match &*attr.value {
+        Expr::Call(receiver) => is_path_call(cx.semantic(), receiver),
+        Expr::Name(name) => bound_to_path_in_function(cx.semantic(), name.id.as_str()),
+        _ => false,
+    };
+    if is_path {
+        let what = format!("Path.{}", attr.attr);
+        super::report_blocking(cx, Rule::BlockingFileIoInAsync, call, &what, HELP);
+    }
+}
+
+fn is_path_call(semantic: &SemanticModel, call: &ast::ExprCall) -> bool {
+    semantic
+        .resolve_qualified_name(&call.func)
+        .is_some_and(|n| n.is_any(PATH_TYPES))
+}
+
+fn bound_to_path_in_function(semantic: &SemanticModel, name: &str) -> bool {
+    let Some(id) = semantic.lookup(name) else {
+        return false;
+    };
+    let binding = semantic.binding(id);
+    if !matches!(
+        semantic.scope(binding.scope).kind,
+        ScopeKind::Function(_) | ScopeKind::Lambda(_)
+    ) {
+        return false;
+    }
+    let value = match binding.kind {
+        BindingKind::Assignment(value) | BindingKind::Annotated { value, .. } => value,
+        _ => None,
+    };
+    matches!(value, Some(Expr::Call(call)) if is_path_call(semantic, call))
+}

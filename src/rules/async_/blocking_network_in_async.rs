@@ -1,0 +1,108 @@
+//! PF102: synchronous network calls inside `async def`.
+
+use crate::ast::{self, Expr};
+use crate::checker::Checker;
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::typing::{annotation_types, type_name};
+use crate::semantic::{QualifiedName, SemanticModel};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF102",
+    name: "blocking-network-in-async",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a synchronous network call inside an async function",
+    doc: include_str!("../../../rules/PF102.md"),
+};
+
+const BLOCKING: &[&str] = &[
+    "requests.get",
+    "requests.post",
+    "requests.put",
+    "requests.patch",
+    "requests.delete",
+    "requests.head",
+    "requests.options",
+    "requests.request",
+    "httpx.get",
+    "httpx.post",
+    "httpx.put",
+    "httpx.patch",
+    "httpx.delete",
+    "httpx.head",
+    "httpx.options",
+    "httpx.request",
+    "httpx.stream",
+    "urllib.request.urlopen",
+    "urllib3.request",
+    "http.client.HTTPConnection",
+    "http.client.HTTPSConnection",
+    "socket.create_connection",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+];
+
+/// Constructors of synchronous HTTP clients.
+const SYNC_CLIENTS: &[&str] = &[
+    "httpx.Client",
+    "requests.Session",
+    "requests.sessions.Session",
+    "requests.session",
+    "requests.sessions.session",
+];
+
+const CLIENT_METHODS: &[&str] = &[
+    "close", "delete", "get", "head", "options", "patch", "post", "put", "request", "send",
+    "stream",
+];
+
+const HELP: &str =
+    "use an async client (`httpx.AsyncClient`, `aiohttp`) or `await asyncio.to_thread(...)`";
+
+pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
+    if callee.is_any(BLOCKING) {
+        super::report_blocking(
+            cx,
+            Rule::BlockingNetworkInAsync,
+            call,
+            callee.as_str(),
+            HELP,
+        );
+    }
+}
+
+/// `client.get(...)` where `client` is a synchronous client.
+pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
+    let Expr::Attribute(attr) = &*call.func else {
+        return;
+    };
+    if !CLIENT_METHODS.contains(&attr.attr.as_str()) {
+        return;
+    }
+    let Expr::Name(receiver) = &*attr.value else {
+        return;
+    };
+    if is_sync_client(cx.semantic(), receiver.id.as_str()) {
+        let what = format!("{}.{}", receiver.id, attr.attr);
+        super::report_blocking(cx, Rule::BlockingNetworkInAsync, call, &what, HELP);
+    }
+}
+
+fn is_sync_client(semantic: &SemanticModel, name: &str) -> bool {
+    if let Some(Expr::Call(value)) = semantic.bound_value(name) {
+        if semantic
+            .resolve_qualified_name(&value.func)
+            .is_some_and(|n| n.is_any(SYNC_CLIENTS))
+        {
+            return true;
+        }
+    }
+    if let Some(annotation) = semantic.bound_annotation(name) {
+        let types = annotation_types(semantic, annotation);
+        return !types.is_empty()
+            && types
+                .iter()
+                .all(|t| type_name(semantic, t).is_some_and(|n| n.is_any(SYNC_CLIENTS)));
+    }
+    false
+}

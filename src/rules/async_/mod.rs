@@ -1,0 +1,38 @@
+//! PF1: asyncio.
+
+pub mod blocking_file_io_in_async;
+pub mod blocking_input_in_async;
+pub mod blocking_network_in_async;
+pub mod blocking_process_in_async;
+pub mod blocking_sleep_in_async;
+pub mod dangling_task;
+
+use ruff_text_size::Ranged;
+
+use crate::ast;
+use crate::checker::Checker;
+use crate::rules::Rule;
+
+/// "`time.sleep` blocks the event loop inside `async def handler`".
+pub(crate) fn report_blocking(
+    cx: &mut Checker,
+    rule: Rule,
+    call: &ast::ExprCall,
+    what: &str,
+    help: &str,
+) {
+    let function = cx
+        .semantic()
+        .current_function()
+        .map_or("?", |f| f.name.as_str())
+        .to_string();
+    let finding = cx.report(
+        rule,
+        call.range(),
+        format!("`{what}` blocks the event loop inside `async def {function}`"),
+    );
+    finding.labels.push(crate::report::Label {
+        span: finding.span,
+        message: help.to_string(),
+    });
+}

@@ -1,0 +1,3 @@
+//! PF3: decorators.
+
+pub mod missing_functools_wraps;

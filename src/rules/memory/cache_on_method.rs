@@ -1,0 +1,82 @@
+//! PF600: `functools.lru_cache`/`cache` on an instance method.
+
+use ruff_text_size::Ranged;
+
+use crate::ast::{self, Expr};
+use crate::checker::Checker;
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::model::BindingKind;
+use crate::semantic::{ScopeKind, SemanticModel};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF600",
+    name: "cache-on-method",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "`functools.lru_cache`/`functools.cache` on an instance method",
+    doc: include_str!("../../../rules/PF600.md"),
+};
+
+const ENUMS: &[&str] = &[
+    "enum.Enum",
+    "enum.IntEnum",
+    "enum.StrEnum",
+    "enum.Flag",
+    "enum.IntFlag",
+    "enum.ReprEnum",
+];
+
+pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+    let semantic = cx.semantic();
+    let ScopeKind::Class(class) = semantic.scope(semantic.current_scope_id()).kind else {
+        return;
+    };
+    let mut caches = Vec::new();
+    for decorator in &def.decorator_list {
+        let callee = match &decorator.expression {
+            Expr::Call(call) => &*call.func,
+            other => other,
+        };
+        match semantic.resolve_qualified_name(callee) {
+            Some(name) if name.is_any(&["builtins.staticmethod", "builtins.classmethod"]) => return,
+            Some(name) if name.is_any(&["functools.lru_cache", "functools.cache"]) => {
+                caches.push((decorator.range(), name.to_string()));
+            }
+            _ => {}
+        }
+    }
+    if caches.is_empty() || is_enum_class(semantic, class, 0) {
+        return;
+    }
+    for (range, name) in caches {
+        let message = format!(
+            "`{name}` on method `{}.{}` keeps every `self` it sees alive: instances are never garbage-collected",
+            class.name, def.name
+        );
+        cx.report(Rule::CacheOnMethod, range, message);
+    }
+}
+
+/// Enum members are singletons: caching on them leaks nothing.
+fn is_enum_class(semantic: &SemanticModel, class: &ast::StmtClassDef, depth: u32) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    class.bases().iter().any(|base| {
+        if semantic
+            .resolve_qualified_name(base)
+            .is_some_and(|n| n.is_any(ENUMS))
+        {
+            return true;
+        }
+        // An enum base class defined in this file.
+        let Expr::Name(name) = base else { return false };
+        let Some(id) = semantic.lookup(name.id.as_str()) else {
+            return false;
+        };
+        match semantic.binding(id).kind {
+            BindingKind::ClassDef(parent) => is_enum_class(semantic, parent, depth + 1),
+            _ => false,
+        }
+    })
+}

@@ -1,0 +1,100 @@
+//! PF601: a mutable object as a parameter default.
+
+use ruff_text_size::Ranged;
+
+use crate::ast::{self, Expr};
+use crate::checker::Checker;
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::SemanticModel;
+use crate::semantic::typing::{annotation_types, type_name};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF601",
+    name: "mutable-default-argument",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a mutable parameter default shared by every call",
+    doc: include_str!("../../../rules/PF601.md"),
+};
+
+const MUTABLE_CALLS: &[&str] = &[
+    "builtins.list",
+    "builtins.dict",
+    "builtins.set",
+    "collections.defaultdict",
+    "collections.OrderedDict",
+    "collections.deque",
+    "collections.Counter",
+    "collections.ChainMap",
+    "collections.UserDict",
+    "collections.UserList",
+];
+
+const READ_ONLY: &[&str] = &[
+    "Sequence",
+    "Mapping",
+    "AbstractSet",
+    "Set",
+    "Iterable",
+    "Collection",
+    "Container",
+];
+
+pub(crate) fn check(cx: &mut Checker, parameters: &ast::Parameters) {
+    for parameter in parameters.iter_non_variadic_params() {
+        let Some(default) = parameter.default.as_deref() else {
+            continue;
+        };
+        if !is_mutable(cx.semantic(), default) {
+            continue;
+        }
+        if let Some(annotation) = &parameter.parameter.annotation {
+            if is_read_only(cx.semantic(), annotation) {
+                continue;
+            }
+        }
+        let message = format!(
+            "mutable default for parameter `{}` is created once and shared by every call: default to `None` and create it in the body",
+            parameter.parameter.name
+        );
+        cx.report(Rule::MutableDefaultArgument, default.range(), message);
+    }
+}
+
+fn is_mutable(semantic: &SemanticModel, expr: &Expr) -> bool {
+    match expr {
+        Expr::List(_)
+        | Expr::Dict(_)
+        | Expr::Set(_)
+        | Expr::ListComp(_)
+        | Expr::DictComp(_)
+        | Expr::SetComp(_) => true,
+        Expr::Call(call) => semantic
+            .resolve_qualified_name(&call.func)
+            .is_some_and(|n| n.is_any(MUTABLE_CALLS)),
+        _ => false,
+    }
+}
+
+/// `Sequence[str]`, `Optional[Mapping[str, int]]`, `Iterable | None`: the
+/// signature promises not to mutate the argument.
+fn is_read_only(semantic: &SemanticModel, annotation: &Expr) -> bool {
+    if let Expr::StringLiteral(string) = annotation {
+        // Not parsed: any read-only name in it is enough to stay silent.
+        let text = string.value.to_str();
+        return READ_ONLY.iter().any(|name| {
+            text.split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|word| word == *name)
+        });
+    }
+    let types = annotation_types(semantic, annotation);
+    !types.is_empty()
+        && types.iter().all(|ty| {
+            type_name(semantic, ty).is_some_and(|name| {
+                let module = name.parent().unwrap_or("");
+                matches!(module, "typing" | "typing_extensions" | "collections.abc")
+                    && READ_ONLY.contains(&name.member())
+                    && !(module != "collections.abc" && name.member() == "Set")
+            })
+        })
+}

@@ -1,0 +1,165 @@
+//! The rule registry: one table of every rule (code, name, default, fix,
+//! doc), the rule sets selection produces, and the dispatch from the one walk
+//! to each rule's check.
+
+pub mod async_;
+pub mod decorators;
+pub mod dispatch;
+pub mod iterators;
+pub mod memory;
+pub mod syntax;
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a rule can fix what it finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAvailability {
+    None,
+    Safe,
+    /// Safe for some findings, unsafe for others.
+    Sometimes,
+}
+
+/// Everything the registry knows about one rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default_on: bool,
+    pub fix: FixAvailability,
+    /// One line, for `pitfalls rules` and SARIF.
+    pub summary: &'static str,
+    /// The user doc, `rules/<CODE>.md`.
+    pub doc: &'static str,
+}
+
+macro_rules! registry {
+    ($($variant:ident => $family:ident :: $module:ident),* $(,)?) => {
+        /// Every rule, in code order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum Rule {
+            $($variant),*
+        }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+
+            pub fn meta(self) -> &'static RuleMeta {
+                match self {
+                    $(Rule::$variant => &$family::$module::META),*
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    SyntaxError => syntax::syntax_error,
+    BlockingSleepInAsync => async_::blocking_sleep_in_async,
+    BlockingNetworkInAsync => async_::blocking_network_in_async,
+    BlockingProcessInAsync => async_::blocking_process_in_async,
+    BlockingFileIoInAsync => async_::blocking_file_io_in_async,
+    BlockingInputInAsync => async_::blocking_input_in_async,
+    DanglingTask => async_::dangling_task,
+    MissingFunctoolsWraps => decorators::missing_functools_wraps,
+    ListComprehensionInCall => iterators::list_comprehension_in_call,
+    CacheOnMethod => memory::cache_on_method,
+    MutableDefaultArgument => memory::mutable_default_argument,
+}
+
+impl Rule {
+    pub fn code(self) -> &'static str {
+        self.meta().code
+    }
+
+    pub fn name(self) -> &'static str {
+        self.meta().name
+    }
+
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|r| r.code().eq_ignore_ascii_case(code))
+    }
+
+    /// By code or by kebab-case name, any case.
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|r| r.code().eq_ignore_ascii_case(name) || r.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// A set of rules, as a bit set (the hot path asks `contains` per node).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RuleSet(u128);
+
+impl RuleSet {
+    pub fn insert(&mut self, rule: Rule) {
+        self.0 |= 1 << rule as u32;
+    }
+
+    pub fn remove(&mut self, rule: Rule) {
+        self.0 &= !(1 << rule as u32);
+    }
+
+    #[inline]
+    pub fn contains(self, rule: Rule) -> bool {
+        self.0 & (1 << rule as u32) != 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Rule> {
+        Rule::ALL.iter().copied().filter(move |r| self.contains(*r))
+    }
+}
+
+impl FromIterator<Rule> for RuleSet {
+    fn from_iter<T: IntoIterator<Item = Rule>>(iter: T) -> Self {
+        let mut set = RuleSet::default();
+        for rule in iter {
+            set.insert(rule);
+        }
+        set
+    }
+}
+
+/// Facts rules gather during the walk and judge at the end of the file.
+#[derive(Default)]
+pub struct RuleState<'a> {
+    pub dangling_tasks: Vec<async_::dangling_task::Candidate<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_consistent() {
+        assert!(Rule::ALL.len() < 128);
+        for (i, rule) in Rule::ALL.iter().enumerate() {
+            assert_eq!(*rule as usize, i);
+            let meta = rule.meta();
+            assert!(
+                meta.code.starts_with("PF") && meta.code.len() == 5,
+                "{}",
+                meta.code
+            );
+            assert!(
+                meta.doc
+                    .starts_with(&format!("# {} {}", meta.code, meta.name)),
+                "{} doc heading",
+                meta.code
+            );
+            assert_eq!(Rule::from_name(meta.name), Some(*rule));
+            assert_eq!(Rule::from_code(&meta.code.to_lowercase()), Some(*rule));
+        }
+        let codes: Vec<_> = Rule::ALL.iter().map(|r| r.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "codes are unique and in order");
+    }
+}

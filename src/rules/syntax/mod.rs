@@ -1,0 +1,3 @@
+//! PF0: the file itself.
+
+pub mod syntax_error;

@@ -1,0 +1,253 @@
+//! The project index: what each file tells the others (its summary), merged
+//! before project-wide questions are answered. Summaries are owned and
+//! serializable so they can be cached per file (DESIGN.md).
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+/// A function or method, as other files need to know it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionInfo {
+    pub name: String,
+    pub line: u32,
+    pub is_async: bool,
+    pub is_generator: bool,
+    /// Each decorator's qualified name (`None` when it cannot be resolved).
+    /// A call `@deco(...)` records the callee with a trailing `()`.
+    pub decorators: Vec<Option<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassInfo {
+    pub name: String,
+    pub line: u32,
+    /// Qualified names of the bases (`None` for ones that cannot be resolved).
+    pub bases: Vec<Option<String>>,
+    pub methods: Vec<FunctionInfo>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LockKind {
+    Lock,
+    RLock,
+    Semaphore,
+    BoundedSemaphore,
+    Condition,
+}
+
+impl LockKind {
+    pub fn is_reentrant(self) -> bool {
+        matches!(self, LockKind::RLock)
+    }
+}
+
+/// A lock created in this file (RULES.md "Lock identity").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockInfo {
+    /// `module.NAME` or `module.Class.attr`.
+    pub id: String,
+    pub kind: LockKind,
+    pub asyncio: bool,
+    pub line: u32,
+}
+
+/// The shape of a decorator defined here, as PF100/PF302/PF303 need it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecoratorInfo {
+    pub name: String,
+    /// The returned wrapper is `async def`.
+    pub wrapper_is_async: bool,
+    /// A factory: its parameters are options and it returns the decorator.
+    pub is_factory: bool,
+}
+
+/// What one file tells the project.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSummary {
+    pub module: String,
+    pub is_package: bool,
+    /// Module-level functions.
+    pub functions: Vec<FunctionInfo>,
+    pub classes: Vec<ClassInfo>,
+    /// Module-level imports, `local name → qualified name`: what a package's
+    /// `__init__.py` re-exports.
+    pub imports: Vec<(String, String)>,
+    pub locks: Vec<LockInfo>,
+    pub decorators: Vec<DecoratorInfo>,
+}
+
+/// A question a file leaves for the project index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Question {
+    /// Is this qualified name a coroutine function defined in the project?
+    IsCoroutineFunction { callee: String },
+    /// Is `method` of this class (or an in-project base) an `async def`?
+    IsAsyncMethod { class: String, method: String },
+}
+
+/// What a name in the project stands for.
+#[derive(Clone, Copy, Debug)]
+pub enum Symbol<'a> {
+    Function {
+        module: &'a FileSummary,
+        function: &'a FunctionInfo,
+    },
+    Class {
+        module: &'a FileSummary,
+        class: &'a ClassInfo,
+    },
+    Module(&'a FileSummary),
+}
+
+/// Every checked file's summary, by module name.
+#[derive(Default)]
+pub struct ProjectIndex {
+    modules: FxHashMap<String, FileSummary>,
+}
+
+/// How many re-export or base-class links to follow before giving up.
+const MAX_HOPS: usize = 16;
+
+impl ProjectIndex {
+    pub fn new(summaries: impl IntoIterator<Item = FileSummary>) -> Self {
+        let mut modules = FxHashMap::default();
+        for summary in summaries {
+            // Two files claiming one module name (scripts in different
+            // folders): the first wins; the answer for the other is unknown.
+            modules.entry(summary.module.clone()).or_insert(summary);
+        }
+        Self { modules }
+    }
+
+    pub fn module(&self, name: &str) -> Option<&FileSummary> {
+        self.modules.get(name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.modules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty()
+    }
+
+    /// Resolves a qualified name to what it stands for in the project,
+    /// following re-exports (`from .db import fetch` in a package's
+    /// `__init__.py`) with a guard against import cycles.
+    pub fn resolve(&self, qualified: &str) -> Option<Symbol<'_>> {
+        let mut name = qualified.to_string();
+        let mut seen = FxHashSet::default();
+        for _ in 0..MAX_HOPS {
+            if !seen.insert(name.clone()) {
+                return None;
+            }
+            if let Some(module) = self.modules.get(&name) {
+                return Some(Symbol::Module(module));
+            }
+            let (module_name, member) = name.rsplit_once('.')?;
+            let Some(module) = self.modules.get(module_name) else {
+                // `pkg.mod.Class.method` style names are looked up by the caller.
+                return None;
+            };
+            if let Some(function) = module.functions.iter().rev().find(|f| f.name == member) {
+                return Some(Symbol::Function { module, function });
+            }
+            if let Some(class) = module.classes.iter().rev().find(|c| c.name == member) {
+                return Some(Symbol::Class { module, class });
+            }
+            let (_, target) = module
+                .imports
+                .iter()
+                .rev()
+                .find(|(local, _)| local == member)?;
+            name = target.clone();
+        }
+        None
+    }
+
+    /// Finds `method` on the class `class` or its in-project bases
+    /// (depth-first, like a simple MRO), with the class that defines it.
+    pub fn find_method(&self, class: &str, method: &str) -> Option<(&ClassInfo, &FunctionInfo)> {
+        let mut stack = vec![class.to_string()];
+        let mut seen = FxHashSet::default();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) || seen.len() > MAX_HOPS * 4 {
+                continue;
+            }
+            let Some(Symbol::Class { class, .. }) = self.resolve(&name) else {
+                continue;
+            };
+            if let Some(found) = class.methods.iter().rev().find(|m| m.name == method) {
+                return Some((class, found));
+            }
+            // Push in reverse so the first base is searched first.
+            for base in class.bases.iter().rev().flatten() {
+                stack.push(base.clone());
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn function(name: &str, is_async: bool) -> FunctionInfo {
+        FunctionInfo {
+            name: name.into(),
+            line: 1,
+            is_async,
+            is_generator: false,
+            decorators: vec![],
+        }
+    }
+
+    #[test]
+    fn resolves_through_reexports_and_bases() {
+        let db = FileSummary {
+            module: "app.store.db".into(),
+            functions: vec![function("fetch", true)],
+            classes: vec![ClassInfo {
+                name: "Base".into(),
+                line: 3,
+                bases: vec![],
+                methods: vec![function("save", true)],
+            }],
+            ..Default::default()
+        };
+        let init = FileSummary {
+            module: "app.store".into(),
+            is_package: true,
+            imports: vec![
+                ("fetch".into(), "app.store.db.fetch".into()),
+                ("loop".into(), "app.store.loop".into()),
+            ],
+            ..Default::default()
+        };
+        let views = FileSummary {
+            module: "app.views".into(),
+            classes: vec![ClassInfo {
+                name: "Repo".into(),
+                line: 1,
+                bases: vec![Some("app.store.db.Base".into()), None],
+                methods: vec![],
+            }],
+            ..Default::default()
+        };
+        let index = ProjectIndex::new([db, init, views]);
+        match index.resolve("app.store.fetch") {
+            Some(Symbol::Function { function, module }) => {
+                assert!(function.is_async);
+                assert_eq!(module.module, "app.store.db");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A self-referencing re-export terminates.
+        assert!(index.resolve("app.store.loop").is_none());
+        let (class, method) = index.find_method("app.views.Repo", "save").unwrap();
+        assert_eq!(class.name, "Base");
+        assert!(method.is_async);
+        assert!(index.find_method("app.views.Repo", "missing").is_none());
+    }
+}

@@ -1,0 +1,14 @@
+//! The semantic layer (RULES.md): imports and qualified names, scopes and the
+//! function context, module names, and the project index.
+
+pub mod decorators;
+pub mod index;
+pub mod model;
+pub mod module_name;
+pub mod qualified_name;
+pub mod summary;
+pub mod typing;
+
+pub use model::{BindingKind, ScopeKind, SemanticModel};
+pub use module_name::ModuleName;
+pub use qualified_name::QualifiedName;

@@ -1,0 +1,425 @@
+//! Scopes, bindings and name resolution for one file, kept up to date by the
+//! checker's walk. Rules ask it questions; they never resolve names themselves.
+
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::ast::{self, Expr};
+use crate::semantic::module_name::{ModuleName, resolve_relative};
+use crate::semantic::qualified_name::QualifiedName;
+
+pub type ScopeId = usize;
+pub type BindingId = usize;
+
+#[derive(Clone, Copy, Debug)]
+pub enum ScopeKind<'a> {
+    Module,
+    Class(&'a ast::StmtClassDef),
+    Function(&'a ast::StmtFunctionDef),
+    Lambda(&'a ast::ExprLambda),
+    /// A comprehension's own scope: transparent for the function context.
+    Comprehension,
+}
+
+#[derive(Debug)]
+pub struct Scope<'a> {
+    pub kind: ScopeKind<'a>,
+    pub parent: Option<ScopeId>,
+    names: FxHashMap<&'a str, BindingId>,
+    /// Names declared `global` or `nonlocal` here.
+    declared_outside: FxHashSet<&'a str>,
+    /// A `from m import *` here: unknown names may come from it.
+    pub has_star_import: bool,
+    /// A `yield` appears directly in this function.
+    pub is_generator: bool,
+    /// Every binding made in this scope, in order.
+    pub bindings: Vec<BindingId>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(kind: ScopeKind<'a>, parent: Option<ScopeId>) -> Self {
+        Self {
+            kind,
+            parent,
+            names: FxHashMap::default(),
+            declared_outside: FxHashSet::default(),
+            has_star_import: false,
+            is_generator: false,
+            bindings: Vec::new(),
+        }
+    }
+
+    pub fn is_declared_outside(&self, name: &str) -> bool {
+        self.declared_outside.contains(name)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum BindingKind<'a> {
+    /// `import a.b as c` (→ `a.b`), `import a.b` (binds `a` → `a`),
+    /// `from a import b` (→ `a.b`); the target is the binding's `qualified`.
+    Import,
+    FunctionDef(&'a ast::StmtFunctionDef),
+    ClassDef(&'a ast::StmtClassDef),
+    /// `x = value` (element-wise for `a, b = f(), g()`; `None` when unknown).
+    Assignment(Option<&'a Expr>),
+    /// `x: T = value`.
+    Annotated {
+        annotation: &'a Expr,
+        value: Option<&'a Expr>,
+    },
+    Parameter(&'a ast::Parameter),
+    /// `with expr as x`.
+    WithItem(&'a Expr),
+    /// Loop targets, `except E as x`, `match` captures and the like.
+    Other,
+}
+
+#[derive(Debug)]
+pub struct Binding<'a> {
+    pub name: &'a str,
+    pub kind: BindingKind<'a>,
+    pub range: TextRange,
+    pub scope: ScopeId,
+    /// How many loads resolved to this binding.
+    pub reads: u32,
+    /// For imports: the full qualified name.
+    qualified: Option<QualifiedName>,
+}
+
+pub struct SemanticModel<'a> {
+    pub module: ModuleName,
+    scopes: Vec<Scope<'a>>,
+    bindings: Vec<Binding<'a>>,
+    current: ScopeId,
+}
+
+pub const MODULE_SCOPE: ScopeId = 0;
+
+impl<'a> SemanticModel<'a> {
+    pub fn new(module: ModuleName) -> Self {
+        Self {
+            module,
+            scopes: vec![Scope::new(ScopeKind::Module, None)],
+            bindings: Vec::new(),
+            current: MODULE_SCOPE,
+        }
+    }
+
+    // ----- building (called by the checker) -----
+
+    pub fn push_scope(&mut self, kind: ScopeKind<'a>) -> ScopeId {
+        let id = self.scopes.len();
+        self.scopes.push(Scope::new(kind, Some(self.current)));
+        self.current = id;
+        id
+    }
+
+    pub fn pop_scope(&mut self) {
+        self.current = self.scopes[self.current].parent.unwrap_or(MODULE_SCOPE);
+    }
+
+    pub fn set_current_scope(&mut self, id: ScopeId) {
+        self.current = id;
+    }
+
+    pub fn declare_outside(&mut self, name: &'a str) {
+        self.scopes[self.current].declared_outside.insert(name);
+    }
+
+    pub fn mark_star_import(&mut self) {
+        self.scopes[self.current].has_star_import = true;
+    }
+
+    pub fn mark_generator(&mut self) {
+        if let Some(id) = self.function_scope_id() {
+            self.scopes[id].is_generator = true;
+        }
+    }
+
+    pub fn bind(&mut self, name: &'a str, kind: BindingKind<'a>, range: TextRange) -> BindingId {
+        let scope = self.binding_scope_for(name);
+        let id = self.bindings.len();
+        self.bindings.push(Binding {
+            name,
+            kind,
+            range,
+            scope,
+            reads: 0,
+            qualified: None,
+        });
+        self.scopes[scope].names.insert(name, id);
+        self.scopes[scope].bindings.push(id);
+        id
+    }
+
+    fn bind_import_target(&mut self, name: &'a str, target: String, range: TextRange) {
+        let id = self.bind(name, BindingKind::Import, range);
+        self.bindings[id].qualified = Some(QualifiedName::new(target));
+    }
+
+    /// `import` statements: the relative part is resolved against this
+    /// module, so `from .db import fetch` binds `fetch` → `shop.db.fetch`.
+    pub fn bind_import_from(&mut self, stmt: &'a ast::StmtImportFrom) {
+        let base = if stmt.level > 0 {
+            resolve_relative(
+                &self.module,
+                stmt.level,
+                stmt.module.as_ref().map(|m| m.as_str()),
+            )
+        } else {
+            stmt.module.as_ref().map(|m| m.to_string())
+        };
+        for alias in &stmt.names {
+            if alias.name.as_str() == "*" {
+                self.mark_star_import();
+                continue;
+            }
+            let local = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+            match &base {
+                Some(base) => self.bind_import_target(
+                    local,
+                    format!("{base}.{}", alias.name.as_str()),
+                    alias.range(),
+                ),
+                // An unresolvable relative import stays unknown.
+                None => {
+                    self.bind(local, BindingKind::Other, alias.range());
+                }
+            }
+        }
+    }
+
+    pub fn bind_import(&mut self, stmt: &'a ast::StmtImport) {
+        for alias in &stmt.names {
+            let full = alias.name.as_str();
+            match &alias.asname {
+                Some(asname) => {
+                    self.bind_import_target(asname.as_str(), full.to_string(), alias.range())
+                }
+                None => {
+                    let top = full.split('.').next().unwrap_or(full);
+                    self.bind_import_target(top, top.to_string(), alias.range());
+                }
+            }
+        }
+    }
+
+    /// Where an assignment to `name` lands: the current scope, or the module
+    /// (`global`) / an enclosing function (`nonlocal`).
+    fn binding_scope_for(&self, name: &str) -> ScopeId {
+        let scope = &self.scopes[self.current];
+        if !scope.declared_outside.contains(name) {
+            return self.current;
+        }
+        let mut up = scope.parent;
+        while let Some(id) = up {
+            let s = &self.scopes[id];
+            if matches!(s.kind, ScopeKind::Function(_)) && s.names.contains_key(name) {
+                return id;
+            }
+            up = s.parent;
+        }
+        MODULE_SCOPE
+    }
+
+    // ----- questions -----
+
+    pub fn current_scope_id(&self) -> ScopeId {
+        self.current
+    }
+
+    pub fn scope(&self, id: ScopeId) -> &Scope<'a> {
+        &self.scopes[id]
+    }
+
+    pub fn scopes(&self) -> impl Iterator<Item = (ScopeId, &Scope<'a>)> {
+        self.scopes.iter().enumerate()
+    }
+
+    pub fn binding(&self, id: BindingId) -> &Binding<'a> {
+        &self.bindings[id]
+    }
+
+    /// The binding `name` refers to from the current scope, Python's way:
+    /// enclosing class bodies are skipped, `global` goes to the module.
+    pub fn lookup(&self, name: &str) -> Option<BindingId> {
+        self.lookup_from(self.current, name)
+    }
+
+    pub fn lookup_from(&self, start: ScopeId, name: &str) -> Option<BindingId> {
+        let mut id = start;
+        let mut first = true;
+        loop {
+            let scope = &self.scopes[id];
+            if scope.declared_outside.contains(name) && id != MODULE_SCOPE {
+                // Resolve from the enclosing scopes, where the binding lives.
+                first = false;
+                id = scope.parent?;
+                continue;
+            }
+            if first || !matches!(scope.kind, ScopeKind::Class(_)) {
+                if let Some(&binding) = scope.names.get(name) {
+                    return Some(binding);
+                }
+            }
+            first = false;
+            id = scope.parent?;
+        }
+    }
+
+    /// Records a load of `name`: marks the binding it resolves to as read.
+    pub fn record_read(&mut self, name: &str) {
+        if let Some(id) = self.lookup(name) {
+            self.bindings[id].reads += 1;
+        }
+    }
+
+    /// Loads of `name` resolved to any binding of it in `scope`.
+    pub fn reads_in_scope(&self, scope: ScopeId, name: &str) -> u32 {
+        self.scopes[scope]
+            .bindings
+            .iter()
+            .map(|&b| &self.bindings[b])
+            .filter(|b| b.name == name)
+            .map(|b| b.reads)
+            .sum()
+    }
+
+    fn star_import_visible(&self) -> bool {
+        let mut id = Some(self.current);
+        while let Some(s) = id {
+            if self.scopes[s].has_star_import {
+                return true;
+            }
+            id = self.scopes[s].parent;
+        }
+        false
+    }
+
+    /// The qualified name `expr` stands for, through imports: `t.sleep`
+    /// after `import time as t` is `time.sleep`; `open` is `builtins.open`
+    /// unless shadowed; a module-level `def fetch` is `<module>.fetch`.
+    /// `None` when unknown (a local variable, a star import, a call result).
+    pub fn resolve_qualified_name(&self, expr: &Expr) -> Option<QualifiedName> {
+        match expr {
+            Expr::Name(name) => self.resolve_name(name.id.as_str()),
+            Expr::Attribute(attr) => {
+                let base = self.resolve_qualified_name(&attr.value)?;
+                Some(base.append(attr.attr.as_str()))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn resolve_name(&self, name: &str) -> Option<QualifiedName> {
+        match self.lookup(name) {
+            Some(id) => {
+                let binding = &self.bindings[id];
+                match binding.kind {
+                    BindingKind::Import => binding.qualified.clone(),
+                    BindingKind::FunctionDef(_) | BindingKind::ClassDef(_)
+                        if binding.scope == MODULE_SCOPE =>
+                    {
+                        Some(self.module_member(name))
+                    }
+                    _ => None,
+                }
+            }
+            None if self.star_import_visible() => None,
+            None if ruff_python_stdlib::builtins::is_python_builtin(name, 14, false) => {
+                Some(QualifiedName::builtin(name))
+            }
+            None => None,
+        }
+    }
+
+    fn module_member(&self, name: &str) -> QualifiedName {
+        if self.module.name.is_empty() {
+            QualifiedName::new(name)
+        } else {
+            QualifiedName::new(format!("{}.{name}", self.module.name))
+        }
+    }
+
+    /// The expression last bound to `name` (`x = value`, `x: T = value`,
+    /// `with value as x`), seen from the current scope.
+    pub fn bound_value(&self, name: &str) -> Option<&'a Expr> {
+        let binding = &self.bindings[self.lookup(name)?];
+        match binding.kind {
+            BindingKind::Assignment(value) => value,
+            BindingKind::Annotated { value, .. } => value,
+            BindingKind::WithItem(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The annotation of the binding of `name` (parameter or `x: T`).
+    pub fn bound_annotation(&self, name: &str) -> Option<&'a Expr> {
+        let binding = &self.bindings[self.lookup(name)?];
+        match binding.kind {
+            BindingKind::Parameter(p) => p.annotation.as_deref(),
+            BindingKind::Annotated { annotation, .. } => Some(annotation),
+            _ => None,
+        }
+    }
+
+    /// The innermost scope that is not a comprehension.
+    fn function_scope_id(&self) -> Option<ScopeId> {
+        let mut id = self.current;
+        loop {
+            match self.scopes[id].kind {
+                ScopeKind::Comprehension => id = self.scopes[id].parent?,
+                ScopeKind::Function(_) | ScopeKind::Lambda(_) => return Some(id),
+                ScopeKind::Class(_) | ScopeKind::Module => return None,
+            }
+        }
+    }
+
+    /// The `def` whose body we are in (nested sync `def`, `lambda` and class
+    /// bodies end the enclosing function's context).
+    pub fn current_function(&self) -> Option<&'a ast::StmtFunctionDef> {
+        match self.scopes[self.function_scope_id()?].kind {
+            ScopeKind::Function(def) => Some(def),
+            _ => None,
+        }
+    }
+
+    /// RULES.md "function context": the innermost function is `async def`.
+    pub fn in_async_function(&self) -> bool {
+        self.current_function().is_some_and(|f| f.is_async)
+    }
+
+    /// The class whose body directly contains the current scope's `def`
+    /// (for a method), or whose body we are in.
+    pub fn enclosing_class(&self) -> Option<&'a ast::StmtClassDef> {
+        let mut id = self.current;
+        loop {
+            let scope = &self.scopes[id];
+            match scope.kind {
+                ScopeKind::Class(class) => return Some(class),
+                ScopeKind::Function(_) | ScopeKind::Lambda(_) | ScopeKind::Comprehension => {
+                    id = scope.parent?;
+                    if let ScopeKind::Class(class) = self.scopes[id].kind {
+                        return Some(class);
+                    }
+                    if !matches!(scope.kind, ScopeKind::Comprehension) {
+                        return None;
+                    }
+                }
+                ScopeKind::Module => return None,
+            }
+        }
+    }
+
+    /// Is the current scope the module's top level?
+    pub fn at_module_level(&self) -> bool {
+        self.current == MODULE_SCOPE
+    }
+
+    /// Does `name` have a binding in the current function's own scope that is
+    /// declared `global`/`nonlocal`?
+    pub fn is_declared_outside(&self, name: &str) -> bool {
+        self.scopes[self.current].declared_outside.contains(name)
+    }
+}

@@ -1,0 +1,168 @@
+//! Module names from file paths: the chain of package folders (those with an
+//! `__init__.py`) above the file, or the path below a configured `src` root.
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleName {
+    pub name: String,
+    /// `__init__.py`: relative imports resolve from the package itself.
+    pub is_package: bool,
+}
+
+/// Remembers which folders are packages, so a project's files cost one
+/// `stat` per folder.
+#[derive(Default)]
+pub struct ModuleNamer {
+    roots: Vec<PathBuf>,
+    is_package_dir: FxHashMap<PathBuf, bool>,
+}
+
+impl ModuleNamer {
+    pub fn new(roots: Vec<PathBuf>) -> Self {
+        Self {
+            roots,
+            is_package_dir: FxHashMap::default(),
+        }
+    }
+
+    pub fn module_name(&mut self, path: &Path) -> ModuleName {
+        let is_package = path.file_name().is_some_and(|n| n == "__init__.py");
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut parts: Vec<String> = Vec::new();
+        if !is_package {
+            parts.push(stem);
+        }
+        let parent = path.parent().unwrap_or(Path::new(""));
+        if let Some(root) = self
+            .roots
+            .iter()
+            .filter(|r| parent.starts_with(r))
+            .max_by_key(|r| r.components().count())
+        {
+            let rel = parent.strip_prefix(root).unwrap_or(Path::new(""));
+            let mut names: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            names.extend(parts.into_iter());
+            return ModuleName {
+                name: names.join("."),
+                is_package,
+            };
+        }
+        let mut dir = parent.to_path_buf();
+        while self.is_package(&dir) {
+            let Some(name) = dir.file_name() else { break };
+            parts.push(name.to_string_lossy().into_owned());
+            if !dir.pop() {
+                break;
+            }
+        }
+        parts.reverse();
+        ModuleName {
+            name: parts.join("."),
+            is_package,
+        }
+    }
+
+    fn is_package(&mut self, dir: &Path) -> bool {
+        if dir.as_os_str().is_empty() {
+            return false;
+        }
+        if let Some(&known) = self.is_package_dir.get(dir) {
+            return known;
+        }
+        let known = dir.join("__init__.py").is_file();
+        self.is_package_dir.insert(dir.to_path_buf(), known);
+        known
+    }
+}
+
+/// The absolute module a relative import names: `from ..x import y` at
+/// `level` 2 inside `shop.api.views` is `shop.x`.
+pub fn resolve_relative(current: &ModuleName, level: u32, module: Option<&str>) -> Option<String> {
+    let mut parts: Vec<&str> = current.name.split('.').filter(|p| !p.is_empty()).collect();
+    // Level 1 is the package that contains this module (a package contains
+    // its own `__init__`); each further level goes one package up.
+    if !current.is_package {
+        parts.pop()?;
+    }
+    let strip = (level as usize).checked_sub(1)?;
+    if strip > parts.len() {
+        return None;
+    }
+    parts.truncate(parts.len() - strip);
+    if let Some(module) = module {
+        parts.push(module);
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(parts.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(name: &str, is_package: bool) -> ModuleName {
+        ModuleName {
+            name: name.into(),
+            is_package,
+        }
+    }
+
+    #[test]
+    fn relative_imports() {
+        assert_eq!(
+            resolve_relative(&m("shop.api", false), 1, Some("db")).as_deref(),
+            Some("shop.db")
+        );
+        assert_eq!(
+            resolve_relative(&m("shop", true), 1, Some("db")).as_deref(),
+            Some("shop.db")
+        );
+        assert_eq!(
+            resolve_relative(&m("shop.api.views", false), 2, Some("db")).as_deref(),
+            Some("shop.db")
+        );
+        assert_eq!(
+            resolve_relative(&m("shop.api", false), 1, None).as_deref(),
+            Some("shop")
+        );
+        assert_eq!(resolve_relative(&m("top", false), 2, Some("x")), None);
+    }
+
+    #[test]
+    fn module_names_follow_init_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("app/store");
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(dir.path().join("app/__init__.py"), "").unwrap();
+        std::fs::write(pkg.join("__init__.py"), "").unwrap();
+        let mut namer = ModuleNamer::default();
+        assert_eq!(
+            namer.module_name(&pkg.join("db.py")),
+            m("app.store.db", false)
+        );
+        assert_eq!(
+            namer.module_name(&pkg.join("__init__.py")),
+            m("app.store", true)
+        );
+        assert_eq!(
+            namer.module_name(&dir.path().join("script.py")),
+            m("script", false)
+        );
+        let mut with_root = ModuleNamer::new(vec![dir.path().to_path_buf()]);
+        assert_eq!(
+            with_root.module_name(&dir.path().join("app/x.py")),
+            m("app.x", false)
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! Dotted names an expression resolves to through imports: `t.sleep` after
+//! `import time as t` is `time.sleep`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct QualifiedName(String);
+
+impl QualifiedName {
+    pub fn new(dotted: impl Into<String>) -> Self {
+        Self(dotted.into())
+    }
+
+    /// A name of the builtins module (`open` → `builtins.open`).
+    pub fn builtin(name: &str) -> Self {
+        Self(format!("builtins.{name}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn append(mut self, member: &str) -> Self {
+        self.0.push('.');
+        self.0.push_str(member);
+        self
+    }
+
+    pub fn is(&self, dotted: &str) -> bool {
+        self.0 == dotted
+    }
+
+    pub fn is_any(&self, names: &[&str]) -> bool {
+        names.contains(&self.0.as_str())
+    }
+
+    /// The last segment (`sleep` for `time.sleep`).
+    pub fn member(&self) -> &str {
+        self.0.rsplit('.').next().unwrap_or(&self.0)
+    }
+
+    /// Everything before the last segment (`time` for `time.sleep`).
+    pub fn parent(&self) -> Option<&str> {
+        self.0.rsplit_once('.').map(|(p, _)| p)
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

@@ -1,0 +1,100 @@
+//! Building a file's summary for the project index from the finished
+//! semantic model (module-level functions, classes, imports).
+
+use ruff_text_size::{Ranged, TextSize};
+use rustc_hash::FxHashMap;
+
+use crate::ast::{self, Expr};
+use crate::semantic::decorators::{returned_decorator, returned_wrapper};
+use crate::semantic::index::{ClassInfo, DecoratorInfo, FileSummary, FunctionInfo};
+use crate::semantic::model::{MODULE_SCOPE, ScopeId};
+use crate::semantic::{BindingKind, SemanticModel};
+use crate::source::Locator;
+
+pub fn build_summary(
+    semantic: &SemanticModel,
+    def_scopes: &FxHashMap<TextSize, ScopeId>,
+    locator: &Locator,
+) -> FileSummary {
+    let mut summary = FileSummary {
+        module: semantic.module.name.clone(),
+        is_package: semantic.module.is_package,
+        ..Default::default()
+    };
+    let function_info = |def: &ast::StmtFunctionDef| FunctionInfo {
+        name: def.name.to_string(),
+        line: locator.row(def.name.start()),
+        is_async: def.is_async,
+        is_generator: def_scopes
+            .get(&def.range().start())
+            .is_some_and(|&s| semantic.scope(s).is_generator),
+        decorators: def
+            .decorator_list
+            .iter()
+            .map(|d| decorator_name(semantic, &d.expression))
+            .collect(),
+    };
+    let module = semantic.scope(MODULE_SCOPE);
+    for &id in &module.bindings {
+        let binding = semantic.binding(id);
+        match binding.kind {
+            BindingKind::FunctionDef(def) => {
+                summary.functions.push(function_info(def));
+                if let Some(wrapper) = returned_wrapper(def) {
+                    summary.decorators.push(DecoratorInfo {
+                        name: def.name.to_string(),
+                        wrapper_is_async: wrapper.def.is_async,
+                        is_factory: false,
+                    });
+                } else if let Some((_, wrapper)) = returned_decorator(def) {
+                    summary.decorators.push(DecoratorInfo {
+                        name: def.name.to_string(),
+                        wrapper_is_async: wrapper.def.is_async,
+                        is_factory: true,
+                    });
+                }
+            }
+            BindingKind::ClassDef(class) => {
+                let mut methods = Vec::new();
+                if let Some(&scope) = def_scopes.get(&class.range().start()) {
+                    for &m in &semantic.scope(scope).bindings {
+                        if let BindingKind::FunctionDef(def) = semantic.binding(m).kind {
+                            methods.push(function_info(def));
+                        }
+                    }
+                }
+                summary.classes.push(ClassInfo {
+                    name: class.name.to_string(),
+                    line: locator.row(class.name.start()),
+                    bases: class
+                        .bases()
+                        .iter()
+                        .map(|b| semantic.resolve_qualified_name(b).map(|n| n.to_string()))
+                        .collect(),
+                    methods,
+                });
+            }
+            BindingKind::Import => {
+                if let Some(target) = semantic.resolve_name(binding.name) {
+                    summary
+                        .imports
+                        .push((binding.name.to_string(), target.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    summary
+}
+
+/// `@name` → `mod.name`; `@name(...)` → `mod.name()`; unknown → `None`.
+fn decorator_name(semantic: &SemanticModel, expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Call(call) => semantic
+            .resolve_qualified_name(&call.func)
+            .map(|n| format!("{n}()")),
+        other => semantic
+            .resolve_qualified_name(other)
+            .map(|n| n.to_string()),
+    }
+}

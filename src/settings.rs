@@ -1,0 +1,555 @@
+//! Configuration: `pitfalls.toml`, `.pitfalls.toml` or `pyproject.toml`'s
+//! `[tool.pitfalls]`, found from the first path upward, merged with the
+//! command line (flags win), and resolved into rule sets and matchers.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::rules::{Rule, RuleSet};
+
+/// The keys of the configuration file (CLI.md, "Configuration").
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    pub select: Option<Vec<String>>,
+    pub extend_select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    pub exclude: Option<Vec<String>>,
+    pub extend_exclude: Option<Vec<String>>,
+    pub respect_gitignore: Option<bool>,
+    pub output_format: Option<OutputFormat>,
+    pub blocking_calls: Option<Vec<String>>,
+    pub src: Option<Vec<String>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputFormat {
+    Full,
+    Concise,
+    Json,
+    JsonLines,
+    Github,
+}
+
+#[derive(Debug, Deserialize)]
+struct PyProject {
+    tool: Option<PyProjectTool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PyProjectTool {
+    pitfalls: Option<toml::Value>,
+}
+
+/// A configuration problem: exit 2, naming the file, the key and its line.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub file: Option<PathBuf>,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{}:{line}: {}", file.display(), self.message),
+            (Some(file), None) => write!(f, "{}: {}", file.display(), self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".git",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "node_modules",
+    "build",
+    "dist",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    "site-packages",
+    ".pitfalls_cache",
+];
+
+/// A loaded configuration file.
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub options: Options,
+    text: String,
+}
+
+/// Finds the configuration for `start` (a file or folder), searching upward.
+pub fn find_config(start: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
+    while let Some(d) = dir {
+        for name in ["pitfalls.toml", ".pitfalls.toml"] {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return load_config(&candidate).map(Some);
+            }
+        }
+        let pyproject = d.join("pyproject.toml");
+        if pyproject.is_file() {
+            if let Some(config) = load_pyproject(&pyproject)? {
+                return Ok(Some(config));
+            }
+        }
+        dir = d.parent();
+    }
+    Ok(None)
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: Some(path.to_path_buf()),
+        line: None,
+        message: format!("cannot read: {e}"),
+    })
+}
+
+/// Loads `--config FILE` or a found file (a `pyproject.toml` is read from its
+/// `[tool.pitfalls]` table).
+pub fn load_config(path: &Path) -> Result<ConfigFile, ConfigError> {
+    if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+        return Ok(load_pyproject(path)?.unwrap_or(ConfigFile {
+            path: path.to_path_buf(),
+            options: Options::default(),
+            text: String::new(),
+        }));
+    }
+    let text = read(path)?;
+    let options = toml::from_str::<Options>(&text).map_err(|e| toml_error(path, &text, &e))?;
+    Ok(ConfigFile {
+        path: path.to_path_buf(),
+        options,
+        text,
+    })
+}
+
+fn load_pyproject(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+    let text = read(path)?;
+    // Parse the whole document with spans, so errors in our table point at
+    // the right line of the file.
+    #[derive(Deserialize)]
+    struct Doc {
+        tool: Option<ToolTable>,
+    }
+    #[derive(Deserialize)]
+    struct ToolTable {
+        pitfalls: Option<Options>,
+    }
+    let probe = toml::from_str::<PyProject>(&text).map_err(|e| toml_error(path, &text, &e))?;
+    if probe.tool.and_then(|t| t.pitfalls).is_none() {
+        return Ok(None);
+    }
+    let doc = toml::from_str::<Doc>(&text).map_err(|e| toml_error(path, &text, &e))?;
+    let options = doc.tool.and_then(|t| t.pitfalls).unwrap_or_default();
+    Ok(Some(ConfigFile {
+        path: path.to_path_buf(),
+        options,
+        text,
+    }))
+}
+
+fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    let line = error.span().map(|span| line_of(text, span.start));
+    let mut message = error.message().trim().to_string();
+    // Name the key for type errors, whose message only names the types.
+    if let Some(key) = error.span().and_then(|span| key_at(text, span.start)) {
+        if !message.contains(&format!("`{key}`")) {
+            message = format!("key `{key}`: {message}");
+        }
+    }
+    ConfigError {
+        file: Some(path.to_path_buf()),
+        line,
+        message,
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The key of the `key = value` line holding `offset`.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && !key.starts_with('[')).then(|| key.to_string())
+}
+
+/// The command line's say, applied over the file's.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub output_format: Option<OutputFormat>,
+}
+
+/// What one file's pass needs.
+#[derive(Debug, Clone, Default)]
+pub struct FileSettings {
+    pub rules: RuleSet,
+    /// PF106's extra qualified names.
+    pub blocking_calls: Vec<String>,
+}
+
+/// Resolved settings for a run.
+pub struct Settings {
+    pub rules: RuleSet,
+    pub blocking_calls: Vec<String>,
+    per_file_ignores: Vec<(GlobSet, bool, RuleSet)>,
+    exclude: Excluder,
+    pub respect_gitignore: bool,
+    pub output_format: OutputFormat,
+    pub src: Vec<PathBuf>,
+    /// The folder paths in the configuration are relative to.
+    pub root: PathBuf,
+    pub config_file: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn resolve(
+        config: Option<ConfigFile>,
+        overrides: &Overrides,
+        cwd: &Path,
+    ) -> Result<Self, ConfigError> {
+        let (options, path, text) = match config {
+            Some(c) => (c.options, Some(c.path), c.text),
+            None => (Options::default(), None, String::new()),
+        };
+        let root = path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| cwd.to_path_buf());
+        let config_error = |message: String, needle: &str| ConfigError {
+            file: path.clone(),
+            line: text.find(needle).map(|at| line_of(&text, at)),
+            message,
+        };
+        let selectors =
+            |list: &[String], key: &str, from_file: bool| -> Result<Vec<Selector>, ConfigError> {
+                list.iter()
+                    .map(|s| {
+                        Selector::parse(s).ok_or_else(|| {
+                            let message = format!("key `{key}`: unknown rule selector `{s}`");
+                            if from_file {
+                                config_error(message, &format!("\"{s}\""))
+                            } else {
+                                ConfigError {
+                                    file: None,
+                                    line: None,
+                                    message: format!("--{key}: unknown rule selector `{s}`"),
+                                }
+                            }
+                        })
+                    })
+                    .collect()
+            };
+
+        let select = match (&overrides.select, &options.select) {
+            (Some(cli), _) => Some(selectors(cli, "select", false)?),
+            (None, Some(file)) => Some(selectors(file, "select", true)?),
+            (None, None) => None,
+        };
+        let mut rules: RuleSet = match select {
+            Some(selected) => Rule::ALL
+                .iter()
+                .copied()
+                .filter(|r| selected.iter().any(|s| s.selects(*r)))
+                .collect(),
+            None => Rule::ALL
+                .iter()
+                .copied()
+                .filter(|r| r.meta().default_on)
+                .collect(),
+        };
+        let mut extend = selectors(
+            options.extend_select.as_deref().unwrap_or_default(),
+            "extend-select",
+            true,
+        )?;
+        extend.extend(selectors(&overrides.extend_select, "extend-select", false)?);
+        let mut ignore = selectors(
+            options.ignore.as_deref().unwrap_or_default(),
+            "ignore",
+            true,
+        )?;
+        ignore.extend(selectors(&overrides.ignore, "ignore", false)?);
+        for rule in Rule::ALL.iter().copied() {
+            if extend.iter().any(|s| s.selects(rule)) {
+                rules.insert(rule);
+            }
+            if ignore.iter().any(|s| s.matches(rule)) {
+                rules.remove(rule);
+            }
+        }
+        // PF001 cannot be turned off: an unparsable file was not checked.
+        rules.insert(Rule::SyntaxError);
+
+        let mut per_file_ignores = Vec::new();
+        for (pattern, codes) in options.per_file_ignores.unwrap_or_default() {
+            let glob = Glob::new(&pattern).map_err(|e| {
+                config_error(
+                    format!("key `per-file-ignores`: bad glob `{pattern}`: {e}"),
+                    &pattern,
+                )
+            })?;
+            let set = GlobSetBuilder::new()
+                .add(glob)
+                .build()
+                .expect("one valid glob");
+            let chosen = selectors(&codes, "per-file-ignores", true)?;
+            let ignored: RuleSet = Rule::ALL
+                .iter()
+                .copied()
+                .filter(|r| chosen.iter().any(|s| s.matches(*r)))
+                .collect();
+            per_file_ignores.push((set, !pattern.contains('/'), ignored));
+        }
+
+        let mut exclude = GlobSetBuilder::new();
+        let base: Vec<String> = match options.exclude {
+            Some(list) => list,
+            None => DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
+        };
+        for pattern in base.iter().chain(options.extend_exclude.iter().flatten()) {
+            let glob = Glob::new(pattern).map_err(|e| {
+                config_error(format!("key `exclude`: bad glob `{pattern}`: {e}"), pattern)
+            })?;
+            exclude.add(glob);
+        }
+        let exclude = Excluder {
+            globs: exclude
+                .build()
+                .map_err(|e| config_error(format!("key `exclude`: {e}"), "exclude"))?,
+            root: root.clone(),
+        };
+
+        Ok(Settings {
+            rules,
+            blocking_calls: options.blocking_calls.unwrap_or_default(),
+            per_file_ignores,
+            exclude,
+            respect_gitignore: options.respect_gitignore.unwrap_or(true),
+            output_format: overrides
+                .output_format
+                .or(options.output_format)
+                .unwrap_or(OutputFormat::Full),
+            src: options
+                .src
+                .unwrap_or_default()
+                .iter()
+                .map(|s| root.join(s))
+                .collect(),
+            root,
+            config_file: path,
+        })
+    }
+
+    fn relative<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    pub fn excluder(&self) -> &Excluder {
+        &self.exclude
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.exclude.is_excluded(path)
+    }
+
+    /// The settings for one file, with its per-file ignores applied.
+    pub fn for_file(&self, path: &Path) -> FileSettings {
+        let mut rules = self.rules;
+        if !self.per_file_ignores.is_empty() {
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            let relative = self.relative(&absolute);
+            for (glob, basename_too, ignored) in &self.per_file_ignores {
+                let matched = glob.is_match(relative)
+                    || (*basename_too && absolute.file_name().is_some_and(|n| glob.is_match(n)));
+                if matched {
+                    for rule in ignored.iter() {
+                        if rule != Rule::SyntaxError {
+                            rules.remove(rule);
+                        }
+                    }
+                }
+            }
+        }
+        FileSettings {
+            rules,
+            blocking_calls: self.blocking_calls.clone(),
+        }
+    }
+}
+
+/// The `exclude`/`extend-exclude` globs, matched against a path's name and
+/// its path relative to the configuration's folder.
+#[derive(Clone)]
+pub struct Excluder {
+    globs: GlobSet,
+    root: PathBuf,
+}
+
+impl Excluder {
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        if path
+            .file_name()
+            .is_some_and(|name| self.globs.is_match(name))
+        {
+            return true;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.globs
+            .is_match(absolute.strip_prefix(&self.root).unwrap_or(&absolute))
+    }
+}
+
+/// `ALL`, a code (`PF101`), a prefix (`PF1`), or a name.
+#[derive(Debug, Clone)]
+pub enum Selector {
+    All,
+    Rule(Rule),
+    Prefix(String),
+}
+
+impl Selector {
+    pub fn parse(s: &str) -> Option<Selector> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("ALL") {
+            return Some(Selector::All);
+        }
+        if let Some(rule) = Rule::from_name(s) {
+            return Some(Selector::Rule(rule));
+        }
+        let upper = s.to_ascii_uppercase();
+        Rule::ALL
+            .iter()
+            .any(|r| r.code().starts_with(&upper))
+            .then_some(Selector::Prefix(upper))
+    }
+
+    /// Turns `rule` on: off-by-default rules only by full code, name or ALL.
+    fn selects(&self, rule: Rule) -> bool {
+        match self {
+            Selector::All => true,
+            Selector::Rule(r) => *r == rule,
+            Selector::Prefix(p) => rule.code().starts_with(p.as_str()) && rule.meta().default_on,
+        }
+    }
+
+    /// Matches `rule` for ignoring.
+    fn matches(&self, rule: Rule) -> bool {
+        match self {
+            Selector::All => true,
+            Selector::Rule(r) => *r == rule,
+            Selector::Prefix(p) => rule.code().starts_with(p.as_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(toml: &str, overrides: Overrides) -> Result<Settings, ConfigError> {
+        let options: Options = toml::from_str(toml).unwrap();
+        let config = ConfigFile {
+            path: PathBuf::from("/p/pitfalls.toml"),
+            options,
+            text: toml.to_string(),
+        };
+        Settings::resolve(Some(config), &overrides, Path::new("/p"))
+    }
+
+    #[test]
+    fn selection() {
+        let s = resolve(
+            "select = [\"PF1\"]\nignore = [\"blocking-sleep-in-async\"]\n",
+            Overrides::default(),
+        )
+        .unwrap();
+        assert!(s.rules.contains(Rule::BlockingNetworkInAsync));
+        assert!(!s.rules.contains(Rule::BlockingSleepInAsync));
+        assert!(!s.rules.contains(Rule::CacheOnMethod));
+        assert!(s.rules.contains(Rule::SyntaxError), "PF001 is always on");
+        let cli = Overrides {
+            select: Some(vec!["PF600".into()]),
+            ..Default::default()
+        };
+        let s = resolve("select = [\"PF1\"]\n", cli).unwrap();
+        assert_eq!(
+            s.rules.iter().collect::<Vec<_>>(),
+            vec![Rule::SyntaxError, Rule::CacheOnMethod]
+        );
+    }
+
+    #[test]
+    fn unknown_selector_names_line() {
+        let err = resolve("\nselect = [\"PF999\"]\n", Overrides::default())
+            .err()
+            .unwrap();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("PF999"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_key_and_wrong_type_name_key_and_line() {
+        let path = Path::new("/p/pitfalls.toml");
+        let text = "select = [\"PF1\"]\nselectt = [\"PF1\"]\n";
+        let err = toml::from_str::<Options>(text).err().unwrap();
+        let err = toml_error(path, text, &err);
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("selectt"), "{}", err.message);
+        let text = "\n\nrespect-gitignore = \"yes\"\n";
+        let err = toml::from_str::<Options>(text).err().unwrap();
+        let err = toml_error(path, text, &err);
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("respect-gitignore"), "{}", err.message);
+    }
+
+    #[test]
+    fn per_file_ignores() {
+        let s = resolve(
+            "[per-file-ignores]\n\"tests/*.py\" = [\"PF601\"]\n\"conftest.py\" = [\"PF1\"]\n",
+            Overrides::default(),
+        )
+        .unwrap();
+        assert!(
+            !s.for_file(Path::new("/p/tests/test_x.py"))
+                .rules
+                .contains(Rule::MutableDefaultArgument)
+        );
+        assert!(
+            s.for_file(Path::new("/p/src/x.py"))
+                .rules
+                .contains(Rule::MutableDefaultArgument)
+        );
+        assert!(
+            !s.for_file(Path::new("/p/a/conftest.py"))
+                .rules
+                .contains(Rule::BlockingSleepInAsync)
+        );
+    }
+}

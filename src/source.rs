@@ -1,0 +1,259 @@
+//! Reading a Python file into text: UTF-8 with or without BOM, or the PEP 263
+//! encoding its first two lines declare. Positions are converted here too.
+
+use std::path::Path;
+
+use ruff_source_file::LineIndex;
+use ruff_text_size::{TextRange, TextSize};
+
+use crate::report::{Location, Span};
+
+#[derive(Debug)]
+pub struct SourceText {
+    pub text: String,
+    pub has_bom: bool,
+    /// The declared encoding when it is not UTF-8 (fixes must write it back).
+    pub encoding: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    /// The bytes are not valid in the file's encoding: CPython refuses such
+    /// a file with a `SyntaxError`, so it is a PF001 finding at `line`.
+    Decode {
+        message: String,
+        line: u32,
+    },
+}
+
+pub fn read_source(path: &Path) -> Result<SourceText, ReadError> {
+    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    decode(bytes)
+}
+
+pub fn decode(mut bytes: Vec<u8>) -> Result<SourceText, ReadError> {
+    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if has_bom {
+        bytes.drain(..3);
+    }
+    let declared = if has_bom {
+        None
+    } else {
+        coding_declaration(&bytes)
+    };
+    let label = declared.as_deref().map(normalize_label);
+    match label.as_deref() {
+        None | Some("utf-8") | Some("utf8") | Some("utf-8-sig") => match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceText {
+                text,
+                has_bom,
+                encoding: None,
+            }),
+            Err(err) => {
+                let valid = err.utf8_error().valid_up_to();
+                let bytes = err.into_bytes();
+                let line = line_of(&bytes, valid);
+                Err(ReadError::Decode {
+                    message: format!(
+                        "Non-UTF-8 code starting with '\\x{:02x}' on line {line}, but no encoding declared",
+                        bytes[valid]
+                    ),
+                    line,
+                })
+            }
+        },
+        Some(label) if is_latin1(label) => Ok(SourceText {
+            // ISO-8859-1 maps each byte to the code point of the same value
+            // (encoding_rs treats the label as windows-1252, which differs).
+            text: bytes.iter().map(|&b| b as char).collect(),
+            has_bom,
+            encoding: declared,
+        }),
+        Some(label) => {
+            let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
+                return Err(ReadError::Decode {
+                    message: format!("unknown encoding: {}", declared.unwrap_or_default()),
+                    line: 1,
+                });
+            };
+            match encoding.decode_without_bom_handling_and_without_replacement(&bytes) {
+                Some(text) => Ok(SourceText {
+                    text: text.into_owned(),
+                    has_bom,
+                    encoding: declared,
+                }),
+                None => Err(ReadError::Decode {
+                    message: format!("the file is not valid {}", declared.unwrap_or_default()),
+                    line: 1,
+                }),
+            }
+        }
+    }
+}
+
+fn line_of(bytes: &[u8], offset: usize) -> u32 {
+    bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u32 + 1
+}
+
+fn normalize_label(label: &str) -> String {
+    label.trim().to_ascii_lowercase().replace('_', "-")
+}
+
+fn is_latin1(label: &str) -> bool {
+    matches!(
+        label,
+        "latin-1"
+            | "latin1"
+            | "iso-8859-1"
+            | "iso8859-1"
+            | "l1"
+            | "iso-latin-1"
+            | "8859"
+            | "cp819"
+            | "latin"
+    ) || label.starts_with("iso-8859-1-")
+}
+
+/// PEP 263: `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)` on line 1, or on line 2
+/// when line 1 is a comment or blank.
+fn coding_declaration(bytes: &[u8]) -> Option<String> {
+    let mut lines = bytes.split(|&b| b == b'\n').take(2);
+    let first = lines.next()?;
+    if let Some(enc) = coding_in_line(first) {
+        return Some(enc);
+    }
+    let first_trimmed: Vec<u8> = first
+        .iter()
+        .copied()
+        .filter(|b| !b" \t\x0c\r".contains(b))
+        .collect();
+    if !(first_trimmed.is_empty() || first_trimmed.starts_with(b"#")) {
+        return None;
+    }
+    coding_in_line(lines.next()?)
+}
+
+fn coding_in_line(line: &[u8]) -> Option<String> {
+    let start = line.iter().position(|b| !b" \t\x0c".contains(b))?;
+    if line[start] != b'#' {
+        return None;
+    }
+    let comment = &line[start..];
+    let at = comment.windows(6).position(|w| w == b"coding")?;
+    let rest = &comment[at + 6..];
+    if !matches!(rest.first(), Some(b':' | b'=')) {
+        return None;
+    }
+    let rest = &rest[1..];
+    let rest = &rest[rest
+        .iter()
+        .position(|b| !b" \t".contains(b))
+        .unwrap_or(rest.len())..];
+    let end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || b"-_.".contains(b)))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| String::from_utf8_lossy(&rest[..end]).into_owned())
+}
+
+/// Converts byte offsets into the user's rows and character columns.
+pub struct Locator<'a> {
+    text: &'a str,
+    index: LineIndex,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            index: LineIndex::from_source_text(text),
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    pub fn location(&self, offset: TextSize) -> Location {
+        let lc = self.index.line_column(offset, self.text);
+        Location {
+            row: lc.line.get() as u32,
+            column: lc.column.get() as u32,
+        }
+    }
+
+    pub fn row(&self, offset: TextSize) -> u32 {
+        self.index.line_index(offset).get() as u32
+    }
+
+    pub fn span(&self, range: TextRange) -> Span {
+        Span {
+            start: range.start().to_u32(),
+            end: range.end().to_u32(),
+            location: self.location(range.start()),
+            end_location: self.location(range.end()),
+        }
+    }
+
+    /// The span of a whole 1-based row (used for errors known only by line).
+    pub fn row_span(&self, row: u32) -> Span {
+        let line = ruff_source_file::OneIndexed::new(row.max(1) as usize)
+            .unwrap_or(ruff_source_file::OneIndexed::MIN);
+        let line = line.min(
+            self.index
+                .line_count()
+                .try_into()
+                .ok()
+                .and_then(ruff_source_file::OneIndexed::new)
+                .unwrap_or(line),
+        );
+        let start = self.index.line_start(line, self.text);
+        let end = self.index.line_end(line, self.text);
+        self.span(TextRange::new(start, end.max(start)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_latin1_with_coding_line() {
+        let src = b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\n".to_vec();
+        let s = decode(src).unwrap();
+        assert_eq!(s.text.lines().nth(1), Some("name = 'été'"));
+        assert_eq!(s.encoding.as_deref(), Some("latin-1"));
+    }
+
+    #[test]
+    fn decodes_koi8r_on_second_line() {
+        let src = b"#!/usr/bin/env python\n# vim: set fileencoding=koi8-r :\nx = '\xc1'\n".to_vec();
+        let s = decode(src).unwrap();
+        assert!(s.text.contains("x = 'а'"), "{}", s.text);
+    }
+
+    #[test]
+    fn coding_line_on_line_two_needs_comment_on_line_one() {
+        let src = b"x = 1\n# coding: latin-1\ny = '\xe9'\n".to_vec();
+        match decode(src) {
+            Err(ReadError::Decode { line, .. }) => assert_eq!(line, 3),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn strips_bom() {
+        let s = decode(b"\xEF\xBB\xBFx = 1\n".to_vec()).unwrap();
+        assert!(s.has_bom);
+        assert_eq!(s.text, "x = 1\n");
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "s = 'é😀'; time.sleep(1)\n";
+        let loc = Locator::new(text);
+        let offset = TextSize::try_from(text.find("time").unwrap()).unwrap();
+        assert_eq!(loc.location(offset), Location { row: 1, column: 11 });
+    }
+}
