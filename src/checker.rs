@@ -27,6 +27,7 @@ enum Deferred<'a> {
 pub struct Checker<'a> {
     pub(crate) semantic: SemanticModel<'a>,
     locator: &'a Locator<'a>,
+    #[allow(dead_code)] // read by PF106 (configured blocking calls)
     pub(crate) settings: &'a FileSettings,
     rules: RuleSet,
     findings: Vec<Finding>,

@@ -199,6 +199,9 @@ fn check(args: CheckArgs) -> Outcome {
             return Outcome::Error;
         }
     };
+    if files.is_empty() && !args.quiet {
+        eprintln!("warning: No Python files found under the given path(s)");
+    }
     let result = crate::pipeline::check_files(&files, &settings);
 
     let color = !args.no_color

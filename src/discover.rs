@@ -50,7 +50,8 @@ pub fn discover(
             .git_exclude(respect)
             .ignore(respect)
             .parents(respect)
-            .require_git(false)
+            // As Ruff and git: a `.gitignore` counts inside a git repository.
+            .require_git(true)
             .follow_links(false);
         let excluder = settings.excluder().clone();
         for entry in walk

@@ -195,23 +195,6 @@ impl<'a> Locator<'a> {
             end_location: self.location(range.end()),
         }
     }
-
-    /// The span of a whole 1-based row (used for errors known only by line).
-    pub fn row_span(&self, row: u32) -> Span {
-        let line = ruff_source_file::OneIndexed::new(row.max(1) as usize)
-            .unwrap_or(ruff_source_file::OneIndexed::MIN);
-        let line = line.min(
-            self.index
-                .line_count()
-                .try_into()
-                .ok()
-                .and_then(ruff_source_file::OneIndexed::new)
-                .unwrap_or(line),
-        );
-        let start = self.index.line_start(line, self.text);
-        let end = self.index.line_end(line, self.text);
-        self.span(TextRange::new(start, end.max(start)))
-    }
 }
 
 #[cfg(test)]

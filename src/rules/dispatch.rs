@@ -20,24 +20,18 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 memory::mutable_default_argument::check(cx, &def.parameters);
             }
         }
-        Stmt::Expr(ast::StmtExpr { value, .. }) => {
-            if cx.enabled(Rule::DanglingTask) {
-                async_::dangling_task::check_expression_statement(cx, value);
-            }
+        Stmt::Expr(ast::StmtExpr { value, .. }) if cx.enabled(Rule::DanglingTask) => {
+            async_::dangling_task::check_expression_statement(cx, value);
         }
-        Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
-            if cx.enabled(Rule::DanglingTask) {
-                async_::dangling_task::check_assignment(cx, targets, value);
-            }
+        Stmt::Assign(ast::StmtAssign { targets, value, .. }) if cx.enabled(Rule::DanglingTask) => {
+            async_::dangling_task::check_assignment(cx, targets, value);
         }
         Stmt::AnnAssign(ast::StmtAnnAssign {
             target,
             value: Some(value),
             ..
-        }) => {
-            if cx.enabled(Rule::DanglingTask) {
-                async_::dangling_task::check_assignment(cx, std::slice::from_ref(&**target), value);
-            }
+        }) if cx.enabled(Rule::DanglingTask) => {
+            async_::dangling_task::check_assignment(cx, std::slice::from_ref(&**target), value);
         }
         _ => {}
     }
@@ -78,10 +72,10 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
 }
 
 pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
-    if cx.enabled(Rule::MutableDefaultArgument) {
-        if let Some(parameters) = &lambda.parameters {
-            memory::mutable_default_argument::check(cx, parameters);
-        }
+    if cx.enabled(Rule::MutableDefaultArgument)
+        && let Some(parameters) = &lambda.parameters
+    {
+        memory::mutable_default_argument::check(cx, parameters);
     }
 }
 

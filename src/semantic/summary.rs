@@ -40,7 +40,7 @@ pub fn build_summary(
         match binding.kind {
             BindingKind::FunctionDef(def) => {
                 summary.functions.push(function_info(def));
-                if let Some(wrapper) = returned_wrapper(def) {
+                if let Some(wrapper) = returned_wrapper(def, false, false) {
                     summary.decorators.push(DecoratorInfo {
                         name: def.name.to_string(),
                         wrapper_is_async: wrapper.def.is_async,

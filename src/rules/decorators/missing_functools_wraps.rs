@@ -6,6 +6,7 @@ use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
 use crate::checker::Checker;
 use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::ScopeKind;
 use crate::semantic::decorators::{copies_metadata, returned_wrapper};
 
 pub const META: RuleMeta = RuleMeta {
@@ -18,7 +19,22 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
-    let Some(wrapper) = returned_wrapper(decorator) else {
+    let semantic = cx.semantic();
+    let is_method = matches!(
+        semantic.scope(semantic.current_scope_id()).kind,
+        ScopeKind::Class(_)
+    ) && !decorator.decorator_list.iter().any(|d| {
+        semantic
+            .resolve_qualified_name(&d.expression)
+            .is_some_and(|n| n.is("builtins.staticmethod"))
+    });
+    // `functools.wraps(f)` as a bare statement builds a decorator and drops
+    // it: the author meant to wrap, whatever the signature.
+    let discarded_wraps = decorator.body.iter().any(|stmt| {
+        matches!(stmt, ast::Stmt::Expr(e) if matches!(&*e.value, Expr::Call(call)
+            if semantic.resolve_qualified_name(&call.func).is_some_and(|n| n.is("functools.wraps"))))
+    });
+    let Some(wrapper) = returned_wrapper(decorator, is_method, discarded_wraps) else {
         return;
     };
     // A decorator on the wrapper that is handed the wrapped function

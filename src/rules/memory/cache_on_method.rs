@@ -31,7 +31,15 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
     let ScopeKind::Class(class) = semantic.scope(semantic.current_scope_id()).kind else {
         return;
     };
+    // Implicitly static or class methods: no instance is cached.
+    if matches!(
+        def.name.as_str(),
+        "__new__" | "__init_subclass__" | "__class_getitem__"
+    ) {
+        return;
+    }
     let mut caches = Vec::new();
+    let mut outer_unknown = false;
     for decorator in &def.decorator_list {
         let callee = match &decorator.expression {
             Expr::Call(call) => &*call.func,
@@ -40,12 +48,24 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
         match semantic.resolve_qualified_name(callee) {
             Some(name) if name.is_any(&["builtins.staticmethod", "builtins.classmethod"]) => return,
             Some(name) if name.is_any(&["functools.lru_cache", "functools.cache"]) => {
+                if outer_unknown {
+                    // `@classproperty` over the cache: what it is bound to
+                    // is not known.
+                    return;
+                }
                 caches.push((decorator.range(), name.to_string()));
             }
-            _ => {}
+            Some(name) if name.is_any(KNOWN_OUTER) => {}
+            _ => outer_unknown = true,
         }
     }
     if caches.is_empty() || is_enum_class(semantic, class, 0) {
+        return;
+    }
+    // `def get_lookups(cls)` outside a metaclass is bound to the class by
+    // something later (`classmethod(...)`, a descriptor): not an instance.
+    let first = def.parameters.iter_non_variadic_params().next();
+    if first.is_some_and(|p| p.parameter.name.as_str() == "cls") && !is_metaclass(semantic, class) {
         return;
     }
     for (range, name) in caches {
@@ -55,6 +75,27 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
         );
         cx.report(Rule::CacheOnMethod, range, message);
     }
+}
+
+/// Decorators that may sit above the cache without changing what `self` is.
+const KNOWN_OUTER: &[&str] = &[
+    "builtins.property",
+    "abc.abstractmethod",
+    "typing.override",
+    "typing_extensions.override",
+];
+
+fn is_metaclass(semantic: &SemanticModel, class: &ast::StmtClassDef) -> bool {
+    class.bases().iter().any(|base| {
+        semantic.resolve_qualified_name(base).is_some_and(|n| {
+            n.is_any(&[
+                "builtins.type",
+                "abc.ABCMeta",
+                "enum.EnumMeta",
+                "enum.EnumType",
+            ])
+        })
+    })
 }
 
 /// Enum members are singletons: caching on them leaks nothing.
