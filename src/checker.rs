@@ -139,13 +139,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Leaves a question for the project index (project-wide rules).
-    pub fn ask(&mut self, rule: Rule, question: Question, range: TextRange) {
+    pub fn ask(&mut self, rule: Rule, question: Question, range: TextRange, message: String) {
         let noqa_row = self.noqa_row(range);
         self.pending.push(Pending {
             rule,
             question,
             span: self.locator.span(range),
             noqa_row,
+            message,
         });
     }
 
@@ -449,6 +450,10 @@ impl<'a> Visitor<'a> for Checker<'a> {
             }
             Expr::Call(call) => {
                 rules::dispatch::on_call(self, call);
+                visitor::walk_expr(self, expr);
+            }
+            Expr::UnaryOp(_) | Expr::If(_) => {
+                rules::dispatch::on_expr(self, expr);
                 visitor::walk_expr(self, expr);
             }
             _ => visitor::walk_expr(self, expr),

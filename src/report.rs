@@ -75,6 +75,9 @@ pub struct Pending {
     pub question: crate::semantic::index::Question,
     pub span: Span,
     pub noqa_row: u32,
+    /// The message, with `{definition}` where the answer's `module:line`
+    /// goes.
+    pub message: String,
 }
 
 /// Everything later stages need from one file.

@@ -1,9 +1,10 @@
 //! Which rules run on which node kind. The checker's one walk calls these;
 //! each rule's check is in its own file and starts from the node it asked for.
 
-use crate::ast::{self, Stmt};
+use crate::ast::{self, Expr, Stmt};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending};
+use crate::rules::async_::unawaited_coroutine::Usage;
 use crate::rules::{Rule, async_, decorators, iterators, memory};
 use crate::semantic::index::ProjectIndex;
 
@@ -20,19 +21,86 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 memory::mutable_default_argument::check(cx, &def.parameters);
             }
         }
-        Stmt::Expr(ast::StmtExpr { value, .. }) if cx.enabled(Rule::DanglingTask) => {
-            async_::dangling_task::check_expression_statement(cx, value);
+        Stmt::Expr(ast::StmtExpr { value, .. }) => {
+            if cx.enabled(Rule::DanglingTask) {
+                async_::dangling_task::check_expression_statement(cx, value);
+            }
+            if cx.enabled(Rule::UnawaitedCoroutine) {
+                if let Expr::Call(call) = &**value {
+                    async_::unawaited_coroutine::check_call(cx, call, Usage::Discarded);
+                }
+            }
         }
-        Stmt::Assign(ast::StmtAssign { targets, value, .. }) if cx.enabled(Rule::DanglingTask) => {
-            async_::dangling_task::check_assignment(cx, targets, value);
+        Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+            if cx.enabled(Rule::DanglingTask) {
+                async_::dangling_task::check_assignment(cx, targets, value);
+            }
         }
         Stmt::AnnAssign(ast::StmtAnnAssign {
             target,
             value: Some(value),
             ..
-        }) if cx.enabled(Rule::DanglingTask) => {
-            async_::dangling_task::check_assignment(cx, std::slice::from_ref(&**target), value);
+        }) => {
+            if cx.enabled(Rule::DanglingTask) {
+                async_::dangling_task::check_assignment(cx, std::slice::from_ref(&**target), value);
+            }
         }
+        Stmt::If(ast::StmtIf {
+            test,
+            elif_else_clauses,
+            ..
+        }) => {
+            if cx.enabled(Rule::UnawaitedCoroutine) {
+                let tests = std::iter::once(&**test)
+                    .chain(elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
+                for test in tests {
+                    truth_tested(cx, test);
+                }
+            }
+        }
+        Stmt::While(ast::StmtWhile { test, .. }) | Stmt::Assert(ast::StmtAssert { test, .. }) => {
+            if cx.enabled(Rule::UnawaitedCoroutine) {
+                truth_tested(cx, test);
+            }
+        }
+        Stmt::Return(ast::StmtReturn {
+            value: Some(value), ..
+        }) => {
+            if cx.enabled(Rule::UnawaitedCoroutine) && cx.semantic().in_async_function() {
+                if let Expr::Call(call) = &**value {
+                    async_::unawaited_coroutine::check_call(cx, call, Usage::Returned);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn truth_tested<'a>(cx: &mut Checker<'a>, test: &'a Expr) {
+    let mut calls = Vec::new();
+    async_::unawaited_coroutine::truth_tested_calls(test, &mut calls);
+    for call in calls {
+        async_::unawaited_coroutine::check_call(cx, call, Usage::TruthTested);
+    }
+}
+
+/// Expressions other than calls that rules look at (`not f()`, `x if f()
+/// else y`).
+pub(crate) fn on_expr<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
+    if !cx.enabled(Rule::UnawaitedCoroutine) {
+        return;
+    }
+    match expr {
+        Expr::UnaryOp(ast::ExprUnaryOp {
+            op: ast::UnaryOp::Not,
+            operand,
+            ..
+        }) => {
+            if let Expr::Call(call) = &**operand {
+                async_::unawaited_coroutine::check_call(cx, call, Usage::TruthTested);
+            }
+        }
+        Expr::If(ast::ExprIf { test, .. }) => truth_tested(cx, test),
         _ => {}
     }
 }
@@ -84,11 +152,15 @@ pub(crate) fn on_file_end(cx: &mut Checker) {
     if cx.enabled(Rule::DanglingTask) {
         async_::dangling_task::check_unread(cx);
     }
+    if cx.enabled(Rule::UnawaitedCoroutine) {
+        async_::unawaited_coroutine::check_candidates(cx);
+    }
 }
 
 /// Answers a question a file left for the project index; `None` is silence.
-pub fn answer_pending(pending: &Pending, _index: &ProjectIndex) -> Option<Finding> {
-    // No project-wide rule is registered yet; unknown questions stay silent.
-    let _ = pending;
-    None
+pub fn answer_pending(pending: &Pending, index: &ProjectIndex) -> Option<Finding> {
+    match pending.rule {
+        Rule::UnawaitedCoroutine => async_::unawaited_coroutine::answer(pending, index),
+        _ => None,
+    }
 }

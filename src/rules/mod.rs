@@ -56,6 +56,7 @@ macro_rules! registry {
 
 registry! {
     SyntaxError => syntax::syntax_error,
+    UnawaitedCoroutine => async_::unawaited_coroutine,
     BlockingSleepInAsync => async_::blocking_sleep_in_async,
     BlockingNetworkInAsync => async_::blocking_network_in_async,
     BlockingProcessInAsync => async_::blocking_process_in_async,
@@ -130,6 +131,7 @@ impl FromIterator<Rule> for RuleSet {
 #[derive(Default)]
 pub struct RuleState<'a> {
     pub dangling_tasks: Vec<async_::dangling_task::Candidate<'a>>,
+    pub unawaited: Vec<async_::unawaited_coroutine::Candidate<'a>>,
 }
 
 #[cfg(test)]

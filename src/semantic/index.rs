@@ -82,8 +82,35 @@ pub enum Question {
     /// Is this qualified name a coroutine function defined in the project?
     IsCoroutineFunction { callee: String },
     /// Is `method` of this class (or an in-project base) an `async def`?
-    IsAsyncMethod { class: String, method: String },
+    /// With `inherited`, the class's own body is skipped (`super().m()`).
+    IsAsyncMethod {
+        class: String,
+        method: String,
+        inherited: bool,
+    },
 }
+
+/// Where a coroutine function is defined: `module:line`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Definition {
+    pub module: String,
+    pub line: u32,
+}
+
+impl std::fmt::Display for Definition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.module, self.line)
+    }
+}
+
+/// Decorators known to leave an `async def` a coroutine function.
+pub const KEEPS_COROUTINE: &[&str] = &[
+    "builtins.staticmethod",
+    "builtins.classmethod",
+    "abc.abstractmethod",
+    "typing.override",
+    "typing_extensions.override",
+];
 
 /// What a name in the project stands for.
 #[derive(Clone, Copy, Debug)]
@@ -165,20 +192,88 @@ impl ProjectIndex {
         None
     }
 
+    /// The definition of a coroutine function the project defines: an
+    /// `async def` (not an async generator) whose decorators all keep it a
+    /// coroutine function. Also `mod.Class.method`. `None` is unknown.
+    pub fn coroutine_function(&self, qualified: &str) -> Option<Definition> {
+        let (module, function) = match self.resolve(qualified) {
+            Some(Symbol::Function { module, function }) => (module, function),
+            Some(_) => return None,
+            None => {
+                let (class, method) = qualified.rsplit_once('.')?;
+                let (owner, function) = self.find_method(class, method)?;
+                (owner, function)
+            }
+        };
+        self.is_coroutine(function).then(|| Definition {
+            module: module.module.clone(),
+            line: function.line,
+        })
+    }
+
+    /// `self.method()` on `class`: the method's definition if it is a
+    /// coroutine function (searching the class, then its bases).
+    pub fn async_method(&self, class: &str, method: &str, inherited: bool) -> Option<Definition> {
+        let (owner, function) = if inherited {
+            let Some(Symbol::Class { class: info, .. }) = self.resolve(class) else {
+                return None;
+            };
+            info.bases
+                .iter()
+                .flatten()
+                .find_map(|base| self.find_method(base, method))?
+        } else {
+            self.find_method(class, method)?
+        };
+        self.is_coroutine(function).then(|| Definition {
+            module: owner.module.clone(),
+            line: function.line,
+        })
+    }
+
+    fn is_coroutine(&self, function: &FunctionInfo) -> bool {
+        function.is_async
+            && !function.is_generator
+            && function
+                .decorators
+                .iter()
+                .all(|d| d.as_deref().is_some_and(|d| self.keeps_coroutine(d)))
+    }
+
+    /// A decorator that leaves an `async def` a coroutine function: a known
+    /// one, or an in-project decorator (or called factory) whose wrapper is
+    /// `async def`.
+    pub fn keeps_coroutine(&self, decorator: &str) -> bool {
+        if KEEPS_COROUTINE.contains(&decorator) {
+            return true;
+        }
+        let (name, called) = match decorator.strip_suffix("()") {
+            Some(name) => (name, true),
+            None => (decorator, false),
+        };
+        let Some(Symbol::Function { module, function }) = self.resolve(name) else {
+            return false;
+        };
+        module
+            .decorators
+            .iter()
+            .any(|d| d.name == function.name && d.wrapper_is_async && d.is_factory == called)
+    }
+
     /// Finds `method` on the class `class` or its in-project bases
     /// (depth-first, like a simple MRO), with the class that defines it.
-    pub fn find_method(&self, class: &str, method: &str) -> Option<(&ClassInfo, &FunctionInfo)> {
+    pub fn find_method(&self, class: &str, method: &str) -> Option<(&FileSummary, &FunctionInfo)> {
         let mut stack = vec![class.to_string()];
         let mut seen = FxHashSet::default();
         while let Some(name) = stack.pop() {
             if !seen.insert(name.clone()) || seen.len() > MAX_HOPS * 4 {
                 continue;
             }
-            let Some(Symbol::Class { class, .. }) = self.resolve(&name) else {
+            let Some(Symbol::Class { class, module }) = self.resolve(&name) else {
                 continue;
             };
             if let Some(found) = class.methods.iter().rev().find(|m| m.name == method) {
-                return Some((class, found));
+                return Some((module, found));
             }
             // Push in reverse so the first base is searched first.
             for base in class.bases.iter().rev().flatten() {
@@ -245,8 +340,8 @@ mod tests {
         }
         // A self-referencing re-export terminates.
         assert!(index.resolve("app.store.loop").is_none());
-        let (class, method) = index.find_method("app.views.Repo", "save").unwrap();
-        assert_eq!(class.name, "Base");
+        let (module, method) = index.find_method("app.views.Repo", "save").unwrap();
+        assert_eq!(module.module, "app.store.db");
         assert!(method.is_async);
         assert!(index.find_method("app.views.Repo", "missing").is_none());
     }

@@ -268,6 +268,11 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
+    /// The binding of `name` in one scope (a class body's method).
+    pub fn binding_in_scope(&self, scope: ScopeId, name: &str) -> Option<BindingId> {
+        self.scopes[scope].names.get(name).copied()
+    }
+
     /// Records a load of `name`: marks the binding it resolves to as read.
     pub fn record_read(&mut self, name: &str) {
         if let Some(id) = self.lookup(name) {
@@ -332,6 +337,11 @@ impl<'a> SemanticModel<'a> {
             }
             None => None,
         }
+    }
+
+    /// The qualified name of a module-level definition of this file.
+    pub fn resolve_name_at_module(&self, name: &str) -> String {
+        self.module_member(name).to_string()
     }
 
     fn module_member(&self, name: &str) -> QualifiedName {

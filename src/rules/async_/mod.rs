@@ -6,6 +6,7 @@ pub mod blocking_network_in_async;
 pub mod blocking_process_in_async;
 pub mod blocking_sleep_in_async;
 pub mod dangling_task;
+pub mod unawaited_coroutine;
 
 use ruff_text_size::Ranged;
 

@@ -1,0 +1,324 @@
+//! PF100: a coroutine function called and its coroutine dropped (or only
+//! truth-tested, or returned un-awaited from an `async def`). Project-wide:
+//! callees defined in this file are judged at the end of the file; callees
+//! reached through imports are questions for the project index.
+
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::ast::{self, Expr};
+use crate::checker::Checker;
+use crate::report::{Finding, Pending};
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::index::{KEEPS_COROUTINE, ProjectIndex, Question};
+use crate::semantic::model::BindingKind;
+use crate::semantic::{ScopeKind, SemanticModel};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF100",
+    name: "unawaited-coroutine",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a coroutine function called without `await`",
+    doc: include_str!("../../../rules/PF100.md"),
+};
+
+/// asyncio's own coroutine functions.
+const KNOWN: &[&str] = &[
+    "asyncio.sleep",
+    "asyncio.wait_for",
+    "asyncio.wait",
+    "asyncio.open_connection",
+    "asyncio.start_server",
+    "asyncio.create_subprocess_exec",
+    "asyncio.create_subprocess_shell",
+    "asyncio.to_thread",
+];
+
+/// How the call's result is used.
+#[derive(Clone, Copy, Debug)]
+pub enum Usage {
+    /// An expression statement.
+    Discarded,
+    /// `if f():`, `while f():`, `not f()`.
+    TruthTested,
+    /// `return f()` inside an `async def`.
+    Returned,
+}
+
+/// A call of an `async def` of this file, judged once every body is walked
+/// (an `async def` with a `yield` is an async generator, not a coroutine).
+pub struct Candidate<'a> {
+    def: &'a ast::StmtFunctionDef,
+    call: TextRange,
+    statement: Option<TextRange>,
+    message: String,
+}
+
+const DEFINITION: &str = "{definition}";
+
+fn message(callee: &str, usage: Usage, cx: &Checker) -> String {
+    match usage {
+        Usage::Discarded => format!(
+            "coroutine function `{callee}` (defined at {DEFINITION}) is called but not awaited: the coroutine never runs"
+        ),
+        Usage::TruthTested => format!(
+            "coroutine function `{callee}` (defined at {DEFINITION}) is only truth-tested: a coroutine object is always true and never runs"
+        ),
+        Usage::Returned => {
+            let function = cx
+                .semantic()
+                .current_function()
+                .map_or("?", |f| f.name.as_str());
+            format!(
+                "`async def {function}` returns the coroutine of `{callee}` (defined at {DEFINITION}) un-awaited: its caller's `await` gets a coroutine object, not the result"
+            )
+        }
+    }
+}
+
+pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usage: Usage) {
+    let semantic = cx.semantic();
+    if let Some(name) = semantic.resolve_qualified_name(&call.func) {
+        if name.is_any(KNOWN) {
+            let text = message(name.as_str(), usage, cx).replace(" (defined at {definition})", "");
+            cx.report(Rule::UnawaitedCoroutine, call.range(), text);
+            return;
+        }
+    }
+    match &*call.func {
+        Expr::Name(name) => {
+            let Some(id) = semantic.lookup(name.id.as_str()) else {
+                return;
+            };
+            let binding = semantic.binding(id);
+            match binding.kind {
+                BindingKind::FunctionDef(def) if def.is_async => {
+                    let text = message(name.id.as_str(), usage, cx);
+                    local_candidate(cx, def, call, text);
+                }
+                BindingKind::Import => {
+                    if let Some(qualified) = semantic.resolve_name(name.id.as_str()) {
+                        let text = message(name.id.as_str(), usage, cx);
+                        let question = Question::IsCoroutineFunction {
+                            callee: qualified.to_string(),
+                        };
+                        cx.ask(Rule::UnawaitedCoroutine, question, call.range(), text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Expr::Attribute(attr) => {
+            let method = attr.attr.as_str();
+            match &*attr.value {
+                // `self.m()` / `cls.m()` in a method.
+                Expr::Name(receiver) if is_self_or_cls(semantic, receiver.id.as_str()) => {
+                    let callee = format!("{}.{method}", receiver.id);
+                    let text = message(&callee, usage, cx);
+                    method_call(cx, call, method, false, text);
+                }
+                // `super().m()`.
+                Expr::Call(inner)
+                    if matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "super")
+                        && semantic
+                            .resolve_name("super")
+                            .is_some_and(|n| n.is("builtins.super")) =>
+                {
+                    let text = message(&format!("super().{method}"), usage, cx);
+                    method_call(cx, call, method, true, text);
+                }
+                _ => {
+                    // `db.fetch()` after `from .store import db`, `Class.m()`.
+                    if let Some(qualified) = semantic.resolve_qualified_name(&call.func) {
+                        let shown = attribute_text(attr).unwrap_or_else(|| qualified.to_string());
+                        let text = message(&shown, usage, cx);
+                        let question = Question::IsCoroutineFunction {
+                            callee: qualified.to_string(),
+                        };
+                        cx.ask(Rule::UnawaitedCoroutine, question, call.range(), text);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn attribute_text(attr: &ast::ExprAttribute) -> Option<String> {
+    match &*attr.value {
+        Expr::Name(n) => Some(format!("{}.{}", n.id, attr.attr)),
+        Expr::Attribute(inner) => attribute_text(inner).map(|t| format!("{t}.{}", attr.attr)),
+        _ => None,
+    }
+}
+
+/// Is `name` the first parameter of the method we are in?
+fn is_self_or_cls(semantic: &SemanticModel, name: &str) -> bool {
+    let Some(function) = semantic.current_function() else {
+        return false;
+    };
+    if semantic.enclosing_class().is_none() {
+        return false;
+    }
+    let Some(id) = semantic.lookup(name) else {
+        return false;
+    };
+    let binding = semantic.binding(id);
+    if !matches!(binding.kind, BindingKind::Parameter(_)) {
+        return false;
+    }
+    let is_static = function.decorator_list.iter().any(|d| {
+        semantic
+            .resolve_qualified_name(&d.expression)
+            .is_some_and(|n| n.is("builtins.staticmethod"))
+    });
+    !is_static
+        && function
+            .parameters
+            .iter_non_variadic_params()
+            .next()
+            .is_some_and(|p| p.parameter.name.as_str() == name)
+        && matches!(semantic.scope(binding.scope).kind, ScopeKind::Function(f) if std::ptr::eq(f, function))
+}
+
+/// `self.m()`: the class's own `m` decides when it has one; otherwise (or
+/// for `super().m()`) the project index looks through the bases.
+fn method_call<'a>(
+    cx: &mut Checker<'a>,
+    call: &'a ast::ExprCall,
+    method: &str,
+    inherited: bool,
+    text: String,
+) {
+    let semantic = cx.semantic();
+    let Some(class) = semantic.enclosing_class() else {
+        return;
+    };
+    if !inherited {
+        if let Some(&scope) = cx.def_scopes.get(&class.range().start()) {
+            if let Some(id) = semantic.binding_in_scope(scope, method) {
+                match semantic.binding(id).kind {
+                    BindingKind::FunctionDef(def) if def.is_async => {
+                        local_candidate(cx, def, call, text);
+                        return;
+                    }
+                    // A sync method, or an attribute: not a coroutine here.
+                    _ => return,
+                }
+            }
+        }
+    }
+    // Bases: only a module-level class has a name the index knows.
+    let class_is_global = semantic
+        .lookup_from(crate::semantic::model::MODULE_SCOPE, class.name.as_str())
+        .is_some_and(|id| matches!(semantic.binding(id).kind, BindingKind::ClassDef(c) if std::ptr::eq(c, class)));
+    if class_is_global {
+        let qualified = semantic.resolve_name_at_module(class.name.as_str());
+        let question = Question::IsAsyncMethod {
+            class: qualified,
+            method: method.to_string(),
+            inherited,
+        };
+        cx.ask(Rule::UnawaitedCoroutine, question, call.range(), text);
+    }
+}
+
+/// An `async def` of this file: decided now if its decorators are all known
+/// to keep it a coroutine function (the generator check waits for the end
+/// of the file); left to the index if an in-project decorator might.
+fn local_candidate<'a>(
+    cx: &mut Checker<'a>,
+    def: &'a ast::StmtFunctionDef,
+    call: &ast::ExprCall,
+    text: String,
+) {
+    let semantic = cx.semantic();
+    let all_known = def.decorator_list.iter().all(|d| {
+        semantic
+            .resolve_qualified_name(&d.expression)
+            .is_some_and(|n| n.is_any(KEEPS_COROUTINE))
+    });
+    if all_known {
+        let statement = cx.current_statement();
+        cx.state.unawaited.push(Candidate {
+            def,
+            call: call.range(),
+            statement,
+            message: text,
+        });
+        return;
+    }
+    // A module-level function with decorators: the index knows whether
+    // those decorators are in-project async wrappers.
+    let module_level = semantic
+        .lookup_from(crate::semantic::model::MODULE_SCOPE, def.name.as_str())
+        .is_some_and(|id| matches!(semantic.binding(id).kind, BindingKind::FunctionDef(d) if std::ptr::eq(d, def)));
+    if module_level {
+        let question = Question::IsCoroutineFunction {
+            callee: semantic.resolve_name_at_module(def.name.as_str()),
+        };
+        cx.ask(Rule::UnawaitedCoroutine, question, call.range(), text);
+    }
+}
+
+pub(crate) fn check_candidates(cx: &mut Checker) {
+    let candidates = std::mem::take(&mut cx.state.unawaited);
+    for candidate in candidates {
+        let is_generator = cx
+            .def_scopes
+            .get(&candidate.def.range().start())
+            .is_some_and(|&s| cx.semantic().scope(s).is_generator);
+        if is_generator {
+            continue;
+        }
+        let line = cx.locator().row(candidate.def.name.start());
+        let module = &cx.semantic().module.name;
+        let definition = if module.is_empty() {
+            format!("line {line}")
+        } else {
+            format!("{module}:{line}")
+        };
+        let text = candidate.message.replace(DEFINITION, &definition);
+        match candidate.statement {
+            Some(statement) => {
+                cx.report_in_statement(Rule::UnawaitedCoroutine, candidate.call, statement, text)
+            }
+            None => cx.report(Rule::UnawaitedCoroutine, candidate.call, text),
+        };
+    }
+}
+
+/// The project's answer to a question this rule left.
+pub(crate) fn answer(pending: &Pending, index: &ProjectIndex) -> Option<Finding> {
+    let definition = match &pending.question {
+        Question::IsCoroutineFunction { callee } => index.coroutine_function(callee)?,
+        Question::IsAsyncMethod {
+            class,
+            method,
+            inherited,
+        } => index.async_method(class, method, *inherited)?,
+    };
+    Some(Finding {
+        rule: Rule::UnawaitedCoroutine,
+        message: pending.message.replace(DEFINITION, &definition.to_string()),
+        span: pending.span,
+        noqa_row: pending.noqa_row,
+        fix: None,
+        labels: Vec::new(),
+    })
+}
+
+/// The calls whose truth value is all that is used in a statement's test:
+/// `if f():`, `while a and f():`. (`not f()` anywhere is reported from the
+/// `not` itself.)
+pub(crate) fn truth_tested_calls<'a>(test: &'a Expr, out: &mut Vec<&'a ast::ExprCall>) {
+    match test {
+        Expr::Call(call) => out.push(call),
+        Expr::BoolOp(op) => {
+            for value in &op.values {
+                truth_tested_calls(value, out);
+            }
+        }
+        _ => {}
+    }
+}
