@@ -1,6 +1,10 @@
 //! Which rules run on which node kind. The checker's one walk calls these;
 //! each rule's check is in its own file and starts from the node it asked for.
 
+// Each arm lists every rule for its node kind, one `if enabled` per rule;
+// folding the first into a match guard would hide the others.
+#![allow(clippy::collapsible_match)]
+
 use crate::ast::{self, Expr, Stmt};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending};
@@ -25,10 +29,10 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             if cx.enabled(Rule::DanglingTask) {
                 async_::dangling_task::check_expression_statement(cx, value);
             }
-            if cx.enabled(Rule::UnawaitedCoroutine) {
-                if let Expr::Call(call) = &**value {
-                    async_::unawaited_coroutine::check_call(cx, call, Usage::Discarded);
-                }
+            if cx.enabled(Rule::UnawaitedCoroutine)
+                && let Expr::Call(call) = &**value
+            {
+                async_::unawaited_coroutine::check_call(cx, call, Usage::Discarded);
             }
         }
         Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
@@ -66,10 +70,11 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
         Stmt::Return(ast::StmtReturn {
             value: Some(value), ..
         }) => {
-            if cx.enabled(Rule::UnawaitedCoroutine) && cx.semantic().in_async_function() {
-                if let Expr::Call(call) = &**value {
-                    async_::unawaited_coroutine::check_call(cx, call, Usage::Returned);
-                }
+            if cx.enabled(Rule::UnawaitedCoroutine)
+                && cx.semantic().in_async_function()
+                && let Expr::Call(call) = &**value
+            {
+                async_::unawaited_coroutine::check_call(cx, call, Usage::Returned);
             }
         }
         _ => {}

@@ -78,12 +78,12 @@ fn message(callee: &str, usage: Usage, cx: &Checker) -> String {
 
 pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usage: Usage) {
     let semantic = cx.semantic();
-    if let Some(name) = semantic.resolve_qualified_name(&call.func) {
-        if name.is_any(KNOWN) {
-            let text = message(name.as_str(), usage, cx).replace(" (defined at {definition})", "");
-            cx.report(Rule::UnawaitedCoroutine, call.range(), text);
-            return;
-        }
+    if let Some(name) = semantic.resolve_qualified_name(&call.func)
+        && name.is_any(KNOWN)
+    {
+        let text = message(name.as_str(), usage, cx).replace(" (defined at {definition})", "");
+        cx.report(Rule::UnawaitedCoroutine, call.range(), text);
+        return;
     }
     match &*call.func {
         Expr::Name(name) => {
@@ -194,18 +194,17 @@ fn method_call<'a>(
     let Some(class) = semantic.enclosing_class() else {
         return;
     };
-    if !inherited {
-        if let Some(&scope) = cx.def_scopes.get(&class.range().start()) {
-            if let Some(id) = semantic.binding_in_scope(scope, method) {
-                match semantic.binding(id).kind {
-                    BindingKind::FunctionDef(def) if def.is_async => {
-                        local_candidate(cx, def, call, text);
-                        return;
-                    }
-                    // A sync method, or an attribute: not a coroutine here.
-                    _ => return,
-                }
+    if !inherited
+        && let Some(&scope) = cx.def_scopes.get(&class.range().start())
+        && let Some(id) = semantic.binding_in_scope(scope, method)
+    {
+        match semantic.binding(id).kind {
+            BindingKind::FunctionDef(def) if def.is_async => {
+                local_candidate(cx, def, call, text);
+                return;
             }
+            // A sync method, or an attribute: not a coroutine here.
+            _ => return,
         }
     }
     // Bases: only a module-level class has a name the index knows.
