@@ -1,0 +1,1432 @@
+//! End-to-end tests of the command line (CLI.md): each test writes a small
+//! project into a temporary folder and runs the built `pitfalls` binary in
+//! it, checking the exit code and what it prints.
+//!
+//! Paths are relative (the binary runs with the project as its current
+//! folder) and colour is off, so the snapshots in `tests/snapshots/` are
+//! stable; the absolute `filename` of the JSON output is redacted.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_pitfalls");
+
+/// `import time` and a PF101 on line 4, column 5.
+const SLEEP: &str = "import time\n\nasync def h():\n    time.sleep(1)\n";
+const SLEEP_MESSAGE: &str = "`time.sleep` blocks the event loop inside `async def h`";
+
+/// A temporary project: `root` is what the binary runs in; `home` is an
+/// empty home folder beside it, so the developer's global git excludes and
+/// configuration do not leak into the tests.
+struct Project {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    home: PathBuf,
+}
+
+/// What one run of the binary produced.
+#[derive(Debug)]
+struct Run {
+    /// `None` when the process was killed by a signal.
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+}
+
+impl Project {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let base = dir.path().canonicalize().expect("canonical temp path");
+        let root = base.join("project");
+        let home = base.join("home");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::create_dir_all(&home).unwrap();
+        Project {
+            _dir: dir,
+            root,
+            home,
+        }
+    }
+
+    /// Writes `contents` to `rel` (creating folders), returning `self`.
+    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, contents).unwrap();
+        self
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .current_dir(&self.root)
+            .env("NO_COLOR", "1")
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("PITFALLS_TEST_PANIC_ON")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("FORCE_COLOR");
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        run_command(self.command(args))
+    }
+
+    /// `check` with extra arguments (colour off).
+    fn check(&self, args: &[&str]) -> Run {
+        let mut all = vec!["check", "--no-color"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// `check --output-format concise` with extra arguments.
+    fn concise(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--output-format", "concise"];
+        all.extend_from_slice(args);
+        self.check(&all)
+    }
+
+    fn git_init(&self) {
+        let status = Command::new("git")
+            .args(["init", "-q", "."])
+            .current_dir(&self.root)
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .expect("git is installed");
+        assert!(status.success());
+    }
+
+    /// Replaces the temporary folder in `text` (JSON `filename`s) by `[ROOT]`.
+    fn redact(&self, text: &str) -> String {
+        text.replace(&self.root.display().to_string(), "[ROOT]")
+    }
+}
+
+fn run_command(mut cmd: Command) -> Run {
+    let output = cmd.output().expect("the binary runs");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Asserts the exit code, showing everything the run printed when it differs.
+#[track_caller]
+fn assert_code(run: &Run, expected: i32) {
+    assert_eq!(
+        run.code,
+        Some(expected),
+        "exit code\n--- stdout\n{}\n--- stderr\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// The concise line of the PF101 that [`SLEEP`] holds, in `path`.
+fn sleep_line(path: &str) -> String {
+    format!("{path}:4:5: PF101 {SLEEP_MESSAGE}")
+}
+
+/// A file whose async function body holds `line` on row 4.
+fn async_body(line: &str) -> String {
+    format!("import time\n\nasync def h():\n    {line}\n")
+}
+
+fn parse_json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{text}"))
+}
+
+// ---------------------------------------------------------------------------
+// 1. Exit codes
+
+#[test]
+fn clean_project_exits_0_with_all_checks_passed() {
+    let p = Project::new();
+    p.write("clean.py", "x = 1\n\nasync def h():\n    return x\n");
+    let run = p.check(&[]);
+    assert_code(&run, 0);
+    assert_eq!(run.stdout, "All checks passed!\n");
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn finding_exits_1() {
+    let p = Project::new();
+    p.write("a.py", SLEEP);
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![sleep_line("a.py").as_str(), "Found 1 problem."]
+    );
+}
+
+#[test]
+fn exit_zero_exits_0_but_still_reports() {
+    let p = Project::new();
+    p.write("a.py", SLEEP);
+    let run = p.concise(&["--exit-zero"]);
+    assert_code(&run, 0);
+    assert!(run.stdout.contains(&sleep_line("a.py")), "{}", run.stdout);
+}
+
+#[test]
+fn missing_explicit_path_exits_2_naming_it() {
+    let p = Project::new();
+    p.write("a.py", SLEEP);
+    let run = p.concise(&["a.py", "does_not_exist.py"]);
+    assert_code(&run, 2);
+    assert!(
+        run.stderr.contains("does_not_exist.py"),
+        "stderr: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_select_exits_2() {
+    let p = Project::new();
+    p.write("a.py", SLEEP);
+    let run = p.concise(&["--select", "PF999"]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("PF999"), "stderr: {}", run.stderr);
+    assert!(
+        !run.stdout.contains("PF101"),
+        "nothing checked: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn clap_usage_errors_exit_2() {
+    let p = Project::new();
+    let run = p.run(&["check", "--no-such-flag"]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("--no-such-flag"), "{}", run.stderr);
+    assert!(run.stderr.contains("Usage"), "{}", run.stderr);
+
+    let run = p.run(&["check", "--output-format", "xml"]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("xml"), "{}", run.stderr);
+
+    let run = p.run(&["frobnicate"]);
+    assert_code(&run, 2);
+
+    let run = p.run(&["check", "--isolated", "--config", "x.toml"]);
+    assert_code(&run, 2);
+}
+
+// ---------------------------------------------------------------------------
+// 2. Output formats
+
+/// Several files, several findings per file, rows ≥ 10 (numeric order, not
+/// text order) and two findings on one row.
+fn several_files() -> Project {
+    let p = Project::new();
+    p.write(
+        "z.py",
+        "def f(x=[]):\n    return x\n",
+    )
+    .write("b/d.py", SLEEP)
+    .write(
+        "a.py",
+        "import time\n\nasync def h():\n    time.sleep(1); time.sleep(2)\n    pass\n    pass\n    pass\n    pass\n    pass\n    time.sleep(3)\n",
+    )
+    .write("b/c.py", "def f(x={}):\n    return x\n\n\n" .to_string() + SLEEP);
+    p
+}
+
+#[test]
+fn concise_format_is_sorted_by_path_row_column() {
+    let p = several_files();
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    let lines = run.lines();
+    let positions: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
+    assert_eq!(
+        positions,
+        vec![
+            "a.py:4:5",
+            "a.py:4:20",
+            "a.py:10:5",
+            "b/c.py:1:9",
+            "b/c.py:8:5",
+            "b/d.py:4:5",
+            "z.py:1:9",
+            "Found 7 problems.",
+        ],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(lines[0], format!("a.py:4:5: PF101 {SLEEP_MESSAGE}"));
+    assert!(lines[3].starts_with("b/c.py:1:9: PF601 "), "{}", lines[3]);
+    insta::assert_snapshot!("concise_several_files", run.stdout);
+}
+
+#[test]
+fn quiet_drops_the_summary_line() {
+    let p = several_files();
+    let run = p.concise(&["-q"]);
+    assert_code(&run, 1);
+    assert_eq!(run.lines().len(), 7, "{}", run.stdout);
+    assert!(!run.stdout.contains("Found"), "{}", run.stdout);
+
+    let run = p.check(&["--quiet"]);
+    assert_code(&run, 1);
+    assert!(run.stdout.contains("PF101"), "{}", run.stdout);
+    assert!(!run.stdout.contains("Found"), "{}", run.stdout);
+
+    let clean = Project::new();
+    clean.write("ok.py", "x = 1\n");
+    let run = clean.check(&["-q"]);
+    assert_code(&run, 0);
+    assert_eq!(run.stdout, "");
+}
+
+/// A PF101 (no fix) and a PF500 (a safe fix): the two help-line shapes.
+fn full_project() -> Project {
+    let p = Project::new();
+    p.write(
+        "a.py",
+        "import time\n\n\nasync def h():\n    time.sleep(1)\n",
+    )
+    .write(
+        "b.py",
+        "def total(xs):\n    return sum([x * 2 for x in xs])\n",
+    );
+    p
+}
+
+#[test]
+fn full_format_shows_code_message_snippet_help_and_summary() {
+    let p = full_project();
+    let run = p.check(&[]);
+    assert_code(&run, 1);
+    let out = &run.stdout;
+    let sleep = out.find("PF101").expect("code shown");
+    let comp = out.find("PF500").expect("code shown");
+    assert!(sleep < comp, "sorted by path: {out}");
+    for expected in [
+        SLEEP_MESSAGE,
+        // file:line:col
+        "a.py:5:5",
+        "b.py:2:16",
+        // the snippet, with the line before it
+        "4 │ async def h():",
+        "5 │     time.sleep(1)",
+        "2 │     return sum([x * 2 for x in xs])",
+        // the span underlined (13 characters of `time.sleep(1)`), labelled
+        "·     ──────┬──────",
+        "·           ╰── use `await asyncio.sleep(...)`",
+        "·                ───────────────────",
+        // help lines: the rule hint, and the fix when there is one
+        "help: run `pitfalls rule PF101` for details",
+        "help: Use a generator expression (fix available); run `pitfalls rule PF500` for details",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    assert!(
+        out.ends_with("Found 2 problems (1 fixable with --fix).\n"),
+        "{out}"
+    );
+    assert!(!out.contains('\u{1b}'), "no colour: {out:?}");
+}
+
+#[test]
+#[ignore = "bug: full format header repeats the position (`[a.py:5:5:5:5]`, miette appends its own byte-based line:col)"]
+fn full_format_snapshot() {
+    let p = full_project();
+    let run = p.check(&[]);
+    assert_code(&run, 1);
+    insta::assert_snapshot!("full_two_files", run.stdout);
+}
+
+#[test]
+#[ignore = "bug: full format header shows miette's byte column after the character column (`[u.py:4:15:4:19]`)"]
+fn full_format_header_counts_characters() {
+    let p = Project::new();
+    p.write("u.py", async_body("s = \"é😀\"; time.sleep(1)"));
+    let run = p.check(&[]);
+    assert_code(&run, 1);
+    assert!(run.stdout.contains("╭─[u.py:4:15]\n"), "{}", run.stdout);
+}
+
+#[test]
+fn json_format_has_ruff_field_names() {
+    let p = full_project();
+    let run = p.check(&["--output-format", "json"]);
+    assert_code(&run, 1);
+    let value = parse_json(&run.stdout);
+    let list = value.as_array().expect("a JSON array");
+    assert_eq!(list.len(), 2);
+    for d in list {
+        for key in [
+            "code",
+            "message",
+            "filename",
+            "location",
+            "end_location",
+            "noqa_row",
+            "fix",
+            "url",
+        ] {
+            assert!(d.get(key).is_some(), "no `{key}` in {d}");
+        }
+        let filename = Path::new(d["filename"].as_str().unwrap());
+        assert!(filename.is_absolute(), "{}", filename.display());
+        assert!(filename.is_file(), "{}", filename.display());
+    }
+    let sleep = &list[0];
+    assert_eq!(sleep["code"], "PF101");
+    assert_eq!(sleep["message"], SLEEP_MESSAGE);
+    assert_eq!(
+        Path::new(sleep["filename"].as_str().unwrap()),
+        p.root.join("a.py")
+    );
+    assert_eq!(
+        sleep["location"],
+        serde_json::json!({"row": 5, "column": 5})
+    );
+    assert_eq!(
+        sleep["end_location"],
+        serde_json::json!({"row": 5, "column": 18})
+    );
+    assert_eq!(sleep["noqa_row"], 5);
+    assert!(sleep["fix"].is_null());
+
+    let comp = &list[1];
+    assert_eq!(comp["code"], "PF500");
+    assert_eq!(
+        comp["location"],
+        serde_json::json!({"row": 2, "column": 16})
+    );
+    let fix = &comp["fix"];
+    assert_eq!(fix["applicability"], "safe");
+    assert!(fix["message"].is_string(), "{fix}");
+    let edits = fix["edits"].as_array().expect("edits");
+    assert!(!edits.is_empty());
+    for edit in edits {
+        assert!(edit["content"].is_string(), "{edit}");
+        assert!(edit["location"]["row"].is_u64(), "{edit}");
+        assert!(edit["end_location"]["column"].is_u64(), "{edit}");
+    }
+    insta::assert_snapshot!("json_two_files", p.redact(&run.stdout));
+}
+
+#[test]
+#[ignore = "bug: json `filename` keeps `..` of the path given (`/p/sub/../a.py`), Ruff prints the normalized absolute path"]
+fn json_filename_is_normalized() {
+    let p = Project::new();
+    p.write("a.py", SLEEP).write("sub/keep.txt", "");
+    let mut cmd = p.command(&["check", "--output-format", "json-lines", "../a.py"]);
+    cmd.current_dir(p.root.join("sub"));
+    let run = run_command(cmd);
+    assert_code(&run, 1);
+    let d = parse_json(&run.stdout);
+    assert_eq!(
+        d["filename"].as_str(),
+        Some(p.root.join("a.py").to_str().unwrap())
+    );
+}
+
+#[test]
+fn json_format_is_an_empty_array_when_clean() {
+    let p = Project::new();
+    p.write("ok.py", "x = 1\n");
+    let run = p.check(&["--output-format", "json"]);
+    assert_code(&run, 0);
+    assert_eq!(parse_json(&run.stdout), serde_json::json!([]));
+}
+
+#[test]
+fn json_lines_format_is_one_object_per_line() {
+    let p = full_project();
+    let json = p.check(&["--output-format", "json"]);
+    let lines = p.check(&["--output-format", "json-lines"]);
+    assert_code(&lines, 1);
+    let objects: Vec<Value> = lines.stdout.lines().map(parse_json).collect();
+    assert_eq!(objects.len(), 2, "{}", lines.stdout);
+    assert!(objects.iter().all(Value::is_object));
+    assert_eq!(Value::Array(objects), parse_json(&json.stdout));
+}
+
+#[test]
+fn github_format_is_workflow_commands() {
+    let p = several_files();
+    let run = p.check(&["--output-format", "github"]);
+    assert_code(&run, 1);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 7, "no summary: {}", run.stdout);
+    assert_eq!(
+        lines[0],
+        format!(
+            "::error title=pitfalls (PF101),file=a.py,line=4,col=5,endLine=4,endColumn=18::PF101 {SLEEP_MESSAGE}"
+        )
+    );
+    assert!(
+        lines[4].starts_with(
+            "::error title=pitfalls (PF101),file=b/c.py,line=8,col=5,endLine=8,endColumn=18::PF101 "
+        ),
+        "{}",
+        lines[4]
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("::error title=pitfalls (PF"))
+    );
+    insta::assert_snapshot!("github_several_files", run.stdout);
+}
+
+#[test]
+fn output_format_from_config_and_flag_wins() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("pitfalls.toml", "output-format = \"concise\"\n");
+    let run = p.check(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![sleep_line("a.py").as_str(), "Found 1 problem."]
+    );
+    let run = p.check(&["--output-format", "json-lines"]);
+    assert_eq!(parse_json(&run.stdout)["code"], "PF101");
+}
+
+#[test]
+fn no_colour_when_not_a_terminal() {
+    let p = full_project();
+    let mut cmd = p.command(&["check"]);
+    cmd.env_remove("NO_COLOR");
+    let run = run_command(cmd);
+    assert_code(&run, 1);
+    assert!(run.stdout.contains("PF101"), "{}", run.stdout);
+    assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
+}
+
+// ---------------------------------------------------------------------------
+// 3. Syntax errors
+
+#[test]
+fn syntax_error_does_not_stop_other_files() {
+    let p = Project::new();
+    p.write("a_broken.py", "def broken(:\n    pass\n")
+        .write("b.py", SLEEP);
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert!(
+        lines[0].starts_with("a_broken.py:1:12: PF001 SyntaxError: "),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].len() > "a_broken.py:1:12: PF001 SyntaxError: ".len());
+    assert_eq!(lines[1], sleep_line("b.py"));
+    assert_eq!(lines[2], "Found 2 problems.");
+}
+
+#[test]
+fn syntax_error_cannot_be_deselected() {
+    let p = Project::new();
+    p.write("bad.py", "def broken(:\n    pass\n  # noqa\n");
+    let run = p.concise(&["--select", "PF5", "--ignore", "PF001,syntax-error"]);
+    assert_code(&run, 1);
+    assert!(run.stdout.contains("bad.py:1:12: PF001 "), "{}", run.stdout);
+}
+
+#[test]
+fn python_312_to_314_syntax_is_not_a_syntax_error() {
+    let p = Project::new();
+    p.write(
+        "new_syntax.py",
+        r#"d = {"k": 1}
+x = f"{d["k"]}"
+y = f"{'a' + f"{"nested"}"}"
+z = f"{
+    d["k"]  # a comment inside a replacement field
+}"
+
+
+def f[T](x: T) -> T:
+    return x
+
+
+class C[T = int]:
+    pass
+
+
+type A = int
+type B[T] = list[T]
+
+try:
+    pass
+except ValueError, TypeError:
+    pass
+
+try:
+    pass
+except* OSError:
+    pass
+
+name = "x"
+s = t"hello {name}"
+
+match d:
+    case {"k": 1}:
+        pass
+    case _:
+        pass
+
+if (n := len(d)) > 0:
+    pass
+"#,
+    );
+    let run = p.concise(&[]);
+    assert_code(&run, 0);
+    assert!(!run.stdout.contains("PF001"), "{}", run.stdout);
+    assert_eq!(run.stdout, "All checks passed!\n");
+}
+
+// ---------------------------------------------------------------------------
+// 4. noqa
+
+/// Runs one file whose row 4 is `line` inside `async def h`.
+fn check_line(line: &str) -> Run {
+    let p = Project::new();
+    p.write("a.py", async_body(line));
+    p.concise(&[])
+}
+
+#[track_caller]
+fn assert_suppressed(run: &Run) {
+    assert_code(run, 0);
+    assert_eq!(run.stdout, "All checks passed!\n");
+}
+
+#[track_caller]
+fn assert_reported(run: &Run) {
+    assert_code(run, 1);
+    assert!(run.stdout.contains(&sleep_line("a.py")), "{}", run.stdout);
+}
+
+#[test]
+fn noqa_suppresses_everything_on_the_line() {
+    assert_suppressed(&check_line("time.sleep(1)  # noqa"));
+    assert_suppressed(&check_line("time.sleep(1)  #noqa"));
+}
+
+#[test]
+fn noqa_with_code_suppresses_that_code() {
+    assert_suppressed(&check_line("time.sleep(1)  # noqa: PF101"));
+    assert_suppressed(&check_line("time.sleep(1)  # noqa: PF102, PF101"));
+    assert_suppressed(&check_line("time.sleep(1)  # type: ignore  # noqa: PF101"));
+}
+
+#[test]
+fn noqa_with_other_code_does_not_suppress() {
+    assert_reported(&check_line("time.sleep(1)  # noqa: PF102"));
+    assert_reported(&check_line("time.sleep(1)  # noqa: E501"));
+}
+
+#[test]
+fn noqa_accepts_rule_names() {
+    assert_suppressed(&check_line(
+        "time.sleep(1)  # noqa: blocking-sleep-in-async",
+    ));
+    assert_reported(&check_line(
+        "time.sleep(1)  # noqa: blocking-network-in-async",
+    ));
+}
+
+#[test]
+fn noqa_is_case_and_space_insensitive() {
+    assert_suppressed(&check_line("time.sleep(1)  # NOQA:pf101"));
+    assert_suppressed(&check_line("time.sleep(1)  # noqa :  PF102  pf101"));
+}
+
+#[test]
+fn noqa_inside_a_string_suppresses_nothing() {
+    assert_reported(&check_line("time.sleep(1); s = '# noqa'"));
+    assert_reported(&check_line("time.sleep(1); s = \"# noqa: PF101\""));
+}
+
+#[test]
+fn noqa_on_last_line_of_a_multiline_statement() {
+    let p = Project::new();
+    p.write(
+        "last.py",
+        "import time\n\nasync def h():\n    time.sleep(\n        1,\n    )  # noqa: PF101\n",
+    )
+    .write(
+        "nested.py",
+        "import time\n\nasync def h():\n    x = print(\n        time.sleep(1),\n    )  # noqa\n",
+    )
+    .write(
+        "first.py",
+        "import time\n\nasync def h():\n    time.sleep(  # noqa: PF101\n        1,\n    )\n",
+    )
+    .write(
+        "middle.py",
+        "def f(xs):\n    return sum([\n        x for x in xs  # noqa: PF500\n    ])\n",
+    )
+    .write(
+        "comp_last.py",
+        "def f(xs):\n    return sum([\n        x for x in xs\n    ])  # noqa: PF500\n",
+    );
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    // Only the noqa on a line that is neither the finding's first line nor
+    // the statement's last line leaves its finding reported.
+    assert_eq!(
+        run.lines(),
+        vec![
+            "middle.py:2:16: PF500 `sum()` gets a list comprehension it consumes once: pass a generator expression instead of building the whole list",
+            "Found 1 problem (1 fixable with --fix).",
+        ]
+    );
+}
+
+#[test]
+fn file_level_noqa_suppresses_the_whole_file() {
+    let p = Project::new();
+    p.write(
+        "exempt.py",
+        "import time\n\n# pitfalls: noqa\n\nasync def h():\n    time.sleep(1)\n\n\ndef f(x=[]):\n    return x\n",
+    )
+    .write("other.py", SLEEP);
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![sleep_line("other.py").as_str(), "Found 1 problem."]
+    );
+}
+
+#[test]
+fn file_level_noqa_with_code_suppresses_only_that_code() {
+    let p = Project::new();
+    p.write(
+        "a.py",
+        "import time\n\n# pitfalls: noqa: PF500\n\nasync def h():\n    time.sleep(1)\n    return any([x for x in range(3)])\n",
+    );
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            format!("a.py:6:5: PF101 {SLEEP_MESSAGE}").as_str(),
+            "Found 1 problem."
+        ]
+    );
+}
+
+#[test]
+fn file_level_noqa_inside_a_string_suppresses_nothing() {
+    let p = Project::new();
+    p.write(
+        "a.py",
+        "import time\ns = \"# pitfalls: noqa\"\n\nasync def h():\n    time.sleep(1)\n",
+    );
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert!(run.stdout.contains("a.py:5:5: PF101"), "{}", run.stdout);
+}
+
+// ---------------------------------------------------------------------------
+// 5. Configuration
+
+#[test]
+fn pyproject_ignore_is_honoured_also_from_a_subfolder() {
+    let p = Project::new();
+    p.write("sub/a.py", SLEEP).write(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.pitfalls]\nignore = [\"PF101\"]\n",
+    );
+    for args in [&[][..], &["sub"][..], &["sub/a.py"][..]] {
+        let run = p.concise(args);
+        assert_code(&run, 0);
+        assert_eq!(run.stdout, "All checks passed!\n", "{args:?}");
+    }
+    // Run from inside the subfolder: the config is found upward.
+    let mut cmd = p.command(&["check", "--output-format", "concise"]);
+    cmd.current_dir(p.root.join("sub"));
+    let run = run_command(cmd);
+    assert_code(&run, 0);
+    // Without the config the finding is there.
+    let run = p.concise(&["--isolated", "sub"]);
+    assert_code(&run, 1);
+}
+
+#[test]
+fn pyproject_without_pitfalls_table_is_not_a_config() {
+    let p = Project::new();
+    p.write("a.py", SLEEP).write(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 100\n",
+    );
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+}
+
+#[test]
+fn pitfalls_toml_wins_over_pyproject() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("pyproject.toml", "[tool.pitfalls]\nignore = [\"PF101\"]\n")
+        .write("pitfalls.toml", "select = [\"PF1\"]\n");
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert!(run.stdout.contains(&sleep_line("a.py")), "{}", run.stdout);
+
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("pyproject.toml", "[tool.pitfalls]\nselect = [\"PF1\"]\n")
+        .write(".pitfalls.toml", "ignore = [\"PF101\"]\n");
+    let run = p.concise(&[]);
+    assert_code(&run, 0);
+}
+
+#[test]
+fn unknown_config_key_exits_2_naming_file_key_and_line() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("pitfalls.toml", "select = [\"PF1\"]\nselectt = [\"PF1\"]\n");
+    let run = p.concise(&[]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("pitfalls.toml"), "{}", run.stderr);
+    assert!(run.stderr.contains("selectt"), "{}", run.stderr);
+    assert!(run.stderr.contains("pitfalls.toml:2"), "{}", run.stderr);
+    assert!(!run.stdout.contains("PF101"), "{}", run.stdout);
+
+    let p = Project::new();
+    p.write("a.py", SLEEP).write(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.pitfalls]\nignore = [\"PF101\"]\nbogus-key = 1\n",
+    );
+    let run = p.concise(&[]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("pyproject.toml:6"), "{}", run.stderr);
+    assert!(run.stderr.contains("bogus-key"), "{}", run.stderr);
+}
+
+#[test]
+fn wrong_config_type_exits_2_naming_key_and_line() {
+    let p = Project::new();
+    p.write("a.py", SLEEP).write(
+        "pitfalls.toml",
+        "# settings\n\nrespect-gitignore = \"yes\"\n",
+    );
+    let run = p.concise(&[]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("pitfalls.toml:3"), "{}", run.stderr);
+    assert!(run.stderr.contains("respect-gitignore"), "{}", run.stderr);
+
+    let p = Project::new();
+    p.write("a.py", SLEEP).write(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.pitfalls]\nrespect-gitignore = \"yes\"\n",
+    );
+    let run = p.concise(&[]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("pyproject.toml:5"), "{}", run.stderr);
+    assert!(run.stderr.contains("respect-gitignore"), "{}", run.stderr);
+}
+
+#[test]
+fn unknown_selector_in_config_exits_2_naming_line() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("pitfalls.toml", "\n\nselect = [\"PF999\"]\n");
+    let run = p.concise(&[]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("pitfalls.toml:3"), "{}", run.stderr);
+    assert!(run.stderr.contains("PF999"), "{}", run.stderr);
+}
+
+#[test]
+fn config_flag_uses_that_file() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("pitfalls.toml", "select = [\"PF1\"]\n")
+        .write(
+            "configs/strict.toml",
+            "ignore = [\"blocking-sleep-in-async\"]\n",
+        );
+    let run = p.concise(&["--config", "configs/strict.toml"]);
+    assert_code(&run, 0);
+    let run = p.concise(&["--config", "configs/missing.toml"]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("missing.toml"), "{}", run.stderr);
+}
+
+#[test]
+fn isolated_ignores_config() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("pitfalls.toml", "ignore = [\"PF101\"]\n");
+    assert_code(&p.concise(&[]), 0);
+    let run = p.concise(&["--isolated"]);
+    assert_code(&run, 1);
+    assert!(run.stdout.contains(&sleep_line("a.py")), "{}", run.stdout);
+    // Even a broken config is not read.
+    p.write("pitfalls.toml", "nonsense = 1\n");
+    assert_code(&p.concise(&["--isolated"]), 1);
+}
+
+#[test]
+fn per_file_ignores() {
+    let p = Project::new();
+    p.write("src/app.py", SLEEP)
+        .write("tests/test_app.py", SLEEP)
+        .write("tests/unit/conftest.py", SLEEP)
+        .write(
+            "pitfalls.toml",
+            "[per-file-ignores]\n\"tests/test_*.py\" = [\"PF101\"]\n\"conftest.py\" = [\"PF1\"]\n",
+        );
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![sleep_line("src/app.py").as_str(), "Found 1 problem."]
+    );
+}
+
+#[test]
+fn cli_select_overrides_config_select() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("b.py", "def f(x=[]):\n    return x\n")
+        .write("pitfalls.toml", "select = [\"PF6\"]\n");
+    let run = p.concise(&["-q"]);
+    assert_code(&run, 1);
+    assert_eq!(run.lines().len(), 1);
+    assert!(run.stdout.starts_with("b.py:1:9: PF601 "), "{}", run.stdout);
+
+    let run = p.concise(&["-q", "--select", "PF101"]);
+    assert_code(&run, 1);
+    assert_eq!(run.lines(), vec![sleep_line("a.py").as_str()]);
+}
+
+/// "Command-line flags win over the file" (CLI.md), as in Ruff since 0.0.238:
+/// `--select F401` ignores the config's `ignore`, and a command-line
+/// `--extend-select` comes after the config's `ignore`.
+#[test]
+#[ignore = "bug: config `ignore = [\"PF101\"]` beats `--select PF101` / `--extend-select PF101` on the command line"]
+fn cli_select_wins_over_config_ignore() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("pitfalls.toml", "ignore = [\"PF101\"]\n");
+    assert_code(&p.concise(&[]), 0);
+    let run = p.concise(&["-q", "--select", "PF101"]);
+    assert_code(&run, 1);
+    assert_eq!(run.lines(), vec![sleep_line("a.py").as_str()]);
+    let run = p.concise(&["-q", "--extend-select", "PF101"]);
+    assert_code(&run, 1);
+    assert_eq!(run.lines(), vec![sleep_line("a.py").as_str()]);
+}
+
+#[test]
+fn extend_exclude_glob() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("legacy/old.py", SLEEP)
+        .write("generated/gen.py", SLEEP)
+        .write(
+            "pitfalls.toml",
+            "extend-exclude = [\"legacy/*.py\", \"generated\"]\n",
+        );
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![sleep_line("a.py").as_str(), "Found 1 problem."]
+    );
+}
+
+#[test]
+fn default_excluded_folders_are_skipped() {
+    let p = Project::new();
+    p.write("a.py", SLEEP);
+    for folder in [
+        ".git",
+        ".venv",
+        "venv",
+        "__pycache__",
+        "node_modules",
+        "build",
+        "dist",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        "site-packages",
+        "pkg/build",
+        "lib/python3.13/site-packages/dep",
+    ] {
+        p.write(&format!("{folder}/x.py"), SLEEP);
+    }
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![sleep_line("a.py").as_str(), "Found 1 problem."]
+    );
+}
+
+#[test]
+fn gitignored_files_are_skipped_in_a_git_repository() {
+    let p = Project::new();
+    p.git_init();
+    p.write("a.py", SLEEP)
+        .write("ignored.py", SLEEP)
+        .write("out/x.py", SLEEP)
+        .write("sub/y.py", SLEEP)
+        .write("info_excluded.py", SLEEP)
+        .write("global_excluded.py", SLEEP)
+        .write(".gitignore", "ignored.py\nout/\n")
+        .write(".git/info/exclude", "info_excluded.py\n");
+    std::fs::create_dir_all(p.home.join(".config/git")).unwrap();
+    std::fs::write(p.home.join(".config/git/ignore"), "global_excluded.py\n").unwrap();
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            sleep_line("a.py").as_str(),
+            sleep_line("sub/y.py").as_str(),
+            "Found 2 problems."
+        ]
+    );
+    // A parent folder's .gitignore applies when checking a subfolder.
+    p.write(".gitignore", "ignored.py\nout/\nsub/y.py\n");
+    let run = p.concise(&["sub"]);
+    assert_code(&run, 0);
+    // respect-gitignore = false turns it all off.
+    p.write("pitfalls.toml", "respect-gitignore = false\n");
+    let run = p.concise(&["-q"]);
+    assert_code(&run, 1);
+    assert_eq!(run.lines().len(), 6, "{}", run.stdout);
+}
+
+#[test]
+fn dot_ignore_files_are_respected_without_git() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("sub/y.py", SLEEP)
+        .write("sub/z.py", SLEEP)
+        .write("sub/.ignore", "z.py\n");
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            sleep_line("a.py").as_str(),
+            sleep_line("sub/y.py").as_str(),
+            "Found 2 problems."
+        ]
+    );
+}
+
+/// The brief asks for `.gitignore` to count outside a git repository too
+/// (e.g. an unpacked sdist). Ruff and `main` (f65a5e2, `require_git(true)`)
+/// only honour it inside one: if that is the decision, delete this test.
+#[test]
+fn gitignored_files_are_skipped_without_git() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("ignored.py", SLEEP)
+        .write("out/x.py", SLEEP)
+        .write(".gitignore", "ignored.py\nout/\n");
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![sleep_line("a.py").as_str(), "Found 1 problem."]
+    );
+}
+
+#[test]
+fn explicitly_named_excluded_files_are_checked() {
+    let p = Project::new();
+    p.git_init();
+    p.write("legacy/old.py", SLEEP)
+        .write("build/b.py", SLEEP)
+        .write("ignored.py", SLEEP)
+        .write(".gitignore", "ignored.py\n")
+        .write("pitfalls.toml", "extend-exclude = [\"legacy/*.py\"]\n");
+    assert_code(&p.concise(&[]), 0);
+    let run = p.concise(&["legacy/old.py", "build/b.py", "ignored.py"]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            sleep_line("build/b.py").as_str(),
+            sleep_line("ignored.py").as_str(),
+            sleep_line("legacy/old.py").as_str(),
+            "Found 3 problems."
+        ]
+    );
+}
+
+#[test]
+fn force_exclude_applies_config_globs_to_named_files() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("legacy/old.py", SLEEP)
+        .write("pitfalls.toml", "extend-exclude = [\"legacy/*.py\"]\n");
+    let run = p.concise(&["--force-exclude", "legacy/old.py", "a.py"]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![sleep_line("a.py").as_str(), "Found 1 problem."]
+    );
+    let run = p.concise(&["--force-exclude", "legacy/old.py"]);
+    assert_code(&run, 0);
+}
+
+#[test]
+#[ignore = "bug: --force-exclude still checks a named file inside an excluded folder (build/b.py, .venv/x.py, `exclude = [\"generated\"]`)"]
+fn force_exclude_applies_excluded_folders_to_named_files() {
+    let p = Project::new();
+    p.write("a.py", SLEEP)
+        .write("build/b.py", SLEEP)
+        .write(".venv/lib/v.py", SLEEP)
+        .write("generated/g.py", SLEEP)
+        .write("pitfalls.toml", "extend-exclude = [\"generated\"]\n");
+    let run = p.concise(&[
+        "--force-exclude",
+        "a.py",
+        "build/b.py",
+        ".venv/lib/v.py",
+        "generated/g.py",
+    ]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![sleep_line("a.py").as_str(), "Found 1 problem."]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 6. Columns count characters
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let p = Project::new();
+    p.write("u.py", async_body("s = \"é😀\"; time.sleep(1)"));
+    let run = p.concise(&["-q"]);
+    assert_code(&run, 1);
+    assert_eq!(run.stdout, format!("u.py:4:15: PF101 {SLEEP_MESSAGE}\n"));
+
+    let run = p.check(&["--output-format", "json"]);
+    let d = &parse_json(&run.stdout)[0];
+    assert_eq!(d["location"], serde_json::json!({"row": 4, "column": 15}));
+    assert_eq!(
+        d["end_location"],
+        serde_json::json!({"row": 4, "column": 28})
+    );
+
+    let run = p.check(&["--output-format", "github"]);
+    assert!(
+        run.stdout
+            .contains("line=4,col=15,endLine=4,endColumn=28::"),
+        "{}",
+        run.stdout
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 7. Encodings
+
+#[test]
+fn latin1_file_with_coding_line() {
+    let p = Project::new();
+    p.write(
+        "l.py",
+        b"# -*- coding: latin-1 -*-\nimport time\n\nasync def h():\n    s = \"\xe9\xe9\"; time.sleep(1)\n",
+    );
+    let run = p.concise(&["-q"]);
+    assert_code(&run, 1);
+    assert_eq!(run.stdout, format!("l.py:5:15: PF101 {SLEEP_MESSAGE}\n"));
+    let run = p.check(&["--output-format", "json"]);
+    let d = &parse_json(&run.stdout)[0];
+    assert_eq!(
+        d["end_location"],
+        serde_json::json!({"row": 5, "column": 28})
+    );
+    // The snippet of the full format is decoded too.
+    let run = p.check(&[]);
+    assert!(
+        run.stdout.contains("5 │     s = \"éé\"; time.sleep(1)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn non_utf8_file_without_coding_line_is_pf001_and_others_are_checked() {
+    let p = Project::new();
+    p.write(
+        "bad.py",
+        b"import time\n\nasync def h():\n    s = \"\xe9\"; time.sleep(1)\n",
+    )
+    .write("good.py", SLEEP);
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert!(lines[0].starts_with("bad.py:4:1: PF001 "), "{}", lines[0]);
+    assert!(lines[0].contains("UTF-8"), "{}", lines[0]);
+    assert!(lines[0].contains("encoding"), "{}", lines[0]);
+    assert_eq!(lines[1], sleep_line("good.py"));
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn utf8_bom_file() {
+    let p = Project::new();
+    p.write("bom.py", format!("\u{feff}{SLEEP}"));
+    let run = p.concise(&["-q"]);
+    assert_code(&run, 1);
+    assert_eq!(run.stdout, format!("{}\n", sleep_line("bom.py")));
+    let run = p.check(&[]);
+    assert!(
+        run.stdout.contains("4 │     time.sleep(1)"),
+        "{}",
+        run.stdout
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 8. `rule` and `rules`
+
+fn rule_docs() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut docs: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    docs.sort();
+    docs
+}
+
+#[test]
+fn rule_prints_the_doc_by_code_and_by_name() {
+    let p = Project::new();
+    let by_code = p.run(&["rule", "PF101"]);
+    assert_code(&by_code, 0);
+    assert!(
+        by_code
+            .stdout
+            .starts_with("# PF101 blocking-sleep-in-async\n"),
+        "{}",
+        by_code.stdout
+    );
+    let doc = rule_docs()
+        .into_iter()
+        .find(|(code, _)| code == "PF101")
+        .unwrap()
+        .1;
+    assert_eq!(by_code.stdout, doc);
+
+    let by_name = p.run(&["rule", "blocking-sleep-in-async"]);
+    assert_code(&by_name, 0);
+    assert_eq!(by_name.stdout, by_code.stdout);
+
+    let lower = p.run(&["rule", "pf101"]);
+    assert_code(&lower, 0);
+    assert_eq!(lower.stdout, by_code.stdout);
+}
+
+#[test]
+fn unknown_rule_exits_2() {
+    let p = Project::new();
+    let run = p.run(&["rule", "PF999"]);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("PF999"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_code(&p.run(&["rule"]), 2);
+}
+
+#[test]
+fn rules_lists_every_code() {
+    let p = Project::new();
+    let run = p.run(&["rules"]);
+    assert_code(&run, 0);
+    let docs = rule_docs();
+    assert!(!docs.is_empty());
+    for (code, doc) in &docs {
+        let name = doc
+            .lines()
+            .next()
+            .and_then(|l| l.split_whitespace().nth(2))
+            .unwrap();
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{code} ")))
+            .unwrap_or_else(|| panic!("{code} not listed:\n{}", run.stdout));
+        assert!(line.contains(name), "{line}");
+    }
+    let listed = run.stdout.lines().filter(|l| l.starts_with("PF")).count();
+    assert_eq!(listed, docs.len(), "{}", run.stdout);
+}
+
+#[test]
+fn rules_as_json() {
+    let p = Project::new();
+    let run = p.run(&["rules", "--output-format", "json"]);
+    assert_code(&run, 0);
+    let value = parse_json(&run.stdout);
+    let list = value.as_array().expect("an array");
+    let codes: Vec<&str> = list.iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let docs: Vec<String> = rule_docs().into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, docs);
+    for rule in list {
+        assert!(
+            rule["name"].as_str().is_some_and(|n| !n.is_empty()),
+            "{rule}"
+        );
+        assert!(
+            matches!(rule["default"].as_str(), Some("on" | "off")),
+            "{rule}"
+        );
+        assert!(rule["fix"].is_string(), "{rule}");
+    }
+    let pf101 = list.iter().find(|r| r["code"] == "PF101").unwrap();
+    assert_eq!(pf101["name"], "blocking-sleep-in-async");
+    assert_eq!(pf101["default"], "on");
+    assert_eq!(pf101["fix"], "none");
+}
+
+// ---------------------------------------------------------------------------
+// 9. Panic isolation
+
+#[test]
+fn panic_in_one_file_is_reported_and_others_are_checked() {
+    let p = Project::new();
+    p.write("boom.py", "x = 1\n").write("a.py", SLEEP);
+    let mut cmd = p.command(&["check", "--no-color", "--output-format", "concise"]);
+    cmd.env("PITFALLS_TEST_PANIC_ON", "boom.py");
+    let run = run_command(cmd);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("boom.py"), "stderr: {}", run.stderr);
+    assert!(run.stderr.contains("internal error"), "{}", run.stderr);
+    assert!(run.stdout.contains(&sleep_line("a.py")), "{}", run.stdout);
+
+    // --exit-zero does not hide an internal error.
+    let mut cmd = p.command(&["check", "--exit-zero", "-q", "boom.py"]);
+    cmd.env("PITFALLS_TEST_PANIC_ON", "boom.py");
+    let run = run_command(cmd);
+    assert_code(&run, 2);
+    assert!(run.stderr.contains("boom.py"), "stderr: {}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// 10. Deep nesting
+
+#[test]
+fn deeply_nested_parentheses_do_not_crash() {
+    let p = Project::new();
+    let depth = 5_000;
+    p.write(
+        "parens.py",
+        format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth)),
+    )
+    .write("a.py", SLEEP);
+    let run = p.concise(&[]);
+    assert!(
+        matches!(run.code, Some(0 | 1)),
+        "exit {:?}\n{}\n{}",
+        run.code,
+        run.stdout,
+        run.stderr
+    );
+    // The other file is still checked; a parser limit may be a PF001 but
+    // nothing else.
+    assert!(run.stdout.contains(&sleep_line("a.py")), "{}", run.stdout);
+    for line in run.lines() {
+        assert!(
+            line.starts_with("a.py:")
+                || line.starts_with("parens.py:1:")
+                || line.starts_with("Found"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn long_binary_chain_does_not_crash() {
+    let p = Project::new();
+    let terms = vec!["a"; 200_000].join(" + ");
+    p.write("chain.py", format!("a = 1\nx = {terms}\n"));
+    let run = p.concise(&[]);
+    assert_code(&run, 0);
+    assert_eq!(run.stdout, "All checks passed!\n");
+}
+
+// ---------------------------------------------------------------------------
+// 11. Version and help
+
+#[test]
+fn version() {
+    let p = Project::new();
+    let run = p.run(&["--version"]);
+    assert_code(&run, 0);
+    assert_eq!(
+        run.stdout.trim(),
+        format!("pitfalls {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_on_every_subcommand() {
+    let p = Project::new();
+    let run = p.run(&["check", "--help"]);
+    assert_code(&run, 0);
+    for flag in [
+        "Usage: pitfalls check",
+        "--select",
+        "--ignore",
+        "--extend-select",
+        "--output-format",
+        "--config",
+        "--isolated",
+        "--exit-zero",
+        "--force-exclude",
+        "--quiet",
+        "--no-color",
+    ] {
+        assert!(run.stdout.contains(flag), "{flag} in\n{}", run.stdout);
+    }
+    for args in [&["--help"][..], &["rule", "--help"], &["rules", "--help"]] {
+        let run = p.run(args);
+        assert_code(&run, 0);
+        assert!(run.stdout.contains("Usage: pitfalls"), "{}", run.stdout);
+    }
+}
