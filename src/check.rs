@@ -11,11 +11,28 @@ use crate::rules::Rule;
 use crate::semantic::summary::build_summary;
 use crate::semantic::{ModuleName, SemanticModel};
 use crate::settings::FileSettings;
-use crate::source::{Locator, ReadError, read_source};
+use crate::source::{Locator, ReadError, decode};
 
 pub fn check_path(path: &Path, module: ModuleName, settings: &FileSettings) -> FileReport {
+    match std::fs::read(path) {
+        Ok(bytes) => check_bytes(path, bytes, module, settings),
+        Err(error) => FileReport {
+            path: path.to_path_buf(),
+            error: Some(format!("cannot read: {error}")),
+            ..Default::default()
+        },
+    }
+}
+
+/// Checks a file's bytes: decode (PEP 263), parse, walk.
+pub fn check_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    module: ModuleName,
+    settings: &FileSettings,
+) -> FileReport {
     panic_if_asked(path);
-    match read_source(path) {
+    match decode(bytes) {
         Ok(source) => check_source(path, &source.text, module, settings),
         Err(ReadError::Io(error)) => FileReport {
             path: path.to_path_buf(),

@@ -6,6 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use rustc_hash::FxHashSet;
+
+use crate::cache::Cache;
+use crate::pipeline::RunOptions;
 use crate::render::{self, RenderOptions};
 use crate::rules::{FixAvailability, Rule};
 use crate::settings::{self, OutputFormat, Overrides, Settings};
@@ -192,7 +196,15 @@ fn check(args: CheckArgs) -> Outcome {
             return Outcome::Error;
         }
     };
-    let files = match crate::discover::discover(&paths, &settings, args.force_exclude) {
+    let discover = |paths: &[PathBuf], force_exclude: bool| {
+        crate::discover::discover(paths, &settings, force_exclude).map(|files| {
+            files
+                .iter()
+                .map(|f| crate::discover::normalize(f))
+                .collect::<Vec<_>>()
+        })
+    };
+    let files = match discover(&paths, args.force_exclude) {
         Ok(files) => files,
         Err(error) => {
             eprintln!("error: {error}");
@@ -202,23 +214,51 @@ fn check(args: CheckArgs) -> Outcome {
     if files.is_empty() && !args.quiet {
         eprintln!("warning: No Python files found under the given path(s)");
     }
-    let result = crate::pipeline::check_files(&files, &settings);
+    let root = project_root(&settings, &paths[0]);
+    let cache = if args.no_cache {
+        None
+    } else {
+        root.as_deref().and_then(Cache::open)
+    };
+    // Pre-commit names files: project-wide rules still need the whole
+    // project, so it is indexed (from the cache when warm) and only the
+    // named files are reported.
+    let named_files = paths.iter().any(|p| p.is_file());
+    let (all_files, report_only) = match &root {
+        Some(root) if named_files => {
+            let mut all = discover(std::slice::from_ref(root), false).unwrap_or_default();
+            all.extend(files.iter().cloned());
+            all.sort();
+            all.dedup();
+            (all, Some(files.iter().cloned().collect::<FxHashSet<_>>()))
+        }
+        _ => (files, None),
+    };
+    let options = RunOptions {
+        cache: cache.as_ref(),
+        report_only: report_only.as_ref(),
+    };
+    let result = crate::pipeline::check_files_with(&all_files, &settings, &options);
 
     let color = !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
-    let options = RenderOptions {
+    let render_options = RenderOptions {
         format: settings.output_format,
         color,
         quiet: args.quiet,
         cwd,
     };
-    let rendered = render::render(&result, &options);
+    let rendered = render::render(&result, &render_options);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(rendered.as_bytes());
     let _ = stdout.flush();
     for error in &result.errors {
-        eprintln!("error: {}: {}", error.path.display(), error.message);
+        eprintln!(
+            "error: {}: {}",
+            render::display_path(&error.path, &render_options.cwd),
+            error.message
+        );
     }
     if !result.errors.is_empty() {
         Outcome::Error
@@ -227,4 +267,17 @@ fn check(args: CheckArgs) -> Outcome {
     } else {
         Outcome::Findings
     }
+}
+
+/// The project a run belongs to: the configuration file's folder, else the
+/// enclosing git repository's root. `None` outside both.
+fn project_root(settings: &Settings, first: &std::path::Path) -> Option<PathBuf> {
+    if let Some(config) = &settings.config_file {
+        return config.parent().map(std::path::Path::to_path_buf);
+    }
+    let start = std::path::absolute(first).ok()?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(std::path::Path::to_path_buf)
 }

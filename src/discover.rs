@@ -2,7 +2,7 @@
 //! through the `ignore` crate, the default excluded folders and the config's
 //! globs. Files named explicitly are always checked unless `--force-exclude`.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use ignore::WalkBuilder;
 
@@ -23,6 +23,23 @@ impl std::fmt::Display for DiscoverError {
     }
 }
 
+/// `path` made absolute and lexically normalized (`a/./b/../c` → `a/c`),
+/// without touching the file system's symlinks.
+pub fn normalize(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// The files to check, sorted and without duplicates.
 pub fn discover(
     paths: &[PathBuf],
@@ -34,7 +51,11 @@ pub fn discover(
         let metadata =
             std::fs::metadata(path).map_err(|_| DiscoverError::NotFound(path.clone()))?;
         if metadata.is_file() {
-            if !(force_exclude && settings.is_excluded(path)) {
+            if !(force_exclude
+                && settings
+                    .excluder()
+                    .is_excluded_or_in_excluded(&normalize(path)))
+            {
                 files.push(path.clone());
             }
             continue;

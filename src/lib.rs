@@ -5,6 +5,7 @@
 //! the merged [`semantic::index::ProjectIndex`] → pending questions answered
 //! → noqa filter → sort → render.
 
+pub mod cache;
 pub mod check;
 pub mod checker;
 pub mod cli;

@@ -6,11 +6,18 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::check::check_path;
+use std::path::Path;
+
+use rustc_hash::FxHashSet;
+
+use crate::cache::Cache;
+use crate::check::{check_bytes, check_path};
 use crate::report::{FileReport, Finding};
 use crate::rules::dispatch::answer_pending;
+use crate::semantic::ModuleName;
 use crate::semantic::index::ProjectIndex;
 use crate::semantic::module_name::ModuleNamer;
+use crate::settings::FileSettings;
 use crate::settings::Settings;
 
 /// Worker threads get a large stack: deeply nested code (thousands of
@@ -39,8 +46,25 @@ pub struct CheckResult {
     pub files_checked: usize,
 }
 
+/// How a run treats its files beyond checking them.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    pub cache: Option<&'a Cache>,
+    /// Report only these files (the rest are indexed for project-wide
+    /// rules); `None` reports every file.
+    pub report_only: Option<&'a FxHashSet<PathBuf>>,
+}
+
 /// Checks `files` (already discovered) with `settings`.
 pub fn check_files(files: &[PathBuf], settings: &Settings) -> CheckResult {
+    check_files_with(files, settings, &RunOptions::default())
+}
+
+pub fn check_files_with(
+    files: &[PathBuf],
+    settings: &Settings,
+    options: &RunOptions,
+) -> CheckResult {
     let mut namer = ModuleNamer::new(settings.src.clone());
     let jobs: Vec<_> = files
         .iter()
@@ -59,7 +83,7 @@ pub fn check_files(files: &[PathBuf], settings: &Settings) -> CheckResult {
         jobs.into_par_iter()
             .map(|(path, module, file_settings)| {
                 catch_unwind(AssertUnwindSafe(|| {
-                    check_path(path, module, &file_settings)
+                    check_one(path, module, &file_settings, options.cache)
                 }))
                 .unwrap_or_else(|payload| FileReport {
                     path: path.clone(),
@@ -72,19 +96,49 @@ pub fn check_files(files: &[PathBuf], settings: &Settings) -> CheckResult {
             })
             .collect()
     });
-    finish(reports)
+    finish(reports, options.report_only)
+}
+
+/// One file: from the cache when its content, path and settings are
+/// unchanged, else read, parse and walk (and remember the result).
+fn check_one(
+    path: &Path,
+    module: ModuleName,
+    settings: &FileSettings,
+    cache: Option<&Cache>,
+) -> FileReport {
+    let Some(cache) = cache else {
+        return check_path(path, module, settings);
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(_) => return check_path(path, module, settings),
+    };
+    let key = Cache::key(path, &module, settings, &bytes);
+    if let Some(mut report) = cache.get(key) {
+        report.path = path.to_path_buf();
+        return report;
+    }
+    let report = check_bytes(path, bytes, module, settings);
+    if report.error.is_none() {
+        cache.put(key, &report);
+    }
+    report
 }
 
 /// The project stage: merge summaries, answer pending questions, filter by
 /// noqa, sort.
-pub fn finish(reports: Vec<FileReport>) -> CheckResult {
-    let files_checked = reports.len();
+pub fn finish(reports: Vec<FileReport>, report_only: Option<&FxHashSet<PathBuf>>) -> CheckResult {
+    let files_checked = report_only.map_or(reports.len(), |only| only.len());
     let index = ProjectIndex::new(reports.iter().filter_map(|r| r.summary.clone()));
     let mut result = CheckResult {
         files_checked,
         ..Default::default()
     };
     for report in reports {
+        if report_only.is_some_and(|only| !only.contains(&report.path)) {
+            continue;
+        }
         if let Some(message) = report.error {
             result.errors.push(FileError {
                 path: report.path.clone(),

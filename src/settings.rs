@@ -205,8 +205,8 @@ pub struct Overrides {
     pub output_format: Option<OutputFormat>,
 }
 
-/// What one file's pass needs.
-#[derive(Debug, Clone, Default)]
+/// What one file's pass needs (hashed into the cache key).
+#[derive(Debug, Clone, Default, Hash)]
 pub struct FileSettings {
     pub rules: RuleSet,
     /// PF106's extra qualified names.
@@ -267,43 +267,60 @@ impl Settings {
                     .collect()
             };
 
-        let select = match (&overrides.select, &options.select) {
-            (Some(cli), _) => Some(selectors(cli, "select", false)?),
-            (None, Some(file)) => Some(selectors(file, "select", true)?),
-            (None, None) => None,
+        // Two layers, as in Ruff: the file's select/extend/ignore, then the
+        // command line's on top (a `--select` there starts afresh, so it
+        // also wins over the file's `ignore`).
+        let layer = |base: RuleSet,
+                     select: Option<Vec<Selector>>,
+                     extend: Vec<Selector>,
+                     ignore: Vec<Selector>| {
+            let mut rules = match select {
+                Some(selected) => Rule::ALL
+                    .iter()
+                    .copied()
+                    .filter(|r| selected.iter().any(|s| s.selects(*r)))
+                    .collect(),
+                None => base,
+            };
+            for rule in Rule::ALL.iter().copied() {
+                if extend.iter().any(|s| s.selects(rule)) {
+                    rules.insert(rule);
+                }
+                if ignore.iter().any(|s| s.matches(rule)) {
+                    rules.remove(rule);
+                }
+            }
+            rules
         };
-        let mut rules: RuleSet = match select {
-            Some(selected) => Rule::ALL
-                .iter()
-                .copied()
-                .filter(|r| selected.iter().any(|s| s.selects(*r)))
-                .collect(),
-            None => Rule::ALL
-                .iter()
-                .copied()
-                .filter(|r| r.meta().default_on)
-                .collect(),
-        };
-        let mut extend = selectors(
+        let defaults: RuleSet = Rule::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.meta().default_on)
+            .collect();
+        let file_select = options
+            .select
+            .as_deref()
+            .map(|s| selectors(s, "select", true))
+            .transpose()?;
+        let file_extend = selectors(
             options.extend_select.as_deref().unwrap_or_default(),
             "extend-select",
             true,
         )?;
-        extend.extend(selectors(&overrides.extend_select, "extend-select", false)?);
-        let mut ignore = selectors(
+        let file_ignore = selectors(
             options.ignore.as_deref().unwrap_or_default(),
             "ignore",
             true,
         )?;
-        ignore.extend(selectors(&overrides.ignore, "ignore", false)?);
-        for rule in Rule::ALL.iter().copied() {
-            if extend.iter().any(|s| s.selects(rule)) {
-                rules.insert(rule);
-            }
-            if ignore.iter().any(|s| s.matches(rule)) {
-                rules.remove(rule);
-            }
-        }
+        let file_rules = layer(defaults, file_select, file_extend, file_ignore);
+        let cli_select = overrides
+            .select
+            .as_deref()
+            .map(|s| selectors(s, "select", false))
+            .transpose()?;
+        let cli_extend = selectors(&overrides.extend_select, "extend-select", false)?;
+        let cli_ignore = selectors(&overrides.ignore, "ignore", false)?;
+        let mut rules = layer(file_rules, cli_select, cli_extend, cli_ignore);
         // PF001 cannot be turned off: an unparsable file was not checked.
         rules.insert(Rule::SyntaxError);
 
@@ -413,6 +430,16 @@ pub struct Excluder {
 }
 
 impl Excluder {
+    /// The path or one of its folders below the configuration's folder is
+    /// excluded (`--force-exclude build/x.py`).
+    pub fn is_excluded_or_in_excluded(&self, path: &Path) -> bool {
+        let below_root = path.starts_with(&self.root);
+        path.ancestors()
+            .take_while(|p| !below_root || (p.starts_with(&self.root) && *p != self.root))
+            .filter(|p| p.file_name().is_some())
+            .any(|p| self.is_excluded(p))
+    }
+
     pub fn is_excluded(&self, path: &Path) -> bool {
         if path
             .file_name()

@@ -60,7 +60,10 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(120)
-        .with_links(false);
+        .with_links(false)
+        // Our source name already carries row:column in characters; miette
+        // would append its own, counted in bytes.
+        .without_primary_span_start();
     // Only files with findings are read again, each once.
     let mut sources: FxHashMap<&std::path::Path, String> = FxHashMap::default();
     let mut out = String::new();

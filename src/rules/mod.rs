@@ -95,7 +95,7 @@ impl Rule {
 }
 
 /// A set of rules, as a bit set (the hot path asks `contains` per node).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RuleSet(u128);
 
 impl RuleSet {

@@ -1,0 +1,151 @@
+//! The per-file cache (`.pitfalls_cache/`): a file's whole report, keyed by
+//! a hash of its content, its path and module name, the tool version and
+//! the settings that change results. Pre-commit runs that name a few files
+//! still index the whole project; with a warm cache only changed files are
+//! parsed. Entries are written atomically (temp file + rename); an entry
+//! that cannot be read or parsed is a miss, never an error.
+
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::report::FileReport;
+use crate::semantic::ModuleName;
+use crate::settings::FileSettings;
+
+/// Bump when the report format changes in a way serde would still accept.
+const FORMAT: u32 = 1;
+
+pub struct Cache {
+    dir: PathBuf,
+}
+
+/// The key of one file's entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheKey(u128);
+
+impl Cache {
+    /// Opens (creating if needed) `<root>/.pitfalls_cache`. `None` when the
+    /// folder cannot be made: the run goes on without a cache.
+    pub fn open(root: &Path) -> Option<Cache> {
+        let dir = root.join(".pitfalls_cache");
+        if !dir.is_dir() {
+            std::fs::create_dir_all(&dir).ok()?;
+        }
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            // The cache is never committed.
+            let _ = write_atomic(&dir, &ignore, b"# Automatically created by pitfalls.\n*\n");
+        }
+        Some(Cache { dir })
+    }
+
+    pub fn key(
+        path: &Path,
+        module: &ModuleName,
+        settings: &FileSettings,
+        content: &[u8],
+    ) -> CacheKey {
+        let mut hasher = Xxh3Hasher(xxhash_rust::xxh3::Xxh3::new());
+        FORMAT.hash(&mut hasher);
+        env!("CARGO_PKG_VERSION").hash(&mut hasher);
+        path.hash(&mut hasher);
+        module.name.hash(&mut hasher);
+        module.is_package.hash(&mut hasher);
+        settings.hash(&mut hasher);
+        content.hash(&mut hasher);
+        CacheKey(hasher.0.digest128())
+    }
+
+    fn entry(&self, key: CacheKey) -> PathBuf {
+        self.dir.join(format!("{:032x}.json", key.0))
+    }
+
+    pub fn get(&self, key: CacheKey) -> Option<FileReport> {
+        let bytes = std::fs::read(self.entry(key)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Stores a report; failures are ignored (the cache is an optimisation).
+    pub fn put(&self, key: CacheKey, report: &FileReport) {
+        if let Ok(bytes) = serde_json::to_vec(report) {
+            let _ = write_atomic(&self.dir, &self.entry(key), &bytes);
+        }
+    }
+}
+
+struct Xxh3Hasher(xxhash_rust::xxh3::Xxh3);
+
+impl Hasher for Xxh3Hasher {
+    fn finish(&self) -> u64 {
+        self.0.digest()
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+/// Writes `bytes` to `target` through a temporary file in `dir` and a
+/// rename, so a reader never sees half an entry and two runs at once do not
+/// corrupt it.
+pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rule;
+
+    fn module() -> ModuleName {
+        ModuleName {
+            name: "app.views".into(),
+            is_package: false,
+        }
+    }
+
+    #[test]
+    fn round_trip_and_corrupt_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        assert!(dir.path().join(".pitfalls_cache/.gitignore").is_file());
+        let settings = FileSettings::default();
+        let key = Cache::key(Path::new("a.py"), &module(), &settings, b"x = 1\n");
+        assert!(cache.get(key).is_none());
+        let report = FileReport {
+            path: PathBuf::from("a.py"),
+            ..Default::default()
+        };
+        cache.put(key, &report);
+        assert_eq!(cache.get(key).unwrap().path, PathBuf::from("a.py"));
+        // A truncated entry is a miss, not an error.
+        std::fs::write(cache.entry(key), b"{\"path\": ").unwrap();
+        assert!(cache.get(key).is_none());
+    }
+
+    #[test]
+    fn key_depends_on_content_settings_and_module() {
+        let settings = FileSettings::default();
+        let base = Cache::key(Path::new("a.py"), &module(), &settings, b"x = 1\n");
+        assert_ne!(
+            base,
+            Cache::key(Path::new("a.py"), &module(), &settings, b"x = 2\n")
+        );
+        let mut other = settings.clone();
+        other.rules.insert(Rule::UnawaitedCoroutine);
+        assert_ne!(
+            base,
+            Cache::key(Path::new("a.py"), &module(), &other, b"x = 1\n")
+        );
+        let mut renamed = module();
+        renamed.name = "app.other".into();
+        assert_ne!(
+            base,
+            Cache::key(Path::new("a.py"), &renamed, &settings, b"x = 1\n")
+        );
+    }
+}
