@@ -95,13 +95,14 @@ pub fn check_source(
     let suppressions = Suppressions::from_comments(&locator, parsed.comment_ranges());
     let semantic = SemanticModel::new(module);
     let checker = Checker::new(semantic, &locator, settings, settings.rules);
-    let (findings, pending, semantic, def_scopes) = checker.check(parsed.suite());
-    let summary = build_summary(&semantic, &def_scopes, &locator);
+    let output = checker.check(parsed.suite());
+    let summary = build_summary(&output.semantic, &output.def_scopes, &locator);
     FileReport {
         path: path.to_path_buf(),
-        findings,
+        findings: output.findings,
         summary: Some(summary),
-        pending,
+        questions: output.questions,
+        pending: output.pending,
         suppressions,
         error: None,
     }

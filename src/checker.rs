@@ -8,7 +8,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::report::{Finding, Pending};
+use crate::report::{Finding, Pending, PendingContext};
 use crate::rules::{self, Rule, RuleSet};
 use crate::semantic::index::Question;
 use crate::semantic::model::{MODULE_SCOPE, ScopeId};
@@ -24,6 +24,16 @@ enum Deferred<'a> {
     Lambda(&'a ast::ExprLambda, ScopeId, Option<TextRange>),
 }
 
+/// What the walk of one file leaves: findings, questions for the project,
+/// and the finished semantic model (for the file's summary).
+pub struct CheckOutput<'a> {
+    pub findings: Vec<Finding>,
+    pub questions: Vec<Question>,
+    pub pending: Vec<Pending>,
+    pub semantic: SemanticModel<'a>,
+    pub def_scopes: rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
+}
+
 pub struct Checker<'a> {
     pub(crate) semantic: SemanticModel<'a>,
     locator: &'a Locator<'a>,
@@ -32,6 +42,8 @@ pub struct Checker<'a> {
     rules: RuleSet,
     findings: Vec<Finding>,
     pending: Vec<Pending>,
+    questions: Vec<Question>,
+    question_ids: rustc_hash::FxHashMap<Question, u32>,
     /// The logical-line range of each enclosing statement (a compound
     /// statement's header), innermost last: `# noqa` may sit on its last row.
     statements: Vec<TextRange>,
@@ -56,6 +68,8 @@ impl<'a> Checker<'a> {
             rules,
             findings: Vec::new(),
             pending: Vec::new(),
+            questions: Vec::new(),
+            question_ids: Default::default(),
             statements: Vec::new(),
             deferred: VecDeque::new(),
             def_scopes: Default::default(),
@@ -65,15 +79,7 @@ impl<'a> Checker<'a> {
 
     /// Walks the module, then the deferred bodies, then runs end-of-scope
     /// rules. Returns the findings and the questions left for the project.
-    pub fn check(
-        mut self,
-        suite: &'a [Stmt],
-    ) -> (
-        Vec<Finding>,
-        Vec<Pending>,
-        SemanticModel<'a>,
-        rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
-    ) {
+    pub fn check(mut self, suite: &'a [Stmt]) -> CheckOutput<'a> {
         self.visit_body(suite);
         while let Some(deferred) = self.deferred.pop_front() {
             match deferred {
@@ -100,7 +106,13 @@ impl<'a> Checker<'a> {
         }
         self.semantic.set_current_scope(MODULE_SCOPE);
         rules::dispatch::on_file_end(&mut self);
-        (self.findings, self.pending, self.semantic, self.def_scopes)
+        CheckOutput {
+            findings: self.findings,
+            questions: self.questions,
+            pending: self.pending,
+            semantic: self.semantic,
+            def_scopes: self.def_scopes,
+        }
     }
 
     // ----- what rules use -----
@@ -139,14 +151,27 @@ impl<'a> Checker<'a> {
     }
 
     /// Leaves a question for the project index (project-wide rules).
-    pub fn ask(&mut self, rule: Rule, question: Question, range: TextRange, message: String) {
+    pub fn ask(
+        &mut self,
+        rule: Rule,
+        question: Question,
+        range: TextRange,
+        subject: &str,
+        context: PendingContext,
+    ) {
         let noqa_row = self.noqa_row(range);
+        let next = self.questions.len() as u32;
+        let question = *self.question_ids.entry(question).or_insert_with_key(|q| {
+            self.questions.push(q.clone());
+            next
+        });
         self.pending.push(Pending {
             rule,
             question,
             span: self.locator.span(range),
             noqa_row,
-            message,
+            subject: subject.into(),
+            context,
         });
     }
 

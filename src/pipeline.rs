@@ -128,9 +128,13 @@ fn check_one(
 
 /// The project stage: merge summaries, answer pending questions, filter by
 /// noqa, sort.
-pub fn finish(reports: Vec<FileReport>, report_only: Option<&FxHashSet<PathBuf>>) -> CheckResult {
+pub fn finish(
+    mut reports: Vec<FileReport>,
+    report_only: Option<&FxHashSet<PathBuf>>,
+) -> CheckResult {
     let files_checked = report_only.map_or(reports.len(), |only| only.len());
-    let index = ProjectIndex::new(reports.iter().filter_map(|r| r.summary.clone()));
+    // The summaries move into the index: no copy of them is kept.
+    let index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
     let mut result = CheckResult {
         files_checked,
         ..Default::default()
@@ -148,7 +152,7 @@ pub fn finish(reports: Vec<FileReport>, report_only: Option<&FxHashSet<PathBuf>>
         let answered = report
             .pending
             .iter()
-            .filter_map(|p| answer_pending(p, &index));
+            .filter_map(|p| answer_pending(p, &report.questions[p.question as usize], &index));
         for finding in report.findings.into_iter().chain(answered) {
             if !report.suppressions.suppresses(
                 finding.rule,

@@ -72,12 +72,24 @@ pub struct Finding {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pending {
     pub rule: Rule,
-    pub question: crate::semantic::index::Question,
+    /// Index into the file's `questions` (a file asks the same question at
+    /// many call sites: `self.assertEqual` in every test).
+    pub question: u32,
     pub span: Span,
     pub noqa_row: u32,
-    /// The message, with `{definition}` where the answer's `module:line`
-    /// goes.
-    pub message: String,
+    /// Rule-specific: what the message names (PF100: the callee as written).
+    pub subject: Box<str>,
+    /// Rule-specific: how the site uses it (PF100: discarded, tested,
+    /// returned from the named `async def`).
+    pub context: PendingContext,
+}
+
+/// How a pending site uses what it asks about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PendingContext {
+    Discarded,
+    TruthTested,
+    ReturnedFrom(Box<str>),
 }
 
 /// Everything later stages need from one file.
@@ -86,6 +98,7 @@ pub struct FileReport {
     pub path: PathBuf,
     pub findings: Vec<Finding>,
     pub summary: Option<FileSummary>,
+    pub questions: Vec<crate::semantic::index::Question>,
     pub pending: Vec<Pending>,
     pub suppressions: Suppressions,
     /// The file could not be checked at all (I/O error or an internal error).

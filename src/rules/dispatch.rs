@@ -10,7 +10,7 @@ use crate::checker::Checker;
 use crate::report::{Finding, Pending};
 use crate::rules::async_::unawaited_coroutine::Usage;
 use crate::rules::{Rule, async_, decorators, iterators, memory};
-use crate::semantic::index::ProjectIndex;
+use crate::semantic::index::{ProjectIndex, Question};
 
 pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
     match stmt {
@@ -163,9 +163,13 @@ pub(crate) fn on_file_end(cx: &mut Checker) {
 }
 
 /// Answers a question a file left for the project index; `None` is silence.
-pub fn answer_pending(pending: &Pending, index: &ProjectIndex) -> Option<Finding> {
+pub fn answer_pending(
+    pending: &Pending,
+    question: &Question,
+    index: &ProjectIndex,
+) -> Option<Finding> {
     match pending.rule {
-        Rule::UnawaitedCoroutine => async_::unawaited_coroutine::answer(pending, index),
+        Rule::UnawaitedCoroutine => async_::unawaited_coroutine::answer(pending, question, index),
         _ => None,
     }
 }

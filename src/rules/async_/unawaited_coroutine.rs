@@ -7,7 +7,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr};
 use crate::checker::Checker;
-use crate::report::{Finding, Pending};
+use crate::report::{Finding, Pending, PendingContext};
 use crate::rules::{FixAvailability, Rule, RuleMeta};
 use crate::semantic::index::{KEEPS_COROUTINE, ProjectIndex, Question};
 use crate::semantic::model::BindingKind;
@@ -51,28 +51,39 @@ pub struct Candidate<'a> {
     def: &'a ast::StmtFunctionDef,
     call: TextRange,
     statement: Option<TextRange>,
-    message: String,
+    callee: Box<str>,
+    context: PendingContext,
 }
 
-const DEFINITION: &str = "{definition}";
-
-fn message(callee: &str, usage: Usage, cx: &Checker) -> String {
-    match usage {
-        Usage::Discarded => format!(
-            "coroutine function `{callee}` (defined at {DEFINITION}) is called but not awaited: the coroutine never runs"
-        ),
-        Usage::TruthTested => format!(
-            "coroutine function `{callee}` (defined at {DEFINITION}) is only truth-tested: a coroutine object is always true and never runs"
-        ),
-        Usage::Returned => {
-            let function = cx
-                .semantic()
-                .current_function()
-                .map_or("?", |f| f.name.as_str());
+fn message(callee: &str, context: &PendingContext, definition: Option<&str>) -> String {
+    let defined = definition
+        .map(|d| format!(" (defined at {d})"))
+        .unwrap_or_default();
+    match context {
+        PendingContext::Discarded => {
             format!(
-                "`async def {function}` returns the coroutine of `{callee}` (defined at {DEFINITION}) un-awaited: its caller's `await` gets a coroutine object, not the result"
+                "coroutine function `{callee}`{defined} is called but not awaited: the coroutine never runs"
             )
         }
+        PendingContext::TruthTested => format!(
+            "coroutine function `{callee}`{defined} is only truth-tested: a coroutine object is always true and never runs"
+        ),
+        PendingContext::ReturnedFrom(function) => format!(
+            "`async def {function}` returns the coroutine of `{callee}`{defined} un-awaited: its caller's `await` gets a coroutine object, not the result"
+        ),
+    }
+}
+
+fn context(usage: Usage, cx: &Checker) -> PendingContext {
+    match usage {
+        Usage::Discarded => PendingContext::Discarded,
+        Usage::TruthTested => PendingContext::TruthTested,
+        Usage::Returned => PendingContext::ReturnedFrom(
+            cx.semantic()
+                .current_function()
+                .map_or("?", |f| f.name.as_str())
+                .into(),
+        ),
     }
 }
 
@@ -81,7 +92,7 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
     if let Some(name) = semantic.resolve_qualified_name(&call.func)
         && name.is_any(KNOWN)
     {
-        let text = message(name.as_str(), usage, cx).replace(" (defined at {definition})", "");
+        let text = message(name.as_str(), &context(usage, cx), None);
         cx.report(Rule::UnawaitedCoroutine, call.range(), text);
         return;
     }
@@ -93,16 +104,22 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
             let binding = semantic.binding(id);
             match binding.kind {
                 BindingKind::FunctionDef(def) if def.is_async => {
-                    let text = message(name.id.as_str(), usage, cx);
-                    local_candidate(cx, def, call, text);
+                    let ctx = context(usage, cx);
+                    local_candidate(cx, def, call, name.id.as_str(), ctx);
                 }
                 BindingKind::Import => {
                     if let Some(qualified) = semantic.resolve_name(name.id.as_str()) {
-                        let text = message(name.id.as_str(), usage, cx);
                         let question = Question::IsCoroutineFunction {
                             callee: qualified.to_string(),
                         };
-                        cx.ask(Rule::UnawaitedCoroutine, question, call.range(), text);
+                        let ctx = context(usage, cx);
+                        cx.ask(
+                            Rule::UnawaitedCoroutine,
+                            question,
+                            call.range(),
+                            name.id.as_str(),
+                            ctx,
+                        );
                     }
                 }
                 _ => {}
@@ -114,8 +131,8 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
                 // `self.m()` / `cls.m()` in a method.
                 Expr::Name(receiver) if is_self_or_cls(semantic, receiver.id.as_str()) => {
                     let callee = format!("{}.{method}", receiver.id);
-                    let text = message(&callee, usage, cx);
-                    method_call(cx, call, method, false, text);
+                    let ctx = context(usage, cx);
+                    method_call(cx, call, method, false, &callee, ctx);
                 }
                 // `super().m()`.
                 Expr::Call(inner)
@@ -124,18 +141,24 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
                             .resolve_name("super")
                             .is_some_and(|n| n.is("builtins.super")) =>
                 {
-                    let text = message(&format!("super().{method}"), usage, cx);
-                    method_call(cx, call, method, true, text);
+                    let ctx = context(usage, cx);
+                    method_call(cx, call, method, true, &format!("super().{method}"), ctx);
                 }
                 _ => {
                     // `db.fetch()` after `from .store import db`, `Class.m()`.
                     if let Some(qualified) = semantic.resolve_qualified_name(&call.func) {
                         let shown = attribute_text(attr).unwrap_or_else(|| qualified.to_string());
-                        let text = message(&shown, usage, cx);
                         let question = Question::IsCoroutineFunction {
                             callee: qualified.to_string(),
                         };
-                        cx.ask(Rule::UnawaitedCoroutine, question, call.range(), text);
+                        let ctx = context(usage, cx);
+                        cx.ask(
+                            Rule::UnawaitedCoroutine,
+                            question,
+                            call.range(),
+                            &shown,
+                            ctx,
+                        );
                     }
                 }
             }
@@ -188,7 +211,8 @@ fn method_call<'a>(
     call: &'a ast::ExprCall,
     method: &str,
     inherited: bool,
-    text: String,
+    callee: &str,
+    ctx: PendingContext,
 ) {
     let semantic = cx.semantic();
     let Some(class) = semantic.enclosing_class() else {
@@ -200,7 +224,7 @@ fn method_call<'a>(
     {
         match semantic.binding(id).kind {
             BindingKind::FunctionDef(def) if def.is_async => {
-                local_candidate(cx, def, call, text);
+                local_candidate(cx, def, call, callee, ctx);
                 return;
             }
             // A sync method, or an attribute: not a coroutine here.
@@ -218,7 +242,13 @@ fn method_call<'a>(
             method: method.to_string(),
             inherited,
         };
-        cx.ask(Rule::UnawaitedCoroutine, question, call.range(), text);
+        cx.ask(
+            Rule::UnawaitedCoroutine,
+            question,
+            call.range(),
+            callee,
+            ctx,
+        );
     }
 }
 
@@ -229,7 +259,8 @@ fn local_candidate<'a>(
     cx: &mut Checker<'a>,
     def: &'a ast::StmtFunctionDef,
     call: &ast::ExprCall,
-    text: String,
+    callee: &str,
+    ctx: PendingContext,
 ) {
     let semantic = cx.semantic();
     let all_known = def.decorator_list.iter().all(|d| {
@@ -243,7 +274,8 @@ fn local_candidate<'a>(
             def,
             call: call.range(),
             statement,
-            message: text,
+            callee: callee.into(),
+            context: ctx,
         });
         return;
     }
@@ -256,7 +288,13 @@ fn local_candidate<'a>(
         let question = Question::IsCoroutineFunction {
             callee: semantic.resolve_name_at_module(def.name.as_str()),
         };
-        cx.ask(Rule::UnawaitedCoroutine, question, call.range(), text);
+        cx.ask(
+            Rule::UnawaitedCoroutine,
+            question,
+            call.range(),
+            callee,
+            ctx,
+        );
     }
 }
 
@@ -277,7 +315,7 @@ pub(crate) fn check_candidates(cx: &mut Checker) {
         } else {
             format!("{module}:{line}")
         };
-        let text = candidate.message.replace(DEFINITION, &definition);
+        let text = message(&candidate.callee, &candidate.context, Some(&definition));
         match candidate.statement {
             Some(statement) => {
                 cx.report_in_statement(Rule::UnawaitedCoroutine, candidate.call, statement, text)
@@ -288,8 +326,12 @@ pub(crate) fn check_candidates(cx: &mut Checker) {
 }
 
 /// The project's answer to a question this rule left.
-pub(crate) fn answer(pending: &Pending, index: &ProjectIndex) -> Option<Finding> {
-    let definition = match &pending.question {
+pub(crate) fn answer(
+    pending: &Pending,
+    question: &Question,
+    index: &ProjectIndex,
+) -> Option<Finding> {
+    let definition = match question {
         Question::IsCoroutineFunction { callee } => index.coroutine_function(callee)?,
         Question::IsAsyncMethod {
             class,
@@ -299,7 +341,11 @@ pub(crate) fn answer(pending: &Pending, index: &ProjectIndex) -> Option<Finding>
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,
-        message: pending.message.replace(DEFINITION, &definition.to_string()),
+        message: message(
+            &pending.subject,
+            &pending.context,
+            Some(&definition.to_string()),
+        ),
         span: pending.span,
         noqa_row: pending.noqa_row,
         fix: None,
