@@ -394,6 +394,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        rules::dispatch::on_expr(self, expr);
         match expr {
             Expr::Name(name) => {
                 if name.ctx.is_load() {
@@ -463,11 +464,13 @@ impl<'a> Checker<'a> {
     ) {
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = generators.first() {
+            rules::dispatch::on_comprehension_iter(self, first);
             self.visit_expr(&first.iter);
         }
         self.semantic.push_scope(ScopeKind::Comprehension);
         for (i, generator) in generators.iter().enumerate() {
             if i > 0 {
+                rules::dispatch::on_comprehension_iter(self, generator);
                 self.visit_expr(&generator.iter);
             }
             self.bind_other(&generator.target);

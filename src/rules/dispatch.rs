@@ -1,10 +1,10 @@
 //! Which rules run on which node kind. The checker's one walk calls these;
 //! each rule's check is in its own file and starts from the node it asked for.
 
-use crate::ast::{self, Stmt};
+use crate::ast::{self, Expr, Stmt};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending};
-use crate::rules::{Rule, async_, decorators, iterators, memory};
+use crate::rules::{Rule, async_, classes, decorators, iterators, memory};
 use crate::semantic::index::ProjectIndex;
 
 pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
@@ -18,6 +18,33 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             }
             if cx.enabled(Rule::MutableDefaultArgument) {
                 memory::mutable_default_argument::check(cx, &def.parameters);
+            }
+            if cx.enabled(Rule::FinalizerDefined) {
+                memory::finalizer_defined::check(cx, def);
+            }
+        }
+        Stmt::ClassDef(class) => {
+            if cx.enabled(Rule::MetaclassForRegistration) {
+                classes::metaclass_for_registration::check(cx, class);
+            }
+            if cx.enabled(Rule::MetaclassNewWithoutReturn) {
+                classes::metaclass_new_without_return::check(cx, class);
+            }
+        }
+        Stmt::For(for_stmt) => {
+            if cx.enabled(Rule::ReadlinesInLoop) {
+                iterators::readlines_in_loop::check_for(cx, for_stmt);
+            }
+            if cx.enabled(Rule::UnnecessaryMaterialization) {
+                iterators::unnecessary_materialization::check_for(cx, for_stmt);
+            }
+            if cx.enabled(Rule::UnboundedModuleCache) {
+                memory::unbounded_module_cache::check_iterable(cx, &for_stmt.iter);
+            }
+        }
+        Stmt::AugAssign(_) | Stmt::Delete(_) => {
+            if cx.enabled(Rule::UnboundedModuleCache) {
+                memory::unbounded_module_cache::check_stmt(cx, stmt);
             }
         }
         Stmt::Expr(ast::StmtExpr { value, .. }) => {
@@ -75,6 +102,28 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     if cx.enabled(Rule::ListComprehensionInCall) {
         iterators::list_comprehension_in_call::check(cx, call);
     }
+    if cx.enabled(Rule::UnboundedModuleCache) {
+        memory::unbounded_module_cache::check_call(cx, call);
+    }
+}
+
+/// Every expression, before its children.
+pub(crate) fn on_expr<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
+    if matches!(expr, Expr::Subscript(_) | Expr::Compare(_))
+        && cx.enabled(Rule::UnboundedModuleCache)
+    {
+        memory::unbounded_module_cache::check_expr(cx, expr);
+    }
+}
+
+/// A comprehension's `for … in <iter>`, from the scope `iter` is evaluated in.
+pub(crate) fn on_comprehension_iter<'a>(cx: &mut Checker<'a>, generator: &'a ast::Comprehension) {
+    if cx.enabled(Rule::ReadlinesInLoop) {
+        iterators::readlines_in_loop::check_comprehension(cx, generator);
+    }
+    if cx.enabled(Rule::UnboundedModuleCache) {
+        memory::unbounded_module_cache::check_iterable(cx, &generator.iter);
+    }
 }
 
 pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
@@ -89,6 +138,15 @@ pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
 pub(crate) fn on_file_end(cx: &mut Checker) {
     if cx.enabled(Rule::DanglingTask) {
         async_::dangling_task::check_unread(cx);
+    }
+    if cx.enabled(Rule::ExhaustedIteratorReuse) {
+        iterators::exhausted_iterator_reuse::check_functions(cx);
+    }
+    if cx.enabled(Rule::UnnecessaryMaterialization) {
+        iterators::unnecessary_materialization::check_functions(cx);
+    }
+    if cx.enabled(Rule::UnboundedModuleCache) {
+        memory::unbounded_module_cache::check_unbounded(cx);
     }
 }
 
