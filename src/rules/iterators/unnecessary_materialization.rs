@@ -36,9 +36,9 @@ const FRESH_BUILDERS: &[&str] = &[
 
 /// Calls that cannot change a container the loop is reading.
 const PURE_CALLS: &[&str] = &[
-    "abs", "all", "any", "bool", "callable", "chr", "divmod", "float", "format", "getattr",
-    "hasattr", "hash", "hex", "id", "int", "isinstance", "issubclass", "len", "max", "min",
-    "oct", "ord", "print", "repr", "round", "str", "sum", "type",
+    "abs", "all", "any", "bool", "callable", "chr", "divmod", "float", "format", "hash", "hex",
+    "id", "int", "isinstance", "issubclass", "len", "max", "min", "oct", "ord", "print", "repr",
+    "round", "str", "sum", "type",
 ];
 
 /// `for x in list(<expr>)`.
@@ -63,7 +63,9 @@ pub(crate) fn check_for(cx: &mut Checker, for_stmt: &ast::StmtFor) {
         return;
     }
     let scope = semantic.current_scope_id();
-    if may_change_during(semantic, scope, argument, &for_stmt.body) {
+    if reads_namespace(semantic, scope, argument)
+        || may_change_during(semantic, scope, argument, &for_stmt.body)
+    {
         return;
     }
     let message = "`list(...)` copies everything before the loop starts, and the loop is all that reads it: iterate the expression directly".to_string();
@@ -266,6 +268,39 @@ fn reducer_of(
     allowed.then_some(reducer)
 }
 
+/// `globals()`, `locals()`, `vars()`: every binding the loop makes (its own
+/// target included) changes them, so the copy is needed.
+fn reads_namespace(semantic: &SemanticModel, scope: ScopeId, expr: &Expr) -> bool {
+    struct Finder<'m, 'a> {
+        semantic: &'m SemanticModel<'a>,
+        scope: ScopeId,
+        found: bool,
+    }
+    impl<'e> Visitor<'e> for Finder<'_, '_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if let Expr::Call(call) = expr {
+                if self
+                    .semantic
+                    .resolve_qualified_name_in(self.scope, &call.func)
+                    .is_some_and(|n| {
+                        n.is_any(&["builtins.globals", "builtins.locals", "builtins.vars"])
+                    })
+                {
+                    self.found = true;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder {
+        semantic,
+        scope,
+        found: false,
+    };
+    finder.visit_expr(expr);
+    finder.found
+}
+
 /// Could the loop body change what `expr` reads, so that iterating it lazily
 /// would see something else than the copy? True when the body stores into,
 /// deletes from, or calls something with a name `expr` reads; or, for a
@@ -357,8 +392,9 @@ impl<'e> Visitor<'e> for Roots<'_, '_, 'e> {
 }
 
 /// What a loop body does to names: stores into or deletes from them, passes
-/// them to calls or calls their methods; and whether it calls anything that
-/// is not a pure builtin.
+/// them to calls or calls their methods; and whether it runs code that could
+/// reach any container: a call that is not a pure builtin, or setting an
+/// attribute or an item of an object it did not build.
 struct Effects<'m, 'a, 'e> {
     semantic: &'m SemanticModel<'a>,
     scope: ScopeId,
@@ -368,6 +404,22 @@ struct Effects<'m, 'a, 'e> {
 
 impl<'e> Effects<'_, '_, 'e> {
     fn touch_base(&mut self, mut expr: &'e Expr) {
+        // Setting an attribute or an item runs the object's code (an ORM
+        // backref can remove the object from the list being looped over),
+        // unless the object is a container this function built.
+        if let Expr::Attribute(_) | Expr::Subscript(_) = expr {
+            let mut base = expr;
+            while let Expr::Attribute(ast::ExprAttribute { value, .. })
+            | Expr::Subscript(ast::ExprSubscript { value, .. }) = base
+            {
+                base = value;
+            }
+            let fresh = matches!(base, Expr::Name(n)
+                if is_fresh_local(self.semantic, self.scope, n.id.as_str()));
+            if !fresh || matches!(expr, Expr::Attribute(_)) {
+                self.impure_call = true;
+            }
+        }
         loop {
             match expr {
                 Expr::Name(name) => {

@@ -8,7 +8,7 @@
 //! something else may empty it: unknown, so silent.
 
 use ruff_text_size::{Ranged, TextRange};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
@@ -72,6 +72,15 @@ const READING_BUILTINS: &[&str] = &[
     "max", "enumerate", "bool", "repr", "str",
 ];
 
+/// What the walk saw of module-level names.
+#[derive(Default)]
+pub struct ModuleContainers {
+    uses: FxHashMap<BindingId, Uses>,
+    /// Module functions called at import time (`def_op("NOP", 9)` at module
+    /// level): they fill tables from the code, not from traffic.
+    called_at_import: FxHashSet<String>,
+}
+
 /// The uses of one module-level binding seen so far.
 #[derive(Default)]
 pub struct Uses {
@@ -108,7 +117,7 @@ fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
         }
         _ => None,
     };
-    let uses = cx.state.module_containers.entry(id).or_default();
+    let uses = cx.state.module_containers.uses.entry(id).or_default();
     uses.accounted += 1;
     match what {
         Use::Add => uses.adds.extend(add_in.map(|f| (at, f))),
@@ -119,6 +128,14 @@ fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
 
 /// `C.append(x)`, `C.pop()`, `C.get(k)`, `len(C)`.
 pub(crate) fn check_call(cx: &mut Checker, call: &ast::ExprCall) {
+    if cx.semantic().at_module_level() {
+        if let Expr::Name(callee) = &*call.func {
+            cx.state
+                .module_containers
+                .called_at_import
+                .insert(callee.id.to_string());
+        }
+    }
     if let Expr::Attribute(attr) = &*call.func {
         let Some(id) = module_binding(cx.semantic(), &attr.value) else {
             return;
@@ -204,7 +221,7 @@ pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
             for target in &s.targets {
                 if let Some(id) = module_binding(cx.semantic(), target) {
                     // `del C` is not a load: nothing to account for.
-                    cx.state.module_containers.entry(id).or_default().removed = true;
+                    cx.state.module_containers.uses.entry(id).or_default().removed = true;
                 }
             }
         }
@@ -213,14 +230,26 @@ pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
 }
 
 pub(crate) fn check_unbounded(cx: &mut Checker) {
-    let uses = std::mem::take(&mut cx.state.module_containers);
+    let ModuleContainers {
+        uses,
+        called_at_import,
+    } = std::mem::take(&mut cx.state.module_containers);
     let semantic = cx.semantic();
     let module = semantic.scope(MODULE_SCOPE);
     let mut findings = Vec::new();
-    for (id, uses) in uses {
+    for (id, mut uses) in uses {
         let binding = semantic.binding(id);
         let name = binding.name;
+        uses.adds
+            .retain(|(_, function)| !called_at_import.contains(function));
         if uses.removed || uses.adds.is_empty() || uses.accounted != binding.reads {
+            continue;
+        }
+        // `global NAME` in a function: rebound (or first bound) there.
+        if semantic
+            .scopes()
+            .any(|(_, scope)| scope.is_declared_outside(name))
+        {
             continue;
         }
         if name.starts_with("__") && name.ends_with("__") {
@@ -328,5 +357,3 @@ impl<'a> Visitor<'a> for ReturnsParameter<'_> {
     }
 }
 
-/// The module-level container state, per binding.
-pub type ModuleContainers = FxHashMap<BindingId, Uses>;
