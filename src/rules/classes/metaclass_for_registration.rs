@@ -117,12 +117,12 @@ fn registration_only(
 fn records(stmt: &Stmt, new_class: &str, containers: &mut Vec<String>) -> Option<()> {
     let is_new_class = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == new_class);
     match stmt {
-        // `registry[key] = cls`
+        // `registry[key] = cls`, or the class as the key: `registry[cls] = info`.
         Stmt::Assign(assign) => {
             let [Expr::Subscript(target)] = &assign.targets[..] else {
                 return None;
             };
-            if !is_new_class(&assign.value) {
+            if !is_new_class(&assign.value) && !is_new_class(&target.slice) {
                 return None;
             }
             containers.push(container_name(&target.value)?);
@@ -148,7 +148,9 @@ fn records(stmt: &Stmt, new_class: &str, containers: &mut Vec<String>) -> Option
             Some(())
         }
         Stmt::If(s) => {
-            for body in std::iter::once(&s.body[..]).chain(s.elif_else_clauses.iter().map(|c| &c.body[..])) {
+            for body in
+                std::iter::once(&s.body[..]).chain(s.elif_else_clauses.iter().map(|c| &c.body[..]))
+            {
                 for stmt in body {
                     records(stmt, new_class, containers)?;
                 }
@@ -198,11 +200,7 @@ fn is_super_call(
             .is_some_and(|n| n.is("builtins.super")),
         base => {
             let text = container_name(base);
-            text.is_some()
-                && class
-                    .bases()
-                    .iter()
-                    .any(|b| container_name(b) == text)
+            text.is_some() && class.bases().iter().any(|b| container_name(b) == text)
         }
     }
 }

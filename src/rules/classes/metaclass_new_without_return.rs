@@ -19,11 +19,20 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 /// Calls that never return.
-const NO_RETURN: &[&str] = &["sys.exit", "os._exit", "os.abort", "builtins.exit", "builtins.quit"];
+const NO_RETURN: &[&str] = &[
+    "sys.exit",
+    "os._exit",
+    "os.abort",
+    "builtins.exit",
+    "builtins.quit",
+];
 
 pub(crate) fn check(cx: &mut Checker, class: &ast::StmtClassDef) {
     let semantic = cx.semantic();
-    let Some(new) = methods(class).filter(|d| d.name.as_str() == "__new__").last() else {
+    let Some(new) = methods(class)
+        .filter(|d| d.name.as_str() == "__new__")
+        .last()
+    else {
         return;
     };
     if !is_metaclass(semantic, class) || is_stub(new) {
@@ -125,8 +134,7 @@ fn completes(semantic: &SemanticModel, stmt: &Stmt) -> bool {
             let has_else = s.elif_else_clauses.iter().any(|c| c.test.is_none());
             !has_else
                 || can_complete(semantic, &s.body)
-                || s
-                    .elif_else_clauses
+                || s.elif_else_clauses
                     .iter()
                     .any(|c| can_complete(semantic, &c.body))
         }
@@ -165,9 +173,7 @@ fn completes(semantic: &SemanticModel, stmt: &Stmt) -> bool {
 fn has_break(body: &[Stmt]) -> bool {
     body.iter().any(|stmt| match stmt {
         Stmt::Break(_) => true,
-        Stmt::If(s) => {
-            has_break(&s.body) || s.elif_else_clauses.iter().any(|c| has_break(&c.body))
-        }
+        Stmt::If(s) => has_break(&s.body) || s.elif_else_clauses.iter().any(|c| has_break(&c.body)),
         Stmt::With(s) => has_break(&s.body),
         Stmt::Try(s) => {
             has_break(&s.body)

@@ -101,15 +101,16 @@ pub(crate) fn check_functions(cx: &mut Checker) {
             statement: def.range(),
             findings: Vec::new(),
         };
-        let binds_iterator = scope.bindings.iter().any(|&b| {
-            match semantic.binding(b).kind {
+        let binds_iterator = scope
+            .bindings
+            .iter()
+            .any(|&b| match semantic.binding(b).kind {
                 BindingKind::Assignment(Some(value))
                 | BindingKind::Annotated {
                     value: Some(value), ..
                 } => analyzer.iterator_kind(value).is_some(),
                 _ => false,
-            }
-        });
+            });
         if !binds_iterator {
             continue;
         }
@@ -688,7 +689,13 @@ impl<'a> Analyzer<'a, '_> {
             }
             // Runs later, if at all.
             Expr::Lambda(_) => {}
-            _ => visitor::walk_expr(&mut Walk { analyzer: self, facts }, expr),
+            _ => visitor::walk_expr(
+                &mut Walk {
+                    analyzer: self,
+                    facts,
+                },
+                expr,
+            ),
         }
     }
 

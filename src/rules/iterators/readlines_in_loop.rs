@@ -131,7 +131,8 @@ fn check(cx: &mut Checker, iter: &Expr, body: Option<&[Stmt]>) {
     let fix = readlines
         .then(|| readlines_fix(cx, receiver, method, call, body))
         .flatten();
-    cx.report(Rule::ReadlinesInLoop, receiver.range(), message).fix = fix;
+    cx.report(Rule::ReadlinesInLoop, receiver.range(), message)
+        .fix = fix;
 }
 
 /// Drops `.readlines()`. Withheld when the loop body uses the file itself:
@@ -245,7 +246,7 @@ fn is_opener_call(semantic: &SemanticModel, call: &ast::ExprCall) -> bool {
 fn is_file_annotation(semantic: &SemanticModel, annotation: &Expr) -> bool {
     let types = annotation_types(semantic, annotation);
     !types.is_empty()
-        && types.iter().all(|ty| {
-            type_name(semantic, ty).is_some_and(|n| n.is_any(FILE_TYPES))
-        })
+        && types
+            .iter()
+            .all(|ty| type_name(semantic, ty).is_some_and(|n| n.is_any(FILE_TYPES)))
 }

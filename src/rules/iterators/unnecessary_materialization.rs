@@ -36,9 +36,32 @@ const FRESH_BUILDERS: &[&str] = &[
 
 /// Calls that cannot change a container the loop is reading.
 const PURE_CALLS: &[&str] = &[
-    "abs", "all", "any", "bool", "callable", "chr", "divmod", "float", "format", "hash", "hex",
-    "id", "int", "isinstance", "issubclass", "len", "max", "min", "oct", "ord", "print", "repr",
-    "round", "str", "sum", "type",
+    "abs",
+    "all",
+    "any",
+    "bool",
+    "callable",
+    "chr",
+    "divmod",
+    "float",
+    "format",
+    "hash",
+    "hex",
+    "id",
+    "int",
+    "isinstance",
+    "issubclass",
+    "len",
+    "max",
+    "min",
+    "oct",
+    "ord",
+    "print",
+    "repr",
+    "round",
+    "str",
+    "sum",
+    "type",
 ];
 
 /// `for x in list(<expr>)`.
@@ -149,10 +172,12 @@ fn find_assignment(body: &[Stmt], target: TextRange) -> Option<(&Stmt, Option<&S
             Stmt::If(s) => std::iter::once(&s.body[..])
                 .chain(s.elif_else_clauses.iter().map(|c| &c.body[..]))
                 .find_map(|b| find_assignment(b, target)),
-            Stmt::For(s) => find_assignment(&s.body, target)
-                .or_else(|| find_assignment(&s.orelse, target)),
-            Stmt::While(s) => find_assignment(&s.body, target)
-                .or_else(|| find_assignment(&s.orelse, target)),
+            Stmt::For(s) => {
+                find_assignment(&s.body, target).or_else(|| find_assignment(&s.orelse, target))
+            }
+            Stmt::While(s) => {
+                find_assignment(&s.body, target).or_else(|| find_assignment(&s.orelse, target))
+            }
             Stmt::With(s) => find_assignment(&s.body, target),
             Stmt::Try(s) => std::iter::once(&s.body[..])
                 .chain(s.handlers.iter().map(|h| {
@@ -161,7 +186,10 @@ fn find_assignment(body: &[Stmt], target: TextRange) -> Option<(&Stmt, Option<&S
                 }))
                 .chain([&s.orelse[..], &s.finalbody[..]])
                 .find_map(|b| find_assignment(b, target)),
-            Stmt::Match(s) => s.cases.iter().find_map(|c| find_assignment(&c.body, target)),
+            Stmt::Match(s) => s
+                .cases
+                .iter()
+                .find_map(|c| find_assignment(&c.body, target)),
             _ => None,
         };
     }
@@ -249,7 +277,10 @@ fn reducer_of(
     let (reducer, allowed) = match qualified.as_str() {
         "builtins.any" => ("any", args.len() == 1 && keywords.is_empty()),
         "builtins.all" => ("all", args.len() == 1 && keywords.is_empty()),
-        "builtins.sum" => ("sum", args.len() <= 2 && keyword_names().all(|k| k == "start")),
+        "builtins.sum" => (
+            "sum",
+            args.len() <= 2 && keyword_names().all(|k| k == "start"),
+        ),
         "builtins.min" => (
             "min",
             args.len() == 1 && keyword_names().all(|k| k == "key" || k == "default"),
@@ -306,12 +337,7 @@ fn reads_namespace(semantic: &SemanticModel, scope: ScopeId, expr: &Expr) -> boo
 /// deletes from, or calls something with a name `expr` reads; or, for a
 /// name that is not a fresh local container, when the body calls anything
 /// that is not a pure builtin (it might reach the container).
-fn may_change_during(
-    semantic: &SemanticModel,
-    scope: ScopeId,
-    expr: &Expr,
-    body: &[Stmt],
-) -> bool {
+fn may_change_during(semantic: &SemanticModel, scope: ScopeId, expr: &Expr, body: &[Stmt]) -> bool {
     let mut roots = Roots {
         semantic,
         scope,
@@ -429,7 +455,8 @@ impl<'e> Effects<'_, '_, 'e> {
                 Expr::Attribute(attr) => expr = &attr.value,
                 Expr::Subscript(sub) => expr = &sub.value,
                 Expr::Starred(starred) => expr = &starred.value,
-                Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                Expr::Tuple(ast::ExprTuple { elts, .. })
+                | Expr::List(ast::ExprList { elts, .. }) => {
                     for elt in elts {
                         self.touch_base(elt);
                     }
@@ -478,11 +505,32 @@ impl<'e> Visitor<'e> for Effects<'_, '_, 'e> {
                 visitor::walk_expr(self, expr);
             }
             Expr::Call(call) => {
-                let pure = self
+                let pure = match self
                     .semantic
                     .resolve_qualified_name_in(self.scope, &call.func)
-                    .and_then(|n| n.as_str().strip_prefix("builtins.").map(str::to_string))
-                    .is_some_and(|b| PURE_CALLS.contains(&b.as_str()));
+                {
+                    Some(name) => match name.as_str().strip_prefix("builtins.") {
+                        Some(builtin) => PURE_CALLS.contains(&builtin),
+                        None => name.as_str().starts_with("logging."),
+                    },
+                    None => match &*call.func {
+                        // `out.append(x)` on a list this function built, or
+                        // `log.info(...)` on a `logging.getLogger()` logger.
+                        Expr::Attribute(ast::ExprAttribute { value, .. }) => match &**value {
+                            Expr::Name(receiver) => {
+                                let receiver = receiver.id.as_str();
+                                if is_fresh_local(self.semantic, self.scope, receiver) {
+                                    self.touched.insert(receiver);
+                                    true
+                                } else {
+                                    is_logger(self.semantic, self.scope, receiver)
+                                }
+                            }
+                            _ => false,
+                        },
+                        _ => false,
+                    },
+                };
                 if !pure {
                     self.impure_call = true;
                     // Every name in the callee and the arguments may change.
@@ -505,6 +553,19 @@ impl<'e> Visitor<'e> for NamesIn<'e> {
             self.0.push(name.id.as_str());
         }
         visitor::walk_expr(self, expr);
+    }
+}
+
+/// A name bound to `logging.getLogger(...)`: its methods only log.
+fn is_logger(semantic: &SemanticModel, scope: ScopeId, name: &str) -> bool {
+    let Some(id) = semantic.lookup_from(scope, name) else {
+        return false;
+    };
+    match semantic.binding(id).kind {
+        BindingKind::Assignment(Some(Expr::Call(call))) => semantic
+            .resolve_qualified_name_in(semantic.binding(id).scope, &call.func)
+            .is_some_and(|n| n.is("logging.getLogger")),
+        _ => false,
     }
 }
 

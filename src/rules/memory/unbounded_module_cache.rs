@@ -27,14 +27,7 @@ pub const META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/PF602.md"),
 };
 
-const ADDS: &[&str] = &[
-    "append",
-    "add",
-    "update",
-    "setdefault",
-    "extend",
-    "insert",
-];
+const ADDS: &[&str] = &["append", "add", "update", "setdefault", "extend", "insert"];
 
 const REMOVES: &[&str] = &[
     "pop",
@@ -68,8 +61,22 @@ const READS: &[&str] = &[
 
 /// Builtins that read their argument without keeping it.
 const READING_BUILTINS: &[&str] = &[
-    "len", "list", "tuple", "set", "frozenset", "sorted", "dict", "any", "all", "sum", "min",
-    "max", "enumerate", "bool", "repr", "str",
+    "len",
+    "list",
+    "tuple",
+    "set",
+    "frozenset",
+    "sorted",
+    "dict",
+    "any",
+    "all",
+    "sum",
+    "min",
+    "max",
+    "enumerate",
+    "bool",
+    "repr",
+    "str",
 ];
 
 /// What the walk saw of module-level names.
@@ -221,7 +228,12 @@ pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
             for target in &s.targets {
                 if let Some(id) = module_binding(cx.semantic(), target) {
                     // `del C` is not a load: nothing to account for.
-                    cx.state.module_containers.uses.entry(id).or_default().removed = true;
+                    cx.state
+                        .module_containers
+                        .uses
+                        .entry(id)
+                        .or_default()
+                        .removed = true;
                 }
             }
         }
@@ -292,16 +304,18 @@ fn is_growable_container(semantic: &SemanticModel, value: &Expr) -> bool {
         | Expr::DictComp(_)
         | Expr::ListComp(_)
         | Expr::SetComp(_) => true,
-        Expr::Call(call) => semantic.resolve_qualified_name(&call.func).is_some_and(|n| {
-            n.is_any(&[
-                "builtins.dict",
-                "builtins.list",
-                "builtins.set",
-                "collections.defaultdict",
-                "collections.OrderedDict",
-                "collections.Counter",
-            ])
-        }),
+        Expr::Call(call) => semantic
+            .resolve_qualified_name(&call.func)
+            .is_some_and(|n| {
+                n.is_any(&[
+                    "builtins.dict",
+                    "builtins.list",
+                    "builtins.set",
+                    "collections.defaultdict",
+                    "collections.OrderedDict",
+                    "collections.Counter",
+                ])
+            }),
         _ => false,
     }
 }
@@ -356,4 +370,3 @@ impl<'a> Visitor<'a> for ReturnsParameter<'_> {
         }
     }
 }
-
