@@ -168,18 +168,17 @@ impl<'a> Analyzer<'a, '_> {
                 if let Some(name) = self
                     .semantic
                     .resolve_qualified_name_in(self.scope, &call.func)
+                    && let Some(builtin) = name.as_str().strip_prefix("builtins.")
                 {
-                    if let Some(builtin) = name.as_str().strip_prefix("builtins.") {
-                        return match builtin {
-                            "map" => Some("a `map` iterator"),
-                            "filter" => Some("a `filter` iterator"),
-                            "zip" => Some("a `zip` iterator"),
-                            "iter" => Some("an iterator from `iter()`"),
-                            "reversed" => Some("a `reversed` iterator"),
-                            _ => None,
-                        }
-                        .filter(|_| ITERATOR_BUILTINS.contains(&builtin));
+                    return match builtin {
+                        "map" => Some("a `map` iterator"),
+                        "filter" => Some("a `filter` iterator"),
+                        "zip" => Some("a `zip` iterator"),
+                        "iter" => Some("an iterator from `iter()`"),
+                        "reversed" => Some("a `reversed` iterator"),
+                        _ => None,
                     }
+                    .filter(|_| ITERATOR_BUILTINS.contains(&builtin));
                 }
                 let Expr::Name(callee) = &*call.func else {
                     return None;
@@ -318,8 +317,7 @@ impl<'a> Analyzer<'a, '_> {
 
     fn stmts(&mut self, body: &'a [Stmt], mut flow: Flow<'a>) -> Flow<'a> {
         for stmt in body {
-            let Some(facts) = flow else { return None };
-            flow = self.stmt(stmt, facts);
+            flow = self.stmt(stmt, flow?);
         }
         flow
     }
@@ -521,10 +519,10 @@ impl<'a> Analyzer<'a, '_> {
         let header = self.statement;
         let infinite = test.is_some_and(is_truthy_constant);
         let mut body_entry = entry.clone();
-        if let Some((name, _)) = iterated {
-            if let Some(tracked) = body_entry.get_mut(name) {
-                tracked.state = State::Iterating;
-            }
+        if let Some((name, _)) = iterated
+            && let Some(tracked) = body_entry.get_mut(name)
+        {
+            tracked.state = State::Iterating;
         }
         if let Some(target) = target {
             self.forget_targets(&mut body_entry, target);
@@ -572,10 +570,10 @@ impl<'a> Analyzer<'a, '_> {
             // Run to its end, the loop exhausted the iterator; left by
             // `break`, it may have more.
             let settle = |flow: &mut Flow<'a>, state: State| {
-                if let Some(tracked) = flow.as_mut().and_then(|f| f.get_mut(name)) {
-                    if tracked.state == State::Iterating {
-                        tracked.state = state;
-                    }
+                if let Some(tracked) = flow.as_mut().and_then(|f| f.get_mut(name))
+                    && tracked.state == State::Iterating
+                {
+                    tracked.state = state;
                 }
             };
             settle(&mut back, State::Exhausted(at));
@@ -626,10 +624,10 @@ impl<'a> Analyzer<'a, '_> {
                 self.expr(&compare.left, facts);
                 for (op, comparator) in compare.ops.iter().zip(&compare.comparators) {
                     self.expr(comparator, facts);
-                    if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn) {
-                        if let Expr::Name(name) = comparator {
-                            self.consume(facts, name.id.as_str(), name.range());
-                        }
+                    if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
+                        && let Expr::Name(name) = comparator
+                    {
+                        self.consume(facts, name.id.as_str(), name.range());
                     }
                 }
             }
@@ -782,10 +780,11 @@ impl<'a> Analyzer<'a, '_> {
             return;
         };
         self.expr(&first.iter, facts);
-        if eager && !first.is_async {
-            if let Expr::Name(name) = &first.iter {
-                self.consume(facts, name.id.as_str(), name.range());
-            }
+        if eager
+            && !first.is_async
+            && let Expr::Name(name) = &first.iter
+        {
+            self.consume(facts, name.id.as_str(), name.range());
         }
         let mut walrus = WalrusTargets(Vec::new());
         walrus.visit_expr(expr);

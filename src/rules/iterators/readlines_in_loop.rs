@@ -180,10 +180,10 @@ struct NameFinder<'n> {
 
 impl<'a> Visitor<'a> for NameFinder<'_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Name(name) = expr {
-            if name.id.as_str() == self.name {
-                self.found = true;
-            }
+        if let Expr::Name(name) = expr
+            && name.id.as_str() == self.name
+        {
+            self.found = true;
         }
         visitor::walk_expr(self, expr);
     }

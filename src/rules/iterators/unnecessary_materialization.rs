@@ -309,16 +309,15 @@ fn reads_namespace(semantic: &SemanticModel, scope: ScopeId, expr: &Expr) -> boo
     }
     impl<'e> Visitor<'e> for Finder<'_, '_> {
         fn visit_expr(&mut self, expr: &'e Expr) {
-            if let Expr::Call(call) = expr {
-                if self
+            if let Expr::Call(call) = expr
+                && self
                     .semantic
                     .resolve_qualified_name_in(self.scope, &call.func)
                     .is_some_and(|n| {
                         n.is_any(&["builtins.globals", "builtins.locals", "builtins.vars"])
                     })
-                {
-                    self.found = true;
-                }
+            {
+                self.found = true;
             }
             visitor::walk_expr(self, expr);
         }

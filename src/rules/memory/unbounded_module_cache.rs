@@ -135,13 +135,13 @@ fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
 
 /// `C.append(x)`, `C.pop()`, `C.get(k)`, `len(C)`.
 pub(crate) fn check_call(cx: &mut Checker, call: &ast::ExprCall) {
-    if cx.semantic().at_module_level() {
-        if let Expr::Name(callee) = &*call.func {
-            cx.state
-                .module_containers
-                .called_at_import
-                .insert(callee.id.to_string());
-        }
+    if cx.semantic().at_module_level()
+        && let Expr::Name(callee) = &*call.func
+    {
+        cx.state
+            .module_containers
+            .called_at_import
+            .insert(callee.id.to_string());
     }
     if let Expr::Attribute(attr) = &*call.func {
         let Some(id) = module_binding(cx.semantic(), &attr.value) else {
@@ -193,10 +193,10 @@ pub(crate) fn check_expr(cx: &mut Checker, expr: &Expr) {
         }
         Expr::Compare(compare) => {
             for (op, comparator) in compare.ops.iter().zip(&compare.comparators) {
-                if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn) {
-                    if let Some(id) = module_binding(cx.semantic(), comparator) {
-                        record(cx, id, comparator.range(), Use::Read);
-                    }
+                if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
+                    && let Some(id) = module_binding(cx.semantic(), comparator)
+                {
+                    record(cx, id, comparator.range(), Use::Read);
                 }
             }
         }
@@ -360,10 +360,10 @@ impl<'a> Visitor<'a> for ReturnsParameter<'_> {
             Stmt::Return(ast::StmtReturn {
                 value: Some(value), ..
             }) => {
-                if let Expr::Name(name) = &**value {
-                    if self.parameters.contains(&name.id.as_str()) {
-                        self.found = true;
-                    }
+                if let Expr::Name(name) = &**value
+                    && self.parameters.contains(&name.id.as_str())
+                {
+                    self.found = true;
                 }
             }
             _ => visitor::walk_stmt(self, stmt),
