@@ -37,7 +37,8 @@ pub struct CheckOutput<'a> {
 pub struct Checker<'a> {
     pub(crate) semantic: SemanticModel<'a>,
     locator: &'a Locator<'a>,
-    #[allow(dead_code)] // read by PF106 (configured blocking calls)
+    // Read by the rules that take options (PF106's `blocking-calls`).
+    #[allow(dead_code)]
     pub(crate) settings: &'a FileSettings,
     rules: RuleSet,
     findings: Vec<Finding>,
@@ -421,6 +422,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        rules::dispatch::on_expr(self, expr);
         match expr {
             Expr::Name(name) => {
                 if name.ctx.is_load() {
@@ -477,10 +479,6 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 rules::dispatch::on_call(self, call);
                 visitor::walk_expr(self, expr);
             }
-            Expr::UnaryOp(_) | Expr::If(_) => {
-                rules::dispatch::on_expr(self, expr);
-                visitor::walk_expr(self, expr);
-            }
             _ => visitor::walk_expr(self, expr),
         }
     }
@@ -494,11 +492,13 @@ impl<'a> Checker<'a> {
     ) {
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = generators.first() {
+            rules::dispatch::on_comprehension_iter(self, first);
             self.visit_expr(&first.iter);
         }
         self.semantic.push_scope(ScopeKind::Comprehension);
         for (i, generator) in generators.iter().enumerate() {
             if i > 0 {
+                rules::dispatch::on_comprehension_iter(self, generator);
                 self.visit_expr(&generator.iter);
             }
             self.bind_other(&generator.target);

@@ -1,17 +1,15 @@
 //! Which rules run on which node kind. The checker's one walk calls these;
 //! each rule's check is in its own file and starts from the node it asked for.
 
-// Each arm lists every rule for its node kind, one `if enabled` per rule;
-// folding the first into a match guard would hide the others.
-#![allow(clippy::collapsible_match)]
-
 use crate::ast::{self, Expr, Stmt};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending};
 use crate::rules::async_::unawaited_coroutine::Usage;
-use crate::rules::{Rule, async_, decorators, iterators, memory};
+use crate::rules::{Rule, async_, classes, decorators, iterators, memory};
 use crate::semantic::index::{ProjectIndex, Question};
 
+// One arm per node kind, one `if` per rule: the table stays a table.
+#[allow(clippy::collapsible_match)]
 pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
     match stmt {
         Stmt::FunctionDef(def) => {
@@ -23,6 +21,33 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             }
             if cx.enabled(Rule::MutableDefaultArgument) {
                 memory::mutable_default_argument::check(cx, &def.parameters);
+            }
+            if cx.enabled(Rule::FinalizerDefined) {
+                memory::finalizer_defined::check(cx, def);
+            }
+        }
+        Stmt::ClassDef(class) => {
+            if cx.enabled(Rule::MetaclassForRegistration) {
+                classes::metaclass_for_registration::check(cx, class);
+            }
+            if cx.enabled(Rule::MetaclassNewWithoutReturn) {
+                classes::metaclass_new_without_return::check(cx, class);
+            }
+        }
+        Stmt::For(for_stmt) => {
+            if cx.enabled(Rule::ReadlinesInLoop) {
+                iterators::readlines_in_loop::check_for(cx, for_stmt);
+            }
+            if cx.enabled(Rule::UnnecessaryMaterialization) {
+                iterators::unnecessary_materialization::check_for(cx, for_stmt);
+            }
+            if cx.enabled(Rule::UnboundedModuleCache) {
+                memory::unbounded_module_cache::check_iterable(cx, &for_stmt.iter);
+            }
+        }
+        Stmt::AugAssign(_) | Stmt::Delete(_) => {
+            if cx.enabled(Rule::UnboundedModuleCache) {
+                memory::unbounded_module_cache::check_stmt(cx, stmt);
             }
         }
         Stmt::Expr(ast::StmtExpr { value, .. }) => {
@@ -89,27 +114,6 @@ fn truth_tested<'a>(cx: &mut Checker<'a>, test: &'a Expr) {
     }
 }
 
-/// Expressions other than calls that rules look at (`not f()`, `x if f()
-/// else y`).
-pub(crate) fn on_expr<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
-    if !cx.enabled(Rule::UnawaitedCoroutine) {
-        return;
-    }
-    match expr {
-        Expr::UnaryOp(ast::ExprUnaryOp {
-            op: ast::UnaryOp::Not,
-            operand,
-            ..
-        }) => {
-            if let Expr::Call(call) = &**operand {
-                async_::unawaited_coroutine::check_call(cx, call, Usage::TruthTested);
-            }
-        }
-        Expr::If(ast::ExprIf { test, .. }) => truth_tested(cx, test),
-        _ => {}
-    }
-}
-
 pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     if cx.semantic().in_async_function() {
         // Resolved once for every blocking-call rule.
@@ -142,6 +146,48 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     if cx.enabled(Rule::ListComprehensionInCall) {
         iterators::list_comprehension_in_call::check(cx, call);
     }
+    if cx.enabled(Rule::UnboundedModuleCache) {
+        memory::unbounded_module_cache::check_call(cx, call);
+    }
+}
+
+/// Every expression, before its children.
+pub(crate) fn on_expr<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
+    match expr {
+        Expr::Subscript(_) | Expr::Compare(_) => {
+            if cx.enabled(Rule::UnboundedModuleCache) {
+                memory::unbounded_module_cache::check_expr(cx, expr);
+            }
+        }
+        // `not f()`, `x if f() else y`: only the truth value is used.
+        Expr::UnaryOp(ast::ExprUnaryOp {
+            op: ast::UnaryOp::Not,
+            operand,
+            ..
+        }) => {
+            if cx.enabled(Rule::UnawaitedCoroutine)
+                && let Expr::Call(call) = &**operand
+            {
+                async_::unawaited_coroutine::check_call(cx, call, Usage::TruthTested);
+            }
+        }
+        Expr::If(ast::ExprIf { test, .. }) => {
+            if cx.enabled(Rule::UnawaitedCoroutine) {
+                truth_tested(cx, test);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A comprehension's `for … in <iter>`, from the scope `iter` is evaluated in.
+pub(crate) fn on_comprehension_iter<'a>(cx: &mut Checker<'a>, generator: &'a ast::Comprehension) {
+    if cx.enabled(Rule::ReadlinesInLoop) {
+        iterators::readlines_in_loop::check_comprehension(cx, generator);
+    }
+    if cx.enabled(Rule::UnboundedModuleCache) {
+        memory::unbounded_module_cache::check_iterable(cx, &generator.iter);
+    }
 }
 
 pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
@@ -159,6 +205,15 @@ pub(crate) fn on_file_end(cx: &mut Checker) {
     }
     if cx.enabled(Rule::UnawaitedCoroutine) {
         async_::unawaited_coroutine::check_candidates(cx);
+    }
+    if cx.enabled(Rule::ExhaustedIteratorReuse) {
+        iterators::exhausted_iterator_reuse::check_functions(cx);
+    }
+    if cx.enabled(Rule::UnnecessaryMaterialization) {
+        iterators::unnecessary_materialization::check_functions(cx);
+    }
+    if cx.enabled(Rule::UnboundedModuleCache) {
+        memory::unbounded_module_cache::check_unbounded(cx);
     }
 }
 

@@ -3,6 +3,7 @@
 //! to each rule's check.
 
 pub mod async_;
+pub mod classes;
 pub mod decorators;
 pub mod dispatch;
 pub mod iterators;
@@ -65,8 +66,15 @@ registry! {
     DanglingTask => async_::dangling_task,
     MissingFunctoolsWraps => decorators::missing_functools_wraps,
     ListComprehensionInCall => iterators::list_comprehension_in_call,
+    ReadlinesInLoop => iterators::readlines_in_loop,
+    ExhaustedIteratorReuse => iterators::exhausted_iterator_reuse,
+    UnnecessaryMaterialization => iterators::unnecessary_materialization,
     CacheOnMethod => memory::cache_on_method,
     MutableDefaultArgument => memory::mutable_default_argument,
+    UnboundedModuleCache => memory::unbounded_module_cache,
+    FinalizerDefined => memory::finalizer_defined,
+    MetaclassForRegistration => classes::metaclass_for_registration,
+    MetaclassNewWithoutReturn => classes::metaclass_new_without_return,
 }
 
 impl Rule {
@@ -132,6 +140,7 @@ impl FromIterator<Rule> for RuleSet {
 pub struct RuleState<'a> {
     pub dangling_tasks: Vec<async_::dangling_task::Candidate<'a>>,
     pub unawaited: Vec<async_::unawaited_coroutine::Candidate<'a>>,
+    pub module_containers: memory::unbounded_module_cache::ModuleContainers,
 }
 
 #[cfg(test)]

@@ -291,8 +291,8 @@ impl<'a> SemanticModel<'a> {
             .sum()
     }
 
-    fn star_import_visible(&self) -> bool {
-        let mut id = Some(self.current);
+    fn star_import_visible(&self, from: ScopeId) -> bool {
+        let mut id = Some(from);
         while let Some(s) = id {
             if self.scopes[s].has_star_import {
                 return true;
@@ -307,10 +307,16 @@ impl<'a> SemanticModel<'a> {
     /// unless shadowed; a module-level `def fetch` is `<module>.fetch`.
     /// `None` when unknown (a local variable, a star import, a call result).
     pub fn resolve_qualified_name(&self, expr: &Expr) -> Option<QualifiedName> {
+        self.resolve_qualified_name_in(self.current, expr)
+    }
+
+    /// [`SemanticModel::resolve_qualified_name`] as seen from `scope` (for
+    /// rules that judge a function after the walk, from its final bindings).
+    pub fn resolve_qualified_name_in(&self, scope: ScopeId, expr: &Expr) -> Option<QualifiedName> {
         match expr {
-            Expr::Name(name) => self.resolve_name(name.id.as_str()),
+            Expr::Name(name) => self.resolve_name_in(scope, name.id.as_str()),
             Expr::Attribute(attr) => {
-                let base = self.resolve_qualified_name(&attr.value)?;
+                let base = self.resolve_qualified_name_in(scope, &attr.value)?;
                 Some(base.append(attr.attr.as_str()))
             }
             _ => None,
@@ -318,7 +324,11 @@ impl<'a> SemanticModel<'a> {
     }
 
     pub fn resolve_name(&self, name: &str) -> Option<QualifiedName> {
-        match self.lookup(name) {
+        self.resolve_name_in(self.current, name)
+    }
+
+    fn resolve_name_in(&self, scope: ScopeId, name: &str) -> Option<QualifiedName> {
+        match self.lookup_from(scope, name) {
             Some(id) => {
                 let binding = &self.bindings[id];
                 match binding.kind {
@@ -331,7 +341,7 @@ impl<'a> SemanticModel<'a> {
                     _ => None,
                 }
             }
-            None if self.star_import_visible() => None,
+            None if self.star_import_visible(scope) => None,
             None if ruff_python_stdlib::builtins::is_python_builtin(name, 14, false) => {
                 Some(QualifiedName::builtin(name))
             }

@@ -94,7 +94,10 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
 /// A comprehension with `await` or `async for` becomes an async generator
 /// without its brackets. An `await` only in the first iterable runs eagerly,
 /// so it does not count.
-fn is_async_comprehension(generators: &[ast::Comprehension], elements: &[&Expr]) -> bool {
+pub(crate) fn is_async_comprehension(
+    generators: &[ast::Comprehension],
+    elements: &[&Expr],
+) -> bool {
     let mut finder = AsyncFinder(false);
     for (i, generator) in generators.iter().enumerate() {
         if generator.is_async {

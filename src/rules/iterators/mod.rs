@@ -1,3 +1,6 @@
 //! PF5: generators and iterators.
 
+pub mod exhausted_iterator_reuse;
 pub mod list_comprehension_in_call;
+pub mod readlines_in_loop;
+pub mod unnecessary_materialization;

@@ -1,0 +1,193 @@
+//! PF701: a metaclass `__new__` with a path that does not return the class.
+
+use ruff_text_size::Ranged;
+
+use crate::ast::visitor::{self, Visitor};
+use crate::ast::{self, Expr, Stmt};
+use crate::checker::Checker;
+use crate::rules::classes::{is_metaclass, methods};
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::SemanticModel;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF701",
+    name: "metaclass-new-without-return",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a metaclass `__new__` that can return `None`",
+    doc: include_str!("../../../rules/PF701.md"),
+};
+
+/// Calls that never return.
+const NO_RETURN: &[&str] = &[
+    "sys.exit",
+    "os._exit",
+    "os.abort",
+    "builtins.exit",
+    "builtins.quit",
+];
+
+pub(crate) fn check(cx: &mut Checker, class: &ast::StmtClassDef) {
+    let semantic = cx.semantic();
+    let Some(new) = methods(class)
+        .filter(|d| d.name.as_str() == "__new__")
+        .last()
+    else {
+        return;
+    };
+    if !is_metaclass(semantic, class) || is_stub(new) {
+        return;
+    }
+    // `@overload` signatures and other decorated `__new__`s are not the
+    // method itself; `@staticmethod` is what `__new__` already is.
+    if new.decorator_list.iter().any(|d| {
+        !semantic
+            .resolve_qualified_name(&d.expression)
+            .is_some_and(|n| n.is("builtins.staticmethod"))
+    }) {
+        return;
+    }
+    let mut returns = Returns {
+        none_returns: Vec::new(),
+        yields: false,
+    };
+    returns.visit_body(&new.body);
+    if returns.yields {
+        return;
+    }
+    let falls_off = can_complete(semantic, &new.body);
+    let mut findings = Vec::new();
+    for range in returns.none_returns {
+        findings.push((
+            range,
+            format!(
+                "metaclass `{}.__new__` returns `None` here: every class created through this path becomes `None`",
+                class.name
+            ),
+        ));
+    }
+    if falls_off {
+        findings.push((
+            new.name.range(),
+            format!(
+                "metaclass `{}.__new__` can reach its end without returning the class: every class created through that path becomes `None`",
+                class.name
+            ),
+        ));
+    }
+    for (range, message) in findings {
+        cx.report(Rule::MetaclassNewWithoutReturn, range, message);
+    }
+}
+
+/// `def __new__(...): ...` (or only a docstring): a signature, not code.
+fn is_stub(def: &ast::StmtFunctionDef) -> bool {
+    def.body.iter().all(|stmt| match stmt {
+        Stmt::Expr(e) => matches!(&*e.value, Expr::EllipsisLiteral(_) | Expr::StringLiteral(_)),
+        _ => false,
+    })
+}
+
+/// Bare `return` and `return None`, outside nested functions and classes.
+struct Returns {
+    none_returns: Vec<ruff_text_size::TextRange>,
+    yields: bool,
+}
+
+impl<'a> Visitor<'a> for Returns {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::Return(ret) => {
+                if matches!(ret.value.as_deref(), None | Some(Expr::NoneLiteral(_))) {
+                    self.none_returns.push(ret.range());
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Yield(_) | Expr::YieldFrom(_) => self.yields = true,
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+/// Can control reach the end of `body`? When unsure (a `with` whose body
+/// always raises might be suppressed), the answer is no: unknown is silent.
+fn can_complete(semantic: &SemanticModel, body: &[Stmt]) -> bool {
+    body.iter().all(|stmt| completes(semantic, stmt))
+}
+
+fn completes(semantic: &SemanticModel, stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Return(_) | Stmt::Raise(_) => false,
+        Stmt::Expr(e) => !matches!(&*e.value, Expr::Call(call) if semantic
+            .resolve_qualified_name(&call.func)
+            .is_some_and(|n| n.is_any(NO_RETURN))),
+        Stmt::Assert(a) => !matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value),
+        Stmt::If(s) => {
+            let has_else = s.elif_else_clauses.iter().any(|c| c.test.is_none());
+            !has_else
+                || can_complete(semantic, &s.body)
+                || s.elif_else_clauses
+                    .iter()
+                    .any(|c| can_complete(semantic, &c.body))
+        }
+        Stmt::While(s) => {
+            let infinite = match &*s.test {
+                Expr::BooleanLiteral(b) => b.value,
+                Expr::NumberLiteral(n) => {
+                    matches!(&n.value, ast::Number::Int(i) if *i != ast::Int::ZERO)
+                }
+                _ => false,
+            };
+            !infinite || has_break(&s.body)
+        }
+        Stmt::With(s) => can_complete(semantic, &s.body),
+        Stmt::Try(s) => {
+            let body_completes =
+                can_complete(semantic, &s.body) && can_complete(semantic, &s.orelse);
+            let handler_completes = s.handlers.iter().any(|h| {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                can_complete(semantic, &h.body)
+            });
+            (body_completes || handler_completes) && can_complete(semantic, &s.finalbody)
+        }
+        Stmt::Match(s) => {
+            let exhaustive = s.cases.iter().any(|c| {
+                c.guard.is_none()
+                    && matches!(&c.pattern, ast::Pattern::MatchAs(p) if p.pattern.is_none())
+            });
+            !exhaustive || s.cases.iter().any(|c| can_complete(semantic, &c.body))
+        }
+        _ => true,
+    }
+}
+
+/// A `break` that leaves this loop (not one of a nested loop).
+fn has_break(body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::Break(_) => true,
+        Stmt::If(s) => has_break(&s.body) || s.elif_else_clauses.iter().any(|c| has_break(&c.body)),
+        Stmt::With(s) => has_break(&s.body),
+        Stmt::Try(s) => {
+            has_break(&s.body)
+                || has_break(&s.orelse)
+                || has_break(&s.finalbody)
+                || s.handlers.iter().any(|h| {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    has_break(&h.body)
+                })
+        }
+        Stmt::Match(s) => s.cases.iter().any(|c| has_break(&c.body)),
+        // `for`/`while` bodies: their breaks are their own; `else` is ours.
+        Stmt::For(s) => has_break(&s.orelse),
+        Stmt::While(s) => has_break(&s.orelse),
+        _ => false,
+    })
+}

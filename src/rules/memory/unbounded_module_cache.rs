@@ -1,0 +1,372 @@
+//! PF602: a module-level container that functions add to and nothing ever
+//! removes from.
+//!
+//! During the walk every use of a module-level name is sorted into adds,
+//! removals and harmless reads; at the end of the file a container whose
+//! every use was seen, with adds from functions and no removal, is reported.
+//! A use of any other kind (passed to a call, aliased, returned) means
+//! something else may empty it: unknown, so silent.
+
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::ast::visitor::{self, Visitor};
+use crate::ast::{self, Expr, Stmt};
+use crate::checker::Checker;
+use crate::rules::classes::is_metaclass;
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::model::{BindingId, MODULE_SCOPE};
+use crate::semantic::{BindingKind, SemanticModel};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF602",
+    name: "unbounded-module-cache",
+    default_on: false,
+    fix: FixAvailability::None,
+    summary: "a module-level container that only ever grows",
+    doc: include_str!("../../../rules/PF602.md"),
+};
+
+const ADDS: &[&str] = &["append", "add", "update", "setdefault", "extend", "insert"];
+
+const REMOVES: &[&str] = &[
+    "pop",
+    "popitem",
+    "clear",
+    "remove",
+    "discard",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+];
+
+/// Methods that only read.
+const READS: &[&str] = &[
+    "get",
+    "keys",
+    "values",
+    "items",
+    "copy",
+    "count",
+    "index",
+    "issubset",
+    "issuperset",
+    "isdisjoint",
+    "union",
+    "intersection",
+    "difference",
+    "__contains__",
+    "__len__",
+];
+
+/// Builtins that read their argument without keeping it.
+const READING_BUILTINS: &[&str] = &[
+    "len",
+    "list",
+    "tuple",
+    "set",
+    "frozenset",
+    "sorted",
+    "dict",
+    "any",
+    "all",
+    "sum",
+    "min",
+    "max",
+    "enumerate",
+    "bool",
+    "repr",
+    "str",
+];
+
+/// What the walk saw of module-level names.
+#[derive(Default)]
+pub struct ModuleContainers {
+    uses: FxHashMap<BindingId, Uses>,
+    /// Module functions called at import time (`def_op("NOP", 9)` at module
+    /// level): they fill tables from the code, not from traffic.
+    called_at_import: FxHashSet<String>,
+}
+
+/// The uses of one module-level binding seen so far.
+#[derive(Default)]
+pub struct Uses {
+    /// Adds made inside functions, with the function's name.
+    adds: Vec<(TextRange, String)>,
+    removed: bool,
+    /// Loads of the name accounted for as adds, removals or reads.
+    accounted: u32,
+}
+
+/// The module-level binding a load of `expr` refers to.
+fn module_binding(semantic: &SemanticModel, expr: &Expr) -> Option<BindingId> {
+    let Expr::Name(name) = expr else { return None };
+    let id = semantic.lookup(name.id.as_str())?;
+    (semantic.binding(id).scope == MODULE_SCOPE).then_some(id)
+}
+
+enum Use {
+    Add,
+    Remove,
+    Read,
+}
+
+fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
+    // Adds made at import time, in a registration decorator or while a class
+    // is being created are bounded by the code, not by the traffic.
+    let add_in = match what {
+        Use::Add => {
+            let semantic = cx.semantic();
+            semantic
+                .current_function()
+                .filter(|def| !is_registration(semantic, def))
+                .map(|def| def.name.to_string())
+        }
+        _ => None,
+    };
+    let uses = cx.state.module_containers.uses.entry(id).or_default();
+    uses.accounted += 1;
+    match what {
+        Use::Add => uses.adds.extend(add_in.map(|f| (at, f))),
+        Use::Remove => uses.removed = true,
+        Use::Read => {}
+    }
+}
+
+/// `C.append(x)`, `C.pop()`, `C.get(k)`, `len(C)`.
+pub(crate) fn check_call(cx: &mut Checker, call: &ast::ExprCall) {
+    if cx.semantic().at_module_level()
+        && let Expr::Name(callee) = &*call.func
+    {
+        cx.state
+            .module_containers
+            .called_at_import
+            .insert(callee.id.to_string());
+    }
+    if let Expr::Attribute(attr) = &*call.func {
+        let Some(id) = module_binding(cx.semantic(), &attr.value) else {
+            return;
+        };
+        let method = attr.attr.as_str();
+        let what = if ADDS.contains(&method) {
+            Use::Add
+        } else if REMOVES.contains(&method) {
+            Use::Remove
+        } else if READS.contains(&method) {
+            Use::Read
+        } else {
+            return;
+        };
+        record(cx, id, call.range(), what);
+        return;
+    }
+    let [argument] = &call.arguments.args[..] else {
+        return;
+    };
+    let Some(id) = module_binding(cx.semantic(), argument) else {
+        return;
+    };
+    let reads = cx
+        .semantic()
+        .resolve_qualified_name(&call.func)
+        .and_then(|n| n.as_str().strip_prefix("builtins.").map(str::to_string))
+        .is_some_and(|b| READING_BUILTINS.contains(&b.as_str()));
+    if reads {
+        record(cx, id, call.range(), Use::Read);
+    }
+}
+
+/// `C[k]`, `C[k] = v`, `del C[k]`, `k in C`.
+pub(crate) fn check_expr(cx: &mut Checker, expr: &Expr) {
+    match expr {
+        Expr::Subscript(subscript) => {
+            let Some(id) = module_binding(cx.semantic(), &subscript.value) else {
+                return;
+            };
+            let what = match subscript.ctx {
+                ast::ExprContext::Store if !subscript.slice.is_slice_expr() => Use::Add,
+                ast::ExprContext::Load => Use::Read,
+                // `del C[k]`, `C[:] = []`.
+                _ => Use::Remove,
+            };
+            record(cx, id, subscript.range(), what);
+        }
+        Expr::Compare(compare) => {
+            for (op, comparator) in compare.ops.iter().zip(&compare.comparators) {
+                if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
+                    && let Some(id) = module_binding(cx.semantic(), comparator)
+                {
+                    record(cx, id, comparator.range(), Use::Read);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `for x in C:` and a comprehension's `for x in C`.
+pub(crate) fn check_iterable(cx: &mut Checker, iter: &Expr) {
+    if let Some(id) = module_binding(cx.semantic(), iter) {
+        record(cx, id, iter.range(), Use::Read);
+    }
+}
+
+/// `C |= {...}` adds, `C -= {...}` removes; `del C` removes everything.
+pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
+    match stmt {
+        Stmt::AugAssign(s) => {
+            let Some(id) = module_binding(cx.semantic(), &s.target) else {
+                return;
+            };
+            let what = match s.op {
+                ast::Operator::BitOr | ast::Operator::Add => Use::Add,
+                _ => Use::Remove,
+            };
+            record(cx, id, s.range(), what);
+        }
+        Stmt::Delete(s) => {
+            for target in &s.targets {
+                if let Some(id) = module_binding(cx.semantic(), target) {
+                    // `del C` is not a load: nothing to account for.
+                    cx.state
+                        .module_containers
+                        .uses
+                        .entry(id)
+                        .or_default()
+                        .removed = true;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn check_unbounded(cx: &mut Checker) {
+    let ModuleContainers {
+        uses,
+        called_at_import,
+    } = std::mem::take(&mut cx.state.module_containers);
+    let semantic = cx.semantic();
+    let module = semantic.scope(MODULE_SCOPE);
+    let mut findings = Vec::new();
+    for (id, mut uses) in uses {
+        let binding = semantic.binding(id);
+        let name = binding.name;
+        uses.adds
+            .retain(|(_, function)| !called_at_import.contains(function));
+        if uses.removed || uses.adds.is_empty() || uses.accounted != binding.reads {
+            continue;
+        }
+        // `global NAME` in a function: rebound (or first bound) there.
+        if semantic
+            .scopes()
+            .any(|(_, scope)| scope.is_declared_outside(name))
+        {
+            continue;
+        }
+        if name.starts_with("__") && name.ends_with("__") {
+            continue;
+        }
+        let value = match binding.kind {
+            BindingKind::Assignment(value) | BindingKind::Annotated { value, .. } => value,
+            _ => None,
+        };
+        if !value.is_some_and(|v| is_growable_container(semantic, v)) {
+            continue;
+        }
+        let bindings = module
+            .bindings
+            .iter()
+            .filter(|&&b| semantic.binding(b).name == name)
+            .count();
+        if bindings != 1 {
+            continue;
+        }
+        let (_, function) = &uses.adds[0];
+        let message = format!(
+            "module-level `{name}` is added to in `{function}` and never removed from or rebound: it grows for the life of the process"
+        );
+        findings.push((binding.range, message));
+    }
+    findings.sort_by_key(|(range, _)| range.start());
+    for (range, message) in findings {
+        cx.report(Rule::UnboundedModuleCache, range, message);
+    }
+}
+
+/// A dict/list/set display or comprehension, or `dict()`, `list()`, `set()`,
+/// `collections.defaultdict(...)`/`OrderedDict(...)`/`Counter(...)`.
+fn is_growable_container(semantic: &SemanticModel, value: &Expr) -> bool {
+    match value {
+        Expr::Dict(_)
+        | Expr::List(_)
+        | Expr::Set(_)
+        | Expr::DictComp(_)
+        | Expr::ListComp(_)
+        | Expr::SetComp(_) => true,
+        Expr::Call(call) => semantic
+            .resolve_qualified_name(&call.func)
+            .is_some_and(|n| {
+                n.is_any(&[
+                    "builtins.dict",
+                    "builtins.list",
+                    "builtins.set",
+                    "collections.defaultdict",
+                    "collections.OrderedDict",
+                    "collections.Counter",
+                ])
+            }),
+        _ => false,
+    }
+}
+
+/// A function that returns one of its own parameters (a registration
+/// decorator: `def register(f): REGISTRY[f.__name__] = f; return f`), or a
+/// class-creation hook (`__init_subclass__`, a metaclass's `__new__`).
+fn is_registration(semantic: &SemanticModel, def: &ast::StmtFunctionDef) -> bool {
+    match def.name.as_str() {
+        "__init_subclass__" | "__set_name__" => return true,
+        "__new__" | "__init__"
+            if semantic
+                .enclosing_class()
+                .is_some_and(|class| is_metaclass(semantic, class)) =>
+        {
+            return true;
+        }
+        _ => {}
+    }
+    let parameters: Vec<&str> = def
+        .parameters
+        .iter_non_variadic_params()
+        .map(|p| p.parameter.name.as_str())
+        .collect();
+    let mut finder = ReturnsParameter {
+        parameters: &parameters,
+        found: false,
+    };
+    finder.visit_body(&def.body);
+    finder.found
+}
+
+struct ReturnsParameter<'p> {
+    parameters: &'p [&'p str],
+    found: bool,
+}
+
+impl<'a> Visitor<'a> for ReturnsParameter<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) => {
+                if let Expr::Name(name) = &**value
+                    && self.parameters.contains(&name.id.as_str())
+                {
+                    self.found = true;
+                }
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+}
