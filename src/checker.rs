@@ -117,6 +117,11 @@ impl<'a> Checker<'a> {
         self.locator
     }
 
+    /// The lock `expr` refers to (RULES.md "Lock identity"), if known.
+    pub fn lock_for(&self, expr: &Expr) -> Option<crate::semantic::locks::LockRef> {
+        crate::semantic::locks::lock_for(&self.semantic, expr)
+    }
+
     /// Reports a finding at `range`; the returned finding can take a fix or
     /// extra labels.
     pub fn report(

@@ -286,8 +286,8 @@ impl<'a> SemanticModel<'a> {
             .sum()
     }
 
-    fn star_import_visible(&self) -> bool {
-        let mut id = Some(self.current);
+    fn star_import_visible(&self, from: ScopeId) -> bool {
+        let mut id = Some(from);
         while let Some(s) = id {
             if self.scopes[s].has_star_import {
                 return true;
@@ -302,10 +302,16 @@ impl<'a> SemanticModel<'a> {
     /// unless shadowed; a module-level `def fetch` is `<module>.fetch`.
     /// `None` when unknown (a local variable, a star import, a call result).
     pub fn resolve_qualified_name(&self, expr: &Expr) -> Option<QualifiedName> {
+        self.resolve_qualified_name_in(self.current, expr)
+    }
+
+    /// [`SemanticModel::resolve_qualified_name`] as seen from `scope` (a
+    /// class body's `_lock = threading.Lock()` read from one of its methods).
+    pub fn resolve_qualified_name_in(&self, scope: ScopeId, expr: &Expr) -> Option<QualifiedName> {
         match expr {
-            Expr::Name(name) => self.resolve_name(name.id.as_str()),
+            Expr::Name(name) => self.resolve_name_in(scope, name.id.as_str()),
             Expr::Attribute(attr) => {
-                let base = self.resolve_qualified_name(&attr.value)?;
+                let base = self.resolve_qualified_name_in(scope, &attr.value)?;
                 Some(base.append(attr.attr.as_str()))
             }
             _ => None,
@@ -313,7 +319,11 @@ impl<'a> SemanticModel<'a> {
     }
 
     pub fn resolve_name(&self, name: &str) -> Option<QualifiedName> {
-        match self.lookup(name) {
+        self.resolve_name_in(self.current, name)
+    }
+
+    fn resolve_name_in(&self, scope: ScopeId, name: &str) -> Option<QualifiedName> {
+        match self.lookup_from(scope, name) {
             Some(id) => {
                 let binding = &self.bindings[id];
                 match binding.kind {
@@ -326,7 +336,7 @@ impl<'a> SemanticModel<'a> {
                     _ => None,
                 }
             }
-            None if self.star_import_visible() => None,
+            None if self.star_import_visible(scope) => None,
             None if ruff_python_stdlib::builtins::is_python_builtin(name, 14, false) => {
                 Some(QualifiedName::builtin(name))
             }
@@ -364,8 +374,9 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
-    /// The innermost scope that is not a comprehension.
-    fn function_scope_id(&self) -> Option<ScopeId> {
+    /// The innermost scope that is not a comprehension: the function or
+    /// lambda whose body we are in, `None` in a class body or at module level.
+    pub fn function_scope_id(&self) -> Option<ScopeId> {
         let mut id = self.current;
         loop {
             match self.scopes[id].kind {
@@ -410,6 +421,35 @@ impl<'a> SemanticModel<'a> {
                 ScopeKind::Module => return None,
             }
         }
+    }
+
+    /// The dotted path of a scope, for identities: `shop.bank` for the
+    /// module, `shop.bank.Account` for a class body, `shop.bank.run.Local`
+    /// for a class defined in a function.
+    pub fn scope_qualname(&self, id: ScopeId) -> String {
+        let mut parts = Vec::new();
+        let mut scope = Some(id);
+        while let Some(s) = scope {
+            match self.scopes[s].kind {
+                ScopeKind::Class(class) => parts.push(class.name.as_str()),
+                ScopeKind::Function(def) => parts.push(def.name.as_str()),
+                ScopeKind::Lambda(_) => parts.push("<lambda>"),
+                ScopeKind::Comprehension | ScopeKind::Module => {}
+            }
+            scope = self.scopes[s].parent;
+        }
+        if !self.module.name.is_empty() {
+            parts.push(&self.module.name);
+        }
+        parts.reverse();
+        parts.join(".")
+    }
+
+    /// The scope a class body opened (found by identity of the node).
+    pub fn class_scope(&self, class: &ast::StmtClassDef) -> Option<ScopeId> {
+        self.scopes
+            .iter()
+            .position(|s| matches!(s.kind, ScopeKind::Class(c) if std::ptr::eq(c, class)))
     }
 
     /// Is the current scope the module's top level?
