@@ -39,7 +39,45 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 async_::dangling_task::check_assignment(cx, std::slice::from_ref(&**target), value);
             }
         }
+        Stmt::With(with) => {
+            if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
+                async_::thread_lock_held_across_await::await_statement(cx, stmt);
+                async_::thread_lock_held_across_await::enter_with(cx, with);
+            }
+            if cx.enabled(Rule::SwallowedCancellation) && cx.semantic().in_async_function() {
+                async_::swallowed_cancellation::check_with(cx, with);
+            }
+            if cx.enabled(Rule::WrongWithForLock) {
+                async_::wrong_with_for_lock::check(cx, with);
+            }
+        }
+        Stmt::For(_) => {
+            if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
+                async_::thread_lock_held_across_await::await_statement(cx, stmt);
+            }
+        }
+        Stmt::Try(try_stmt) => {
+            if cx.enabled(Rule::SwallowedCancellation) && cx.semantic().in_async_function() {
+                async_::swallowed_cancellation::check_try(cx, try_stmt);
+            }
+        }
         _ => {}
+    }
+}
+
+/// After the walk has left `stmt` (its body included).
+pub(crate) fn after_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
+    if let Stmt::With(with) = stmt {
+        if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
+            async_::thread_lock_held_across_await::leave_with(cx, with);
+        }
+    }
+}
+
+/// An `await` expression, or a list/set/dict comprehension with `async for`.
+pub(crate) fn on_await_point(cx: &mut Checker, range: ruff_text_size::TextRange) {
+    if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
+        async_::thread_lock_held_across_await::await_point(cx, range);
     }
 }
 
@@ -62,6 +100,12 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
             if cx.enabled(Rule::BlockingInputInAsync) {
                 async_::blocking_input_in_async::check(cx, call, &name);
             }
+            if cx.enabled(Rule::BlockingCallInAsync) && !cx.settings.blocking_calls.is_empty() {
+                async_::blocking_call_in_async::check(cx, call, &name);
+            }
+            if cx.enabled(Rule::NestedEventLoop) {
+                async_::nested_event_loop::check(cx, call, &name);
+            }
         } else {
             // Methods on objects: a sync HTTP client, a `Path`.
             if cx.enabled(Rule::BlockingNetworkInAsync) {
@@ -69,6 +113,9 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
             }
             if cx.enabled(Rule::BlockingFileIoInAsync) {
                 async_::blocking_file_io_in_async::check_method(cx, call);
+            }
+            if cx.enabled(Rule::NestedEventLoop) {
+                async_::nested_event_loop::check_method(cx, call);
             }
         }
     }
