@@ -23,7 +23,12 @@ const LOOP_GETTERS: &[&str] = &["asyncio.get_event_loop", "asyncio.new_event_loo
 /// `asyncio.run(...)`.
 pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
     if callee.is_any(RUNNERS) {
-        report(cx, call, "asyncio.run", "asyncio.run() cannot be called from a running event loop");
+        report(
+            cx,
+            call,
+            "asyncio.run",
+            "asyncio.run() cannot be called from a running event loop",
+        );
     }
 }
 

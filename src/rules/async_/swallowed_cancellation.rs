@@ -18,7 +18,10 @@ pub const META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/PF109.md"),
 };
 
-const CANCELLED: &[&str] = &["asyncio.CancelledError", "asyncio.exceptions.CancelledError"];
+const CANCELLED: &[&str] = &[
+    "asyncio.CancelledError",
+    "asyncio.exceptions.CancelledError",
+];
 
 /// What a handler's type catches, as far as cancellation goes.
 enum Catches {
