@@ -96,12 +96,11 @@ pub fn check_source(
 fn panic_if_asked(path: &Path) {
     static TARGET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let target = TARGET.get_or_init(|| std::env::var("PITFALLS_TEST_PANIC_ON").ok());
-    if let Some(target) = target {
-        if path
+    if let Some(target) = target
+        && path
             .file_name()
             .is_some_and(|n| n.to_string_lossy() == target.as_str())
-        {
-            panic!("PITFALLS_TEST_PANIC_ON asked for a panic here");
-        }
+    {
+        panic!("PITFALLS_TEST_PANIC_ON asked for a panic here");
     }
 }

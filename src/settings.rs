@@ -104,10 +104,10 @@ pub fn find_config(start: &Path) -> Result<Option<ConfigFile>, ConfigError> {
             }
         }
         let pyproject = d.join("pyproject.toml");
-        if pyproject.is_file() {
-            if let Some(config) = load_pyproject(&pyproject)? {
-                return Ok(Some(config));
-            }
+        if pyproject.is_file()
+            && let Some(config) = load_pyproject(&pyproject)?
+        {
+            return Ok(Some(config));
         }
         dir = d.parent();
     }
@@ -170,10 +170,10 @@ fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
     let line = error.span().map(|span| line_of(text, span.start));
     let mut message = error.message().trim().to_string();
     // Name the key for type errors, whose message only names the types.
-    if let Some(key) = error.span().and_then(|span| key_at(text, span.start)) {
-        if !message.contains(&format!("`{key}`")) {
-            message = format!("key `{key}`: {message}");
-        }
+    if let Some(key) = error.span().and_then(|span| key_at(text, span.start))
+        && !message.contains(&format!("`{key}`"))
+    {
+        message = format!("key `{key}`: {message}");
     }
     ConfigError {
         file: Some(path.to_path_buf()),

@@ -200,14 +200,8 @@ impl<'a> Locator<'a> {
     pub fn row_span(&self, row: u32) -> Span {
         let line = ruff_source_file::OneIndexed::new(row.max(1) as usize)
             .unwrap_or(ruff_source_file::OneIndexed::MIN);
-        let line = line.min(
-            self.index
-                .line_count()
-                .try_into()
-                .ok()
-                .and_then(ruff_source_file::OneIndexed::new)
-                .unwrap_or(line),
-        );
+        let line =
+            line.min(ruff_source_file::OneIndexed::new(self.index.line_count()).unwrap_or(line));
         let start = self.index.line_start(line, self.text);
         let end = self.index.line_end(line, self.text);
         self.span(TextRange::new(start, end.max(start)))

@@ -1,6 +1,10 @@
 //! Which rules run on which node kind. The checker's one walk calls these;
 //! each rule's check is in its own file and starts from the node it asked for.
 
+// One `if cx.enabled(...)` per rule under each node kind keeps the table
+// uniform as rules are added; folding a lone one into the match is not clearer.
+#![allow(clippy::collapsible_match, clippy::collapsible_if)]
+
 use crate::ast::{self, Stmt};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending};

@@ -158,15 +158,14 @@ impl<'a> Visitor<'a> for MetadataCopy<'_> {
         }
         if let Stmt::Assign(assign) = stmt {
             for target in &assign.targets {
-                if let Expr::Attribute(attr) = target {
-                    if matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == self.name)
-                        && matches!(
-                            attr.attr.as_str(),
-                            "__wrapped__" | "__name__" | "__doc__" | "__qualname__" | "__module__"
-                        )
-                    {
-                        self.found = true;
-                    }
+                if let Expr::Attribute(attr) = target
+                    && matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == self.name)
+                    && matches!(
+                        attr.attr.as_str(),
+                        "__wrapped__" | "__name__" | "__doc__" | "__qualname__" | "__module__"
+                    )
+                {
+                    self.found = true;
                 }
             }
         }

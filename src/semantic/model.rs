@@ -258,10 +258,10 @@ impl<'a> SemanticModel<'a> {
                 id = scope.parent?;
                 continue;
             }
-            if first || !matches!(scope.kind, ScopeKind::Class(_)) {
-                if let Some(&binding) = scope.names.get(name) {
-                    return Some(binding);
-                }
+            if (first || !matches!(scope.kind, ScopeKind::Class(_)))
+                && let Some(&binding) = scope.names.get(name)
+            {
+                return Some(binding);
             }
             first = false;
             id = scope.parent?;

@@ -50,7 +50,7 @@ impl ModuleNamer {
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            names.extend(parts.into_iter());
+            names.extend(parts);
             return ModuleName {
                 name: names.join("."),
                 is_package,

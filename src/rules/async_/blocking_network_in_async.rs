@@ -89,13 +89,12 @@ pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
 }
 
 fn is_sync_client(semantic: &SemanticModel, name: &str) -> bool {
-    if let Some(Expr::Call(value)) = semantic.bound_value(name) {
-        if semantic
+    if let Some(Expr::Call(value)) = semantic.bound_value(name)
+        && semantic
             .resolve_qualified_name(&value.func)
             .is_some_and(|n| n.is_any(SYNC_CLIENTS))
-        {
-            return true;
-        }
+    {
+        return true;
     }
     if let Some(annotation) = semantic.bound_annotation(name) {
         let types = annotation_types(semantic, annotation);

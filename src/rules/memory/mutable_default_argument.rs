@@ -48,10 +48,10 @@ pub(crate) fn check(cx: &mut Checker, parameters: &ast::Parameters) {
         if !is_mutable(cx.semantic(), default) {
             continue;
         }
-        if let Some(annotation) = &parameter.parameter.annotation {
-            if is_read_only(cx.semantic(), annotation) {
-                continue;
-            }
+        if let Some(annotation) = &parameter.parameter.annotation
+            && is_read_only(cx.semantic(), annotation)
+        {
+            continue;
         }
         let message = format!(
             "mutable default for parameter `{}` is created once and shared by every call: default to `None` and create it in the body",
