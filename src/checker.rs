@@ -131,6 +131,11 @@ impl<'a> Checker<'a> {
         self.locator
     }
 
+    /// The lock `expr` refers to (RULES.md "Lock identity"), if known.
+    pub fn lock_for(&self, expr: &Expr) -> Option<crate::semantic::locks::LockRef> {
+        crate::semantic::locks::lock_for(&self.semantic, expr)
+    }
+
     /// Reports a finding at `range`; the returned finding can take a fix or
     /// extra labels.
     pub fn report(
@@ -392,6 +397,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
             }
             _ => visitor::walk_stmt(self, stmt),
         }
+        rules::dispatch::after_stmt(self, stmt);
         self.statements.pop();
     }
 
@@ -452,6 +458,10 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     self.statements.last().copied(),
                 ));
             }
+            Expr::Await(_) => {
+                rules::dispatch::on_await_point(self, expr.range());
+                visitor::walk_expr(self, expr);
+            }
             Expr::ListComp(ast::ExprListComp {
                 elt, generators, ..
             })
@@ -461,9 +471,17 @@ impl<'a> Visitor<'a> for Checker<'a> {
             | Expr::Generator(ast::ExprGenerator {
                 elt, generators, ..
             }) => {
+                // A list or set comprehension runs its `async for` right here;
+                // a generator expression only when consumed.
+                if !expr.is_generator_expr() && generators.iter().any(|g| g.is_async) {
+                    rules::dispatch::on_await_point(self, expr.range());
+                }
                 self.visit_comprehension_scope(generators, |this| this.visit_expr(elt));
             }
             Expr::DictComp(comp) => {
+                if comp.generators.iter().any(|g| g.is_async) {
+                    rules::dispatch::on_await_point(self, expr.range());
+                }
                 self.visit_comprehension_scope(&comp.generators, |this| {
                     if let Some(key) = &comp.key {
                         this.visit_expr(key);

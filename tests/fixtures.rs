@@ -1,6 +1,7 @@
 //! Runs every fixture folder (`fixtures/<CODE>/`) as one small project with
 //! every rule on, and compares the findings with the `# error: CODE` markers:
-//! a missing or an extra finding fails the test.
+//! a missing or an extra finding fails the test. A folder with a
+//! `pitfalls.toml` is checked with that configuration (and every rule).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,13 @@ fn check_folder(dir: &Path) -> Result<usize, String> {
         select: Some(vec!["ALL".into()]),
         ..Default::default()
     };
-    let settings = Settings::resolve(None, &overrides, dir).unwrap();
+    // A folder may carry its own configuration (PF106's `blocking-calls`);
+    // every rule is still selected.
+    let config_path = dir.join("pitfalls.toml");
+    let config = config_path
+        .is_file()
+        .then(|| pitfalls::settings::load_config(&config_path).unwrap());
+    let settings = Settings::resolve(config, &overrides, dir).unwrap();
     let files = pitfalls::discover::discover(&[dir.to_path_buf()], &settings, false).unwrap();
     assert!(!files.is_empty(), "{} has no fixture", dir.display());
     let result = pitfalls::pipeline::check_files(&files, &settings);

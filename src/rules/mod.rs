@@ -63,7 +63,12 @@ registry! {
     BlockingProcessInAsync => async_::blocking_process_in_async,
     BlockingFileIoInAsync => async_::blocking_file_io_in_async,
     BlockingInputInAsync => async_::blocking_input_in_async,
+    BlockingCallInAsync => async_::blocking_call_in_async,
+    ThreadLockHeldAcrossAwait => async_::thread_lock_held_across_await,
     DanglingTask => async_::dangling_task,
+    SwallowedCancellation => async_::swallowed_cancellation,
+    NestedEventLoop => async_::nested_event_loop,
+    WrongWithForLock => async_::wrong_with_for_lock,
     MissingFunctoolsWraps => decorators::missing_functools_wraps,
     ListComprehensionInCall => iterators::list_comprehension_in_call,
     ReadlinesInLoop => iterators::readlines_in_loop,
@@ -141,6 +146,8 @@ pub struct RuleState<'a> {
     pub dangling_tasks: Vec<async_::dangling_task::Candidate<'a>>,
     pub unawaited: Vec<async_::unawaited_coroutine::Candidate<'a>>,
     pub module_containers: memory::unbounded_module_cache::ModuleContainers,
+    /// Threading locks held by the `with` statements the walk is inside of.
+    pub held_locks: Vec<async_::thread_lock_held_across_await::HeldLock>,
 }
 
 #[cfg(test)]

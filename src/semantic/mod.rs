@@ -3,6 +3,7 @@
 
 pub mod decorators;
 pub mod index;
+pub mod locks;
 pub mod model;
 pub mod module_name;
 pub mod qualified_name;

@@ -384,8 +384,9 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
-    /// The innermost scope that is not a comprehension.
-    fn function_scope_id(&self) -> Option<ScopeId> {
+    /// The innermost scope that is not a comprehension: the function or
+    /// lambda whose body we are in, `None` in a class body or at module level.
+    pub fn function_scope_id(&self) -> Option<ScopeId> {
         let mut id = self.current;
         loop {
             match self.scopes[id].kind {
@@ -430,6 +431,35 @@ impl<'a> SemanticModel<'a> {
                 ScopeKind::Module => return None,
             }
         }
+    }
+
+    /// The dotted path of a scope, for identities: `shop.bank` for the
+    /// module, `shop.bank.Account` for a class body, `shop.bank.run.Local`
+    /// for a class defined in a function.
+    pub fn scope_qualname(&self, id: ScopeId) -> String {
+        let mut parts = Vec::new();
+        let mut scope = Some(id);
+        while let Some(s) = scope {
+            match self.scopes[s].kind {
+                ScopeKind::Class(class) => parts.push(class.name.as_str()),
+                ScopeKind::Function(def) => parts.push(def.name.as_str()),
+                ScopeKind::Lambda(_) => parts.push("<lambda>"),
+                ScopeKind::Comprehension | ScopeKind::Module => {}
+            }
+            scope = self.scopes[s].parent;
+        }
+        if !self.module.name.is_empty() {
+            parts.push(&self.module.name);
+        }
+        parts.reverse();
+        parts.join(".")
+    }
+
+    /// The scope a class body opened (found by identity of the node).
+    pub fn class_scope(&self, class: &ast::StmtClassDef) -> Option<ScopeId> {
+        self.scopes
+            .iter()
+            .position(|s| matches!(s.kind, ScopeKind::Class(c) if std::ptr::eq(c, class)))
     }
 
     /// Is the current scope the module's top level?

@@ -1,5 +1,5 @@
 //! Building a file's summary for the project index from the finished
-//! semantic model (module-level functions, classes, imports).
+//! semantic model (module-level functions, classes, imports, locks).
 
 use ruff_text_size::{Ranged, TextSize};
 use rustc_hash::FxHashMap;
@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::ast::{self, Expr};
 use crate::semantic::decorators::{returned_decorator, returned_wrapper};
 use crate::semantic::index::{ClassInfo, DecoratorInfo, FileSummary, FunctionInfo};
+use crate::semantic::locks::file_locks;
 use crate::semantic::model::{MODULE_SCOPE, ScopeId};
 use crate::semantic::{BindingKind, SemanticModel};
 use crate::source::Locator;
@@ -84,6 +85,7 @@ pub fn build_summary(
             _ => {}
         }
     }
+    summary.locks = file_locks(semantic, locator);
     summary
 }
 

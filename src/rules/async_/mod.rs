@@ -1,12 +1,17 @@
 //! PF1: asyncio.
 
+pub mod blocking_call_in_async;
 pub mod blocking_file_io_in_async;
 pub mod blocking_input_in_async;
 pub mod blocking_network_in_async;
 pub mod blocking_process_in_async;
 pub mod blocking_sleep_in_async;
 pub mod dangling_task;
+pub mod nested_event_loop;
+pub mod swallowed_cancellation;
+pub mod thread_lock_held_across_await;
 pub mod unawaited_coroutine;
+pub mod wrong_with_for_lock;
 
 use ruff_text_size::Ranged;
 

@@ -1,0 +1,140 @@
+//! PF107: a `threading` lock held across an `await` inside `async def`.
+//!
+//! What it records during the walk: each `with L:` on a threading lock in an
+//! async function opens a [`HeldLock`]; every await point met in the same
+//! function while it is open (`await`, `async with`, `async for`, an async
+//! comprehension) is added to it; when the walk leaves the `with`, a lock
+//! with await points is reported. Nested functions and lambdas are walked
+//! after their enclosing scope, so their awaits never land here.
+
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::ast::{self, Stmt};
+use crate::checker::Checker;
+use crate::report::Label;
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::model::ScopeId;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF107",
+    name: "thread-lock-held-across-await",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a `threading` lock held across an `await` inside an async function",
+    doc: include_str!("../../../rules/PF107.md"),
+};
+
+/// A threading lock acquired by a `with` the walk is inside of.
+pub struct HeldLock {
+    /// The `with` statement that holds it.
+    with_start: TextSize,
+    /// The function whose awaits count.
+    function: ScopeId,
+    item: TextRange,
+    /// `self._lock` (a `threading.Lock`).
+    what: String,
+    type_name: String,
+    await_points: Vec<TextRange>,
+}
+
+pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
+    if with.is_async || !cx.semantic().in_async_function() {
+        return;
+    }
+    let Some(function) = cx.semantic().function_scope_id() else {
+        return;
+    };
+    for item in &with.items {
+        let Some(lock) = cx.lock_for(&item.context_expr).filter(|l| !l.asyncio) else {
+            continue;
+        };
+        let what = cx.locator().text()[item.context_expr.range()].to_string();
+        cx.state.held_locks.push(HeldLock {
+            with_start: with.start(),
+            function,
+            item: item.context_expr.range(),
+            what,
+            type_name: lock.type_name(),
+            await_points: Vec::new(),
+        });
+    }
+}
+
+/// An `await`, `async with`, `async for` or async comprehension at `range`.
+pub(crate) fn await_point(cx: &mut Checker, range: TextRange) {
+    if cx.state.held_locks.is_empty() {
+        return;
+    }
+    let function = cx.semantic().function_scope_id();
+    for held in &mut cx.state.held_locks {
+        if Some(held.function) == function {
+            held.await_points.push(range);
+        }
+    }
+}
+
+pub(crate) fn leave_with(cx: &mut Checker, with: &ast::StmtWith) {
+    let start = with.start();
+    let mut closed = Vec::new();
+    while cx
+        .state
+        .held_locks
+        .last()
+        .is_some_and(|h| h.with_start == start)
+    {
+        closed.push(cx.state.held_locks.pop().expect("checked"));
+    }
+    closed.reverse();
+    for held in closed {
+        if held.await_points.is_empty() {
+            continue;
+        }
+        let function = cx
+            .semantic()
+            .current_function()
+            .map_or("?", |f| f.name.as_str())
+            .to_string();
+        let spans: Vec<_> = held
+            .await_points
+            .iter()
+            .map(|&point| cx.locator().span(point))
+            .collect();
+        let count = spans.len();
+        let points = if count == 1 {
+            "an await point".to_string()
+        } else {
+            format!("{count} await points")
+        };
+        let finding = cx.report(
+            Rule::ThreadLockHeldAcrossAwait,
+            held.item,
+            format!(
+                "`{}` (a `{}`) is held across {points} inside `async def {function}`: a task that waits for it blocks the event loop thread, and the holder can never resume to release it",
+                held.what, held.type_name
+            ),
+        );
+        let acquired = finding.span;
+        finding.labels.push(Label {
+            span: acquired,
+            message: format!("`{}` acquired here", held.type_name),
+        });
+        finding.labels.extend(spans.into_iter().map(|span| Label {
+            span,
+            message: "held across this await".to_string(),
+        }));
+    }
+}
+
+/// `async with` / `async for` statements are await points.
+pub(crate) fn await_statement(cx: &mut Checker, stmt: &Stmt) {
+    match stmt {
+        Stmt::With(with) if with.is_async => {
+            let end = with.items.first().map_or(with.start(), |i| i.end());
+            await_point(cx, TextRange::new(with.start(), end.max(with.start())));
+        }
+        Stmt::For(for_stmt) if for_stmt.is_async => {
+            await_point(cx, TextRange::new(for_stmt.start(), for_stmt.iter.end()));
+        }
+        _ => {}
+    }
+}
