@@ -4,7 +4,7 @@
 use crate::ast::{self, Stmt};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending};
-use crate::rules::{Rule, async_, decorators, iterators, memory};
+use crate::rules::{Rule, async_, decorators, iterators, memory, resources};
 use crate::semantic::index::ProjectIndex;
 
 pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
@@ -18,6 +18,18 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             }
             if cx.enabled(Rule::MutableDefaultArgument) {
                 memory::mutable_default_argument::check(cx, &def.parameters);
+            }
+            if cx.enabled(Rule::ContextmanagerUnprotectedYield) {
+                resources::contextmanager_unprotected_yield::check(cx, def);
+            }
+            if cx.enabled(Rule::ContextmanagerMultipleYields) {
+                resources::contextmanager_multiple_yields::check(cx, def);
+            }
+            if cx.enabled(Rule::ExitSwallowsExceptions) {
+                resources::exit_swallows_exceptions::check(cx, def);
+            }
+            if cx.enabled(Rule::BadContextManagerProtocol) {
+                resources::bad_context_manager_protocol::check(cx, def);
             }
         }
         Stmt::Expr(ast::StmtExpr { value, .. }) => {
@@ -82,6 +94,20 @@ pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
         if let Some(parameters) = &lambda.parameters {
             memory::mutable_default_argument::check(cx, parameters);
         }
+    }
+}
+
+/// After a function's body is walked, with its scope current and complete.
+pub(crate) fn on_function_end<'a>(cx: &mut Checker<'a>, def: &'a ast::StmtFunctionDef) {
+    if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
+        resources::check_unmanaged(cx, &def.body, true);
+    }
+}
+
+/// After every function of the file is walked, with the module scope current.
+pub(crate) fn on_module_end<'a>(cx: &mut Checker<'a>, suite: &'a [Stmt]) {
+    if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
+        resources::check_unmanaged(cx, suite, false);
     }
 }
 

@@ -7,6 +7,7 @@ pub mod decorators;
 pub mod dispatch;
 pub mod iterators;
 pub mod memory;
+pub mod resources;
 pub mod syntax;
 
 use serde::{Deserialize, Serialize};
@@ -63,6 +64,12 @@ registry! {
     BlockingInputInAsync => async_::blocking_input_in_async,
     DanglingTask => async_::dangling_task,
     MissingFunctoolsWraps => decorators::missing_functools_wraps,
+    OpenWithoutWith => resources::open_without_with,
+    ResourceWithoutWith => resources::resource_without_with,
+    ContextmanagerUnprotectedYield => resources::contextmanager_unprotected_yield,
+    ContextmanagerMultipleYields => resources::contextmanager_multiple_yields,
+    ExitSwallowsExceptions => resources::exit_swallows_exceptions,
+    BadContextManagerProtocol => resources::bad_context_manager_protocol,
     ListComprehensionInCall => iterators::list_comprehension_in_call,
     CacheOnMethod => memory::cache_on_method,
     MutableDefaultArgument => memory::mutable_default_argument,
