@@ -80,7 +80,9 @@ struct Flow<'f> {
     /// For each enclosing `try` body: every state seen inside it, which is
     /// what its handlers can start from.
     tries: Vec<Option<State>>,
-    /// Inside an `except` handler: not the normal path.
+    /// Inside an `except` handler (not the normal path), or in a loop's
+    /// second pass (its teardown was judged in the first; a yield seen
+    /// again there is PF403's).
     exceptional: u32,
     out: YieldFlow,
 }
@@ -179,7 +181,7 @@ impl Flow<'_> {
         let mut yields = YieldsIn::default();
         yields.visit_stmt(stmt);
         if yields.0.is_empty() {
-            if self.exceptional == 0 {
+            if self.exceptional == 0 && !is_check(stmt) {
                 let unprotected = state.0.iter().filter(|s| !s.protected).map(|s| s.range);
                 self.out.unprotected.extend(unprotected);
             }
@@ -212,7 +214,9 @@ impl Flow<'_> {
         // iteration left (through its end or a `continue`).
         let head = merge(Some(state), merge(first, exits.continues));
         self.loops.push(LoopExits::default());
+        self.exceptional += 1;
         let second = self.block(body, head.clone(), protected);
+        self.exceptional -= 1;
         let again = self.loops.pop().unwrap_or_default();
         let end = merge(head, merge(second, again.continues));
         let normal = if forever {
@@ -226,6 +230,7 @@ impl Flow<'_> {
     fn try_(&mut self, try_: &ast::StmtTry, state: State, protected: bool) -> Option<State> {
         let has_finally = !try_.finalbody.is_empty();
         let broad = try_.handlers.iter().any(|h| (self.is_broad)(h));
+        let before = state.clone();
         self.tries.push(Some(state.clone()));
         let body = self.block(&try_.body, Some(state), protected || has_finally || broad);
         let in_handlers = self.tries.pop().flatten();
@@ -236,7 +241,15 @@ impl Flow<'_> {
         self.exceptional += 1;
         for handler in &try_.handlers {
             let ast::ExceptHandler::ExceptHandler(handler) = handler;
-            let after = self.block(&handler.body, in_handlers.clone(), protected || has_finally);
+            // `except E: if cursor is not None: raise` before a fallback
+            // `yield`: the handler tells the exception thrown in at the first
+            // `yield` from one raised before it. Assume it does.
+            let start = if re_raises_first(&handler.body) {
+                Some(before.clone())
+            } else {
+                in_handlers.clone()
+            };
+            let after = self.block(&handler.body, start, protected || has_finally);
             out = merge(out, after);
         }
         self.exceptional -= 1;
@@ -246,6 +259,43 @@ impl Flow<'_> {
             out = if reaches_end { after } else { None };
         }
         out
+    }
+}
+
+/// A handler whose statements before its first `yield` include an `if`
+/// that leaves (`raise`/`return`).
+fn re_raises_first(body: &[Stmt]) -> bool {
+    body.iter()
+        .take_while(|stmt| {
+            let mut yields = YieldsIn::default();
+            yields.visit_stmt(stmt);
+            yields.0.is_empty()
+        })
+        .any(|stmt| {
+            matches!(stmt, Stmt::If(if_) if matches!(
+                if_.body.last(),
+                Some(Stmt::Raise(_) | Stmt::Return(_))
+            ))
+        })
+}
+
+/// `assert ...`, `self.assertEqual(...)`, `pytest.fail(...)`: a check of
+/// the `with` body's outcome, which is fine to skip when it raised.
+fn is_check(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Assert(_) => true,
+        Stmt::Expr(ast::StmtExpr { value, .. }) => {
+            let Expr::Call(call) = &**value else {
+                return false;
+            };
+            let name = match &*call.func {
+                Expr::Name(name) => name.id.as_str(),
+                Expr::Attribute(attr) => attr.attr.as_str(),
+                _ => return false,
+            };
+            name.starts_with("assert") || name.starts_with("fail")
+        }
+        _ => false,
     }
 }
 
@@ -267,6 +317,12 @@ fn is_constant(expr: &Expr) -> bool {
 struct YieldsIn(Vec<TextRange>);
 
 impl<'a> Visitor<'a> for YieldsIn {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            visitor::walk_stmt(self, stmt);
+        }
+    }
+
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Yield(_) | Expr::YieldFrom(_) => {

@@ -9,6 +9,7 @@
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet;
 
+use crate::ast::helpers::any_over_expr;
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
 
@@ -33,6 +34,7 @@ const CLEANUP_METHODS: &[&str] = &[
     "kill",
     "wait",
     "communicate",
+    "detach",
     "__exit__",
 ];
 
@@ -56,6 +58,20 @@ const STORE_METHODS: &[&str] = &[
     "put_nowait",
     "setdefault",
     "push",
+];
+
+/// Attributes that are plain data: passing `f.name` on keeps no reference
+/// to `f` (a bound method such as `f.write` does).
+const DATA_ATTRIBUTES: &[&str] = &[
+    "name",
+    "mode",
+    "closed",
+    "encoding",
+    "errors",
+    "newlines",
+    "pid",
+    "returncode",
+    "args",
 ];
 
 /// What the surrounding code does with a value.
@@ -243,11 +259,16 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
             _ => {
                 self.visit_as(func, Use::Consumed);
                 // In cleanup code, handing the name to any call counts as
-                // closing it (`finally: safe_close(f)`).
-                if self.cleanup_depth > 0 {
+                // closing it (`finally: safe_close(f)`); a constructor or a
+                // method of `self` usually keeps what it is given
+                // (`FileResponse(f)`, `self.set_socket(sock)`).
+                // A returned or stored call keeps its arguments
+                // (`return wrap(open(p))`); a bound one is read as a
+                // consumer (`data = json.load(f)`), unless it takes ownership.
+                if self.cleanup_depth > 0 || takes_ownership(func) || use_ == Use::Kept {
                     Use::Kept
                 } else {
-                    use_.through()
+                    Use::Consumed
                 }
             }
         };
@@ -255,11 +276,21 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
     }
 
     fn arguments(&mut self, arguments: &'a ast::Arguments, use_: Use) {
-        for arg in &arguments.args {
-            self.visit_as(arg, use_);
-        }
-        for keyword in &arguments.keywords {
-            self.visit_as(&keyword.value, use_);
+        let values = arguments
+            .args
+            .iter()
+            .chain(arguments.keywords.iter().map(|k| &k.value));
+        for value in values {
+            // `setwriter(err.write)`: the callee keeps a bound method, and
+            // with it the object.
+            if let Expr::Attribute(attr) = value {
+                if let Expr::Name(name) = &*attr.value {
+                    if !DATA_ATTRIBUTES.contains(&attr.attr.as_str()) {
+                        self.escaped.insert(name.id.as_str());
+                    }
+                }
+            }
+            self.visit_as(value, use_);
         }
     }
 
@@ -277,6 +308,22 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
             self.visit_as(elt, Use::Kept);
         }
         self.comprehension_depth -= 1;
+    }
+
+    /// Forgets the candidates found since `before` that `next` releases.
+    fn drop_released_by(&mut self, before: usize, next: Option<&Stmt>) {
+        if self.candidates.len() == before {
+            return;
+        }
+        let Some(released) = next.and_then(released_name) else {
+            return;
+        };
+        let targets = &self.targets;
+        let mut index = 0;
+        self.candidates.retain(|c| {
+            index += 1;
+            index <= before || !targets[c.names].contains(&released.as_str())
+        });
     }
 
     fn finish(mut self) -> Vec<Unmanaged<'a, K>> {
@@ -323,6 +370,18 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
 }
 
 impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
+    fn visit_body(&mut self, body: &'a [Stmt]) {
+        for (i, stmt) in body.iter().enumerate() {
+            let before = self.candidates.len();
+            self.visit_stmt(stmt);
+            // `f = open(p)` then at once `f.close()` (or `out = p.communicate()`,
+            // `return not p.wait()`): nothing in between can raise, as good as
+            // closing it directly.
+            let next = body[i + 1..].iter().find(|s| !cannot_raise(s));
+            self.drop_released_by(before, next);
+        }
+    }
+
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         self.statement = Some(stmt);
         match stmt {
@@ -357,7 +416,10 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
                 finalbody,
                 ..
             }) => {
+                let before = self.candidates.len();
                 self.visit_body(body);
+                // `try: f = open(p) except OSError: ... else: f.close()`.
+                self.drop_released_by(before, orelse.first());
                 self.cleanup_depth += 1;
                 for handler in handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
@@ -396,11 +458,11 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
             // `self.addCleanup(f.close)`, `atexit.register(pool.shutdown)`:
             // a cleanup method handed over without being called.
             Expr::Attribute(attr) if CLEANUP_METHODS.contains(&attr.attr.as_str()) => {
-                match &*attr.value {
-                    Expr::Name(name) => {
-                        self.escaped.insert(name.id.as_str());
+                match base_name(&attr.value) {
+                    Some(name) => {
+                        self.escaped.insert(name);
                     }
-                    value => self.visit_as(value, Use::Consumed),
+                    None => self.visit_as(&attr.value, Use::Consumed),
                 }
             }
             Expr::Tuple(ast::ExprTuple { elts, .. })
@@ -459,6 +521,84 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
             }
             _ => visitor::walk_expr(self, expr),
         }
+    }
+}
+
+/// `f.close()`, `out, err = p.communicate()`, `if p.wait():`: the name a
+/// statement releases, if it does.
+fn released_name(stmt: &Stmt) -> Option<String> {
+    let value = match stmt {
+        Stmt::Expr(ast::StmtExpr { value, .. })
+        | Stmt::Assign(ast::StmtAssign { value, .. })
+        | Stmt::If(ast::StmtIf { test: value, .. }) => value,
+        Stmt::Return(ast::StmtReturn {
+            value: Some(value), ..
+        }) => value,
+        _ => return None,
+    };
+    let mut released = None;
+    any_over_expr(value, |expr| {
+        if let Expr::Call(call) = expr {
+            if let Expr::Attribute(attr) = &*call.func {
+                if let Expr::Name(name) = &*attr.value {
+                    if CLEANUP_METHODS.contains(&attr.attr.as_str()) {
+                        released = Some(name.id.to_string());
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    });
+    released
+}
+
+/// `path = f.name`, `count = 0`: an assignment of a name, an attribute or a
+/// constant, which cannot fail in practice.
+fn cannot_raise(stmt: &Stmt) -> bool {
+    let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = stmt else {
+        return false;
+    };
+    targets.iter().all(|t| matches!(t, Expr::Name(_)))
+        && (value.is_literal_expr()
+            || matches!(&**value, Expr::Name(_))
+            || matches!(&**value, Expr::Attribute(attr) if matches!(&*attr.value, Expr::Name(_))))
+}
+
+/// `f` in `f`, `f.stdout`, `f.a.b`.
+fn base_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attr) => base_name(&attr.value),
+        _ => None,
+    }
+}
+
+/// A callee that usually keeps its arguments: a class (capitalized name),
+/// `__init__`, a setter or registration method (`source.setByteStream(f)`,
+/// `selector.register(sock, ...)`), or a method of `self`/`cls`/`super()`.
+fn takes_ownership(func: &Expr) -> bool {
+    match func {
+        Expr::Name(name) => name
+            .id
+            .as_str()
+            .starts_with(|c: char| c.is_ascii_uppercase()),
+        Expr::Attribute(attr) => {
+            let member = attr.attr.as_str();
+            member == "__init__"
+                || member.starts_with(|c: char| c.is_ascii_uppercase())
+                || ["set", "add", "register", "attach"]
+                    .iter()
+                    .any(|prefix| member.starts_with(prefix))
+                || match &*attr.value {
+                    Expr::Name(owner) => matches!(owner.id.as_str(), "self" | "cls"),
+                    Expr::Call(call) => {
+                        matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "super")
+                    }
+                    _ => false,
+                }
+        }
+        _ => false,
     }
 }
 

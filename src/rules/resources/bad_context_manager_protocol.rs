@@ -42,7 +42,7 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
             .resolve_qualified_name(&d.expression)
             .is_some_and(|n| n.is_any(TRANSPARENT_DECORATORS))
     });
-    if !transparent {
+    if !transparent || is_stub(&def.body) {
         return;
     }
     let statement = if def.is_async && !is_async_protocol {
@@ -64,6 +64,15 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
         return;
     };
     cx.report(Rule::BadContextManagerProtocol, def.name.range(), statement);
+}
+
+/// `def __aenter__(self) -> T: ...` in a `Protocol` or a stub: a
+/// declaration, not an implementation.
+fn is_stub(body: &[Stmt]) -> bool {
+    body.iter().all(|stmt| {
+        matches!(stmt, Stmt::Expr(ast::StmtExpr { value, .. })
+            if matches!(&**value, Expr::EllipsisLiteral(_) | Expr::StringLiteral(_)))
+    })
 }
 
 /// Callable as `method(self, *n positional arguments)`.

@@ -82,8 +82,25 @@ fn derived_names<'a>(body: &'a [Stmt], names: &mut FxHashSet<&'a str>) {
                     derived_names(&clause.body, names);
                 }
             }
-            Stmt::Try(ast::StmtTry { body, orelse, .. })
-            | Stmt::For(ast::StmtFor { body, orelse, .. })
+            Stmt::Try(ast::StmtTry {
+                body,
+                handlers,
+                orelse,
+                ..
+            }) => {
+                derived_names(body, names);
+                for handler in handlers {
+                    // `except BaseException as exc`: the exception being
+                    // handled may be the `with` body's, re-raised.
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    if let Some(name) = &handler.name {
+                        names.insert(name.as_str());
+                    }
+                    derived_names(&handler.body, names);
+                }
+                derived_names(orelse, names);
+            }
+            Stmt::For(ast::StmtFor { body, orelse, .. })
             | Stmt::While(ast::StmtWhile { body, orelse, .. }) => {
                 derived_names(body, names);
                 derived_names(orelse, names);
@@ -102,8 +119,8 @@ fn mentions(expr: &Expr, names: &FxHashSet<&str>) -> bool {
 }
 
 /// `return True` (or another true constant) reached without passing a test
-/// of the exception: neither inside such an `if`, nor after one whose
-/// branch leaves early (`if exc_type is None: return`).
+/// of the exception: neither inside such an `if`, nor after one
+/// (`if exc_type is None: return`).
 fn unguarded_truthy_returns<'a>(
     body: &'a [Stmt],
     mut guarded: bool,
@@ -130,10 +147,11 @@ fn unguarded_truthy_returns<'a>(
                 for clause in elif_else_clauses {
                     unguarded_truthy_returns(&clause.body, guarded || tests, exception, out);
                 }
-                let leaves =
-                    leaves_early(body) || elif_else_clauses.iter().any(|c| leaves_early(&c.body));
-                guarded |= tests && leaves;
+                // A test before the return guards it too: `if exc_type is
+                // None: fail(...)` may leave through a call that raises.
+                guarded |= tests;
             }
+            Stmt::Assert(ast::StmtAssert { test, .. }) => guarded |= mentions(test, exception),
             Stmt::While(ast::StmtWhile {
                 test, body, orelse, ..
             }) => {
@@ -172,10 +190,6 @@ fn unguarded_truthy_returns<'a>(
             _ => {}
         }
     }
-}
-
-fn leaves_early(body: &[Stmt]) -> bool {
-    matches!(body.last(), Some(Stmt::Return(_) | Stmt::Raise(_)))
 }
 
 fn is_truthy_constant(expr: &Expr) -> bool {
