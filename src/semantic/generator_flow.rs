@@ -120,7 +120,7 @@ impl Flow<'_> {
                         self.block(&clause.body, Some(state.clone()), protected),
                     );
                 }
-                if !elif_else_clauses.last().is_some_and(|c| c.test.is_none()) {
+                if elif_else_clauses.last().is_none_or(|c| c.test.is_some()) {
                     out = merge(out, Some(state));
                 }
                 out

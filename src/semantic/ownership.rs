@@ -176,15 +176,14 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
 
     fn assign(&mut self, targets: &'a [Expr], value: &'a Expr) {
         // `a, b = open(x), open(y)`: element by element.
-        if let [Expr::Tuple(ast::ExprTuple { elts: names, .. })] = targets {
-            if let Expr::Tuple(ast::ExprTuple { elts: values, .. }) = value {
-                if names.len() == values.len() {
-                    for (name, value) in names.iter().zip(values) {
-                        self.assign(std::slice::from_ref(name), value);
-                    }
-                    return;
-                }
+        if let [Expr::Tuple(ast::ExprTuple { elts: names, .. })] = targets
+            && let Expr::Tuple(ast::ExprTuple { elts: values, .. }) = value
+            && names.len() == values.len()
+        {
+            for (name, value) in names.iter().zip(values) {
+                self.assign(std::slice::from_ref(name), value);
             }
+            return;
         }
         let mut names = Vec::new();
         let mut kept = !self.in_function;
@@ -283,12 +282,11 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
         for value in values {
             // `setwriter(err.write)`: the callee keeps a bound method, and
             // with it the object.
-            if let Expr::Attribute(attr) = value {
-                if let Expr::Name(name) = &*attr.value {
-                    if !DATA_ATTRIBUTES.contains(&attr.attr.as_str()) {
-                        self.escaped.insert(name.id.as_str());
-                    }
-                }
+            if let Expr::Attribute(attr) = value
+                && let Expr::Name(name) = &*attr.value
+                && !DATA_ATTRIBUTES.contains(&attr.attr.as_str())
+            {
+                self.escaped.insert(name.id.as_str());
             }
             self.visit_as(value, use_);
         }
@@ -538,15 +536,13 @@ fn released_name(stmt: &Stmt) -> Option<String> {
     };
     let mut released = None;
     any_over_expr(value, |expr| {
-        if let Expr::Call(call) = expr {
-            if let Expr::Attribute(attr) = &*call.func {
-                if let Expr::Name(name) = &*attr.value {
-                    if CLEANUP_METHODS.contains(&attr.attr.as_str()) {
-                        released = Some(name.id.to_string());
-                        return true;
-                    }
-                }
-            }
+        if let Expr::Call(call) = expr
+            && let Expr::Attribute(attr) = &*call.func
+            && let Expr::Name(name) = &*attr.value
+            && CLEANUP_METHODS.contains(&attr.attr.as_str())
+        {
+            released = Some(name.id.to_string());
+            return true;
         }
         false
     });
@@ -574,22 +570,28 @@ fn base_name(expr: &Expr) -> Option<&str> {
     }
 }
 
-/// A callee that usually keeps its arguments: a class (capitalized name),
-/// `__init__`, a setter or registration method (`source.setByteStream(f)`,
-/// `selector.register(sock, ...)`), or a method of `self`/`cls`/`super()`.
+/// A callee that usually keeps its arguments: a class (capitalized name,
+/// `_Reader` too), `__init__`, a method of `self`/`cls`/`super()`, or a
+/// method that wraps, registers or converts (`ctx.wrap_socket(sock)`,
+/// `source.setByteStream(f)`, `selector.register(sock, ...)`,
+/// `trio.socket.from_stdlib_socket(sock)`).
 fn takes_ownership(func: &Expr) -> bool {
+    let is_class = |name: &str| {
+        name.trim_start_matches('_')
+            .starts_with(|c: char| c.is_ascii_uppercase())
+    };
+    let keeps = |name: &str| {
+        name == "__init__"
+            || is_class(name)
+            || name.contains("wrap")
+            || ["set", "add", "register", "attach", "from_"]
+                .iter()
+                .any(|prefix| name.starts_with(prefix))
+    };
     match func {
-        Expr::Name(name) => name
-            .id
-            .as_str()
-            .starts_with(|c: char| c.is_ascii_uppercase()),
+        Expr::Name(name) => keeps(name.id.as_str()),
         Expr::Attribute(attr) => {
-            let member = attr.attr.as_str();
-            member == "__init__"
-                || member.starts_with(|c: char| c.is_ascii_uppercase())
-                || ["set", "add", "register", "attach"]
-                    .iter()
-                    .any(|prefix| member.starts_with(prefix))
+            keeps(attr.attr.as_str())
                 || match &*attr.value {
                     Expr::Name(owner) => matches!(owner.id.as_str(), "self" | "cls"),
                     Expr::Call(call) => {
@@ -608,10 +610,10 @@ struct CapturedNames<'a>(FxHashSet<&'a str>);
 
 impl<'a> Visitor<'a> for CapturedNames<'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Name(name) = expr {
-            if name.ctx.is_load() {
-                self.0.insert(name.id.as_str());
-            }
+        if let Expr::Name(name) = expr
+            && name.ctx.is_load()
+        {
+            self.0.insert(name.id.as_str());
         }
         visitor::walk_expr(self, expr);
     }

@@ -63,12 +63,10 @@ fn exception_names(def: &ast::StmtFunctionDef) -> FxHashSet<&str> {
 fn derived_names<'a>(body: &'a [Stmt], names: &mut FxHashSet<&'a str>) {
     for stmt in body {
         match stmt {
-            Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
-                if mentions(value, names) {
-                    for target in targets {
-                        if let Expr::Name(n) = target {
-                            names.insert(n.id.as_str());
-                        }
+            Stmt::Assign(ast::StmtAssign { targets, value, .. }) if mentions(value, names) => {
+                for target in targets {
+                    if let Expr::Name(n) = target {
+                        names.insert(n.id.as_str());
                     }
                 }
             }

@@ -22,15 +22,13 @@ pub(crate) fn check_unmanaged<'a>(cx: &mut Checker<'a>, body: &'a [Stmt], in_fun
     let others = cx.enabled(Rule::ResourceWithoutWith);
     let semantic = cx.semantic();
     let found = unmanaged_resources(body, in_function, |call, in_comprehension| {
-        if files {
-            if let Some(what) = open_without_with::opener(semantic, call, in_comprehension) {
-                return Some((Rule::OpenWithoutWith, what));
-            }
+        if files && let Some(what) = open_without_with::opener(semantic, call, in_comprehension) {
+            return Some((Rule::OpenWithoutWith, what));
         }
-        if others {
-            if let Some(what) = resource_without_with::opener(semantic, call, in_comprehension) {
-                return Some((Rule::ResourceWithoutWith, what));
-            }
+        if others
+            && let Some(what) = resource_without_with::opener(semantic, call, in_comprehension)
+        {
+            return Some((Rule::ResourceWithoutWith, what));
         }
         None
     });
