@@ -90,6 +90,7 @@ impl<'a> Checker<'a> {
                     self.def_scopes.insert(def.range().start(), id);
                     self.bind_parameters(&def.parameters);
                     self.visit_body(&def.body);
+                    rules::dispatch::on_function_end(&mut self, def);
                     self.semantic.pop_scope();
                 }
                 Deferred::Lambda(lambda, scope, statement) => {
@@ -106,6 +107,7 @@ impl<'a> Checker<'a> {
             }
         }
         self.semantic.set_current_scope(MODULE_SCOPE);
+        rules::dispatch::on_module_end(&mut self, suite);
         rules::dispatch::on_file_end(&mut self);
         CheckOutput {
             findings: self.findings,
@@ -263,7 +265,8 @@ impl<'a> Checker<'a> {
         self.bind_target(target, None);
     }
 
-    fn header_range(stmt: &'a Stmt) -> TextRange {
+    /// A statement's own line range: a compound statement's header only.
+    pub(crate) fn header_range(stmt: &Stmt) -> TextRange {
         let end = match stmt {
             Stmt::FunctionDef(f) => f.returns.as_ref().map_or(f.parameters.end(), |r| r.end()),
             Stmt::ClassDef(c) => c.arguments.as_ref().map_or(c.name.end(), |a| a.end()),

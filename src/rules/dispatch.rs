@@ -9,7 +9,7 @@ use crate::ast::{self, Expr, Stmt};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending};
 use crate::rules::async_::unawaited_coroutine::Usage;
-use crate::rules::{Rule, async_, classes, decorators, iterators, memory};
+use crate::rules::{Rule, async_, classes, decorators, iterators, memory, resources};
 use crate::semantic::index::{ProjectIndex, Question};
 
 // One arm per node kind, one `if` per rule: the table stays a table.
@@ -24,6 +24,18 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             }
             if cx.enabled(Rule::MutableDefaultArgument) {
                 memory::mutable_default_argument::check(cx, &def.parameters);
+            }
+            if cx.enabled(Rule::ContextmanagerUnprotectedYield) {
+                resources::contextmanager_unprotected_yield::check(cx, def);
+            }
+            if cx.enabled(Rule::ContextmanagerMultipleYields) {
+                resources::contextmanager_multiple_yields::check(cx, def);
+            }
+            if cx.enabled(Rule::ExitSwallowsExceptions) {
+                resources::exit_swallows_exceptions::check(cx, def);
+            }
+            if cx.enabled(Rule::BadContextManagerProtocol) {
+                resources::bad_context_manager_protocol::check(cx, def);
             }
             if cx.enabled(Rule::FinalizerDefined) {
                 memory::finalizer_defined::check(cx, def);
@@ -243,6 +255,20 @@ pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
         && let Some(parameters) = &lambda.parameters
     {
         memory::mutable_default_argument::check(cx, parameters);
+    }
+}
+
+/// After a function's body is walked, with its scope current and complete.
+pub(crate) fn on_function_end<'a>(cx: &mut Checker<'a>, def: &'a ast::StmtFunctionDef) {
+    if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
+        resources::check_unmanaged(cx, &def.body, true);
+    }
+}
+
+/// After every function of the file is walked, with the module scope current.
+pub(crate) fn on_module_end<'a>(cx: &mut Checker<'a>, suite: &'a [Stmt]) {
+    if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
+        resources::check_unmanaged(cx, suite, false);
     }
 }
 

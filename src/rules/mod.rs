@@ -8,6 +8,7 @@ pub mod decorators;
 pub mod dispatch;
 pub mod iterators;
 pub mod memory;
+pub mod resources;
 pub mod syntax;
 
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,12 @@ registry! {
     NestedEventLoop => async_::nested_event_loop,
     WrongWithForLock => async_::wrong_with_for_lock,
     MissingFunctoolsWraps => decorators::missing_functools_wraps,
+    OpenWithoutWith => resources::open_without_with,
+    ResourceWithoutWith => resources::resource_without_with,
+    ContextmanagerUnprotectedYield => resources::contextmanager_unprotected_yield,
+    ContextmanagerMultipleYields => resources::contextmanager_multiple_yields,
+    ExitSwallowsExceptions => resources::exit_swallows_exceptions,
+    BadContextManagerProtocol => resources::bad_context_manager_protocol,
     ListComprehensionInCall => iterators::list_comprehension_in_call,
     ReadlinesInLoop => iterators::readlines_in_loop,
     ExhaustedIteratorReuse => iterators::exhausted_iterator_reuse,

@@ -2,10 +2,12 @@
 //! function context, module names, and the project index.
 
 pub mod decorators;
+pub mod generator_flow;
 pub mod index;
 pub mod locks;
 pub mod model;
 pub mod module_name;
+pub mod ownership;
 pub mod qualified_name;
 pub mod summary;
 pub mod typing;

@@ -1,0 +1,125 @@
+//! PF4: context managers and resources.
+
+pub mod bad_context_manager_protocol;
+pub mod contextmanager_multiple_yields;
+pub mod contextmanager_unprotected_yield;
+pub mod exit_swallows_exceptions;
+pub mod open_without_with;
+pub mod resource_without_with;
+
+use crate::ast::{self, Expr, Stmt};
+use crate::checker::Checker;
+use crate::rules::Rule;
+use crate::semantic::generator_flow::{self, YieldFlow};
+use crate::semantic::model::BindingKind;
+use crate::semantic::ownership::unmanaged_resources;
+use crate::semantic::{ScopeKind, SemanticModel};
+
+/// PF400 and PF401 share one scan of each body: a function's at its end
+/// (`in_function`), the module's top level at the end of the file.
+pub(crate) fn check_unmanaged<'a>(cx: &mut Checker<'a>, body: &'a [Stmt], in_function: bool) {
+    let files = cx.enabled(Rule::OpenWithoutWith);
+    let others = cx.enabled(Rule::ResourceWithoutWith);
+    let semantic = cx.semantic();
+    let found = unmanaged_resources(body, in_function, |call, in_comprehension| {
+        if files && let Some(what) = open_without_with::opener(semantic, call, in_comprehension) {
+            return Some((Rule::OpenWithoutWith, what));
+        }
+        if others
+            && let Some(what) = resource_without_with::opener(semantic, call, in_comprehension)
+        {
+            return Some((Rule::ResourceWithoutWith, what));
+        }
+        None
+    });
+    for resource in found {
+        let (rule, what) = resource.kind;
+        let message = match rule {
+            Rule::OpenWithoutWith => open_without_with::message(what, resource.bound_to),
+            _ => resource_without_with::message(what, resource.bound_to),
+        };
+        let statement = Checker::header_range(resource.statement);
+        cx.report_in_statement(rule, resource.call, statement, message);
+    }
+}
+
+/// `receiver` is a call of one of `types`, or a name bound to one in this or
+/// an enclosing function (`zf = ZipFile(p)`, `with ZipFile(p) as zf`).
+fn is_instance_of(
+    semantic: &SemanticModel,
+    receiver: &Expr,
+    in_comprehension: bool,
+    types: &[&str],
+) -> bool {
+    let is_constructor = |call: &ast::ExprCall| {
+        semantic
+            .resolve_qualified_name(&call.func)
+            .is_some_and(|n| n.is_any(types))
+    };
+    match receiver {
+        Expr::Call(call) => is_constructor(call),
+        // In a comprehension the name may be the comprehension's own variable.
+        Expr::Name(name) if !in_comprehension => {
+            let Some(id) = semantic.lookup(name.id.as_str()) else {
+                return false;
+            };
+            let binding = semantic.binding(id);
+            if !matches!(
+                semantic.scope(binding.scope).kind,
+                ScopeKind::Function(_) | ScopeKind::Lambda(_)
+            ) {
+                return false;
+            }
+            let value = match binding.kind {
+                BindingKind::Assignment(value) | BindingKind::Annotated { value, .. } => value,
+                BindingKind::WithItem(value) => Some(value),
+                _ => None,
+            };
+            matches!(value, Some(Expr::Call(call)) if is_constructor(call))
+        }
+        _ => false,
+    }
+}
+
+/// The yield paths of a `@contextmanager`/`@asynccontextmanager` generator.
+fn contextmanager_flow(cx: &Checker, def: &ast::StmtFunctionDef) -> Option<YieldFlow> {
+    let semantic = cx.semantic();
+    let decorated = def.decorator_list.iter().any(|d| {
+        semantic
+            .resolve_qualified_name(&d.expression)
+            .is_some_and(|n| {
+                n.is_any(&[
+                    "contextlib.contextmanager",
+                    "contextlib.asynccontextmanager",
+                ])
+            })
+    });
+    if !decorated {
+        return None;
+    }
+    let is_broad = |handler: &ast::ExceptHandler| {
+        let ast::ExceptHandler::ExceptHandler(handler) = handler;
+        let Some(type_) = &handler.type_ else {
+            return true;
+        };
+        let types = match &**type_ {
+            Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+            other => vec![other],
+        };
+        types.into_iter().any(|t| {
+            semantic
+                .resolve_qualified_name(t)
+                .is_some_and(|n| n.is_any(&["builtins.Exception", "builtins.BaseException"]))
+        })
+    };
+    Some(generator_flow::analyze(&def.body, &is_broad))
+}
+
+/// A method defined directly in a class body.
+fn is_method(cx: &Checker) -> bool {
+    let semantic = cx.semantic();
+    matches!(
+        semantic.scope(semantic.current_scope_id()).kind,
+        ScopeKind::Class(_)
+    )
+}

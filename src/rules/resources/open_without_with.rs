@@ -1,0 +1,67 @@
+//! PF400: a file opened outside a `with` item.
+
+use crate::ast::{self, Expr};
+use crate::rules::{FixAvailability, RuleMeta};
+use crate::semantic::SemanticModel;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF400",
+    name: "open-without-with",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a file opened outside a `with` block and not reliably closed",
+    doc: include_str!("../../../rules/PF400.md"),
+};
+
+const OPENERS: &[&str] = &[
+    "builtins.open",
+    "io.open",
+    "io.open_code",
+    "codecs.open",
+    "gzip.open",
+    "bz2.open",
+    "lzma.open",
+    "lzma.LZMAFile",
+    "tokenize.open",
+    "wave.open",
+    "shelve.open",
+    "dbm.open",
+    "dbm.gnu.open",
+    "dbm.ndbm.open",
+    "dbm.dumb.open",
+    "dbm.sqlite3.open",
+    "fileinput.input",
+    "fileinput.FileInput",
+    "tempfile.TemporaryFile",
+    "tempfile.NamedTemporaryFile",
+    "tempfile.SpooledTemporaryFile",
+];
+
+const PATH_TYPES: &[&str] = &["pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"];
+
+/// The opener `call` stands for (`open`, `gzip.open`, `Path.open`), if any.
+pub(crate) fn opener(
+    semantic: &SemanticModel,
+    call: &ast::ExprCall,
+    in_comprehension: bool,
+) -> Option<&'static str> {
+    if let Some(name) = semantic.resolve_qualified_name(&call.func) {
+        let name = OPENERS.iter().find(|o| name.is(o))?;
+        return Some(name.strip_prefix("builtins.").unwrap_or(name));
+    }
+    let Expr::Attribute(attr) = &*call.func else {
+        return None;
+    };
+    (attr.attr.as_str() == "open"
+        && super::is_instance_of(semantic, &attr.value, in_comprehension, PATH_TYPES))
+    .then_some("Path.open")
+}
+
+pub(crate) fn message(what: &str, bound_to: Option<&str>) -> String {
+    match bound_to {
+        Some(name) => format!(
+            "`{name}` holds the file from `{what}(...)` but is not closed by a `with` or a `finally`"
+        ),
+        None => format!("the file from `{what}(...)` is used in place and never closed"),
+    }
+}

@@ -1,0 +1,61 @@
+//! PF401: a socket, process, archive or worker pool created outside a
+//! `with` item.
+
+use crate::ast::{self, Expr};
+use crate::rules::{FixAvailability, RuleMeta};
+use crate::semantic::SemanticModel;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF401",
+    name: "resource-without-with",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a socket, process, archive or pool created outside a `with` block and not reliably released",
+    doc: include_str!("../../../rules/PF401.md"),
+};
+
+const OPENERS: &[&str] = &[
+    "socket.socket",
+    "socket.create_connection",
+    "subprocess.Popen",
+    "zipfile.ZipFile",
+    "tarfile.open",
+    "tarfile.TarFile",
+    "tarfile.TarFile.taropen",
+    "tarfile.TarFile.open",
+    "multiprocessing.Pool",
+    "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.ProcessPoolExecutor",
+];
+
+/// The resource `call` creates (`subprocess.Popen`, `ZipFile.open`), if any.
+pub(crate) fn opener(
+    semantic: &SemanticModel,
+    call: &ast::ExprCall,
+    in_comprehension: bool,
+) -> Option<&'static str> {
+    if let Some(name) = semantic.resolve_qualified_name(&call.func) {
+        return OPENERS.iter().find(|o| name.is(o)).copied();
+    }
+    // A member of an archive: `ZipFile(p).open(name)`, `zf.open(name)`.
+    let Expr::Attribute(attr) = &*call.func else {
+        return None;
+    };
+    (attr.attr.as_str() == "open"
+        && super::is_instance_of(
+            semantic,
+            &attr.value,
+            in_comprehension,
+            &["zipfile.ZipFile"],
+        ))
+    .then_some("ZipFile.open")
+}
+
+pub(crate) fn message(what: &str, bound_to: Option<&str>) -> String {
+    match bound_to {
+        Some(name) => format!(
+            "`{name}` holds the `{what}(...)` resource but is not released by a `with` or a `finally`"
+        ),
+        None => format!("the `{what}(...)` resource is used in place and never released"),
+    }
+}

@@ -1,0 +1,620 @@
+//! Where a resource goes within one function body (PF400, PF401): into a
+//! `with`, returned, stored, handed to a cleanup helper, closed in a
+//! `finally` — or used in place, or bound to a name nothing cleans up.
+//!
+//! The scan reads the statements of one body (nested `def`s and lambdas are
+//! only searched for names they capture). The caller says which calls open a
+//! resource; unknown means kept, so the scan errs on the side of silence.
+
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashSet;
+
+use crate::ast::helpers::any_over_expr;
+use crate::ast::visitor::{self, Visitor};
+use crate::ast::{self, Expr, Stmt};
+
+/// A resource nobody is sure to close.
+pub struct Unmanaged<'a, K> {
+    pub kind: K,
+    /// The opening call.
+    pub call: TextRange,
+    /// The statement the call is in.
+    pub statement: &'a Stmt,
+    /// The local name it was bound to; `None` when it was used in place.
+    pub bound_to: Option<&'a str>,
+}
+
+/// Methods that release a resource: called on the opening call itself
+/// (`open(p).close()`, `Popen(cmd).wait()`) or on its name in a `finally`.
+const CLEANUP_METHODS: &[&str] = &[
+    "close",
+    "shutdown",
+    "join",
+    "terminate",
+    "kill",
+    "wait",
+    "communicate",
+    "detach",
+    "__exit__",
+];
+
+/// Methods that take ownership of their argument's cleanup.
+const HANDOFF_METHODS: &[&str] = &[
+    "enter_context",
+    "enter_async_context",
+    "enterContext",
+    "enterClassContext",
+    "enterAsyncContext",
+];
+
+/// Methods that store their argument in a container.
+const STORE_METHODS: &[&str] = &[
+    "append",
+    "appendleft",
+    "add",
+    "insert",
+    "extend",
+    "put",
+    "put_nowait",
+    "setdefault",
+    "push",
+];
+
+/// Attributes that are plain data: passing `f.name` on keeps no reference
+/// to `f` (a bound method such as `f.write` does).
+const DATA_ATTRIBUTES: &[&str] = &[
+    "name",
+    "mode",
+    "closed",
+    "encoding",
+    "errors",
+    "newlines",
+    "pid",
+    "returncode",
+    "args",
+];
+
+/// What the surrounding code does with a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// Used in place: a method's receiver, a loop's iterable, a plain
+    /// argument. Nothing closes it.
+    Consumed,
+    /// The whole expression statement (`open(p)` alone).
+    Discarded,
+    /// Returned, yielded, stored, managed by `with` or a cleanup helper, or
+    /// something the scan cannot follow.
+    Kept,
+    /// Bound to the local names `Scan::targets[i]`.
+    Bound(usize),
+}
+
+impl Use {
+    /// The use of a value wrapped by a call, a container or a conditional:
+    /// ownership passes through (`return wrap(open(p))`), consumption does
+    /// not become a discard.
+    fn through(self) -> Use {
+        match self {
+            Use::Discarded => Use::Consumed,
+            other => other,
+        }
+    }
+}
+
+struct Candidate<'a, K> {
+    kind: K,
+    call: TextRange,
+    statement: &'a Stmt,
+    names: usize,
+}
+
+/// Finds the resources in `body` that are neither managed nor handed off.
+/// `in_function` is false for a module's top level, where a bound resource is
+/// global state and only in-place uses are reported. `opened` says whether a
+/// call opens a resource; its flag is true inside a comprehension, where a
+/// name may be the comprehension's own variable.
+pub fn unmanaged_resources<'a, K: Copy>(
+    body: &'a [Stmt],
+    in_function: bool,
+    opened: impl Fn(&'a ast::ExprCall, bool) -> Option<K>,
+) -> Vec<Unmanaged<'a, K>> {
+    let mut scan = Scan {
+        opened: &opened,
+        in_function,
+        use_: Use::Consumed,
+        statement: None,
+        cleanup_depth: 0,
+        comprehension_depth: 0,
+        targets: Vec::new(),
+        aliases: Vec::new(),
+        escaped: FxHashSet::default(),
+        nested: Vec::new(),
+        candidates: Vec::new(),
+        found: Vec::new(),
+    };
+    scan.visit_body(body);
+    scan.finish()
+}
+
+struct Scan<'a, 'f, K> {
+    opened: &'f dyn Fn(&'a ast::ExprCall, bool) -> Option<K>,
+    in_function: bool,
+    /// The use of the expression about to be visited.
+    use_: Use,
+    statement: Option<&'a Stmt>,
+    /// Inside a `finally` or an `except` handler.
+    cleanup_depth: u32,
+    comprehension_depth: u32,
+    /// Name lists of `Use::Bound`.
+    targets: Vec<Vec<&'a str>>,
+    /// `(name, targets)`: the value of `name` flows into those names
+    /// (`g = f`, `reader = wrap(f)`).
+    aliases: Vec<(&'a str, usize)>,
+    /// Names whose value is kept, closed or handed off.
+    escaped: FxHashSet<&'a str>,
+    /// Nested `def`s, classes and lambdas: a name they read is captured.
+    nested: Vec<NestedScope<'a>>,
+    candidates: Vec<Candidate<'a, K>>,
+    found: Vec<Unmanaged<'a, K>>,
+}
+
+enum NestedScope<'a> {
+    Stmt(&'a Stmt),
+    Lambda(&'a ast::ExprLambda),
+}
+
+impl<'a, K: Copy> Scan<'a, '_, K> {
+    fn visit_as(&mut self, expr: &'a Expr, use_: Use) {
+        self.use_ = use_;
+        self.visit_expr(expr);
+    }
+
+    fn bound(&mut self, names: Vec<&'a str>) -> Use {
+        self.targets.push(names);
+        Use::Bound(self.targets.len() - 1)
+    }
+
+    fn assign(&mut self, targets: &'a [Expr], value: &'a Expr) {
+        // `a, b = open(x), open(y)`: element by element.
+        if let [Expr::Tuple(ast::ExprTuple { elts: names, .. })] = targets
+            && let Expr::Tuple(ast::ExprTuple { elts: values, .. }) = value
+            && names.len() == values.len()
+        {
+            for (name, value) in names.iter().zip(values) {
+                self.assign(std::slice::from_ref(name), value);
+            }
+            return;
+        }
+        let mut names = Vec::new();
+        let mut kept = !self.in_function;
+        for target in targets {
+            match target {
+                Expr::Name(name) => names.push(name.id.as_str()),
+                // Stored on an attribute or in a subscript, or unpacked: kept.
+                _ => kept = true,
+            }
+        }
+        let use_ = if kept { Use::Kept } else { self.bound(names) };
+        self.visit_as(value, use_);
+    }
+
+    fn opened_call(&mut self, call: &'a ast::ExprCall, kind: K, use_: Use) {
+        let Some(statement) = self.statement else {
+            return;
+        };
+        match use_ {
+            Use::Consumed => self.found.push(Unmanaged {
+                kind,
+                call: call.range(),
+                statement,
+                bound_to: None,
+            }),
+            Use::Bound(names) => self.candidates.push(Candidate {
+                kind,
+                call: call.range(),
+                statement,
+                names,
+            }),
+            Use::Discarded | Use::Kept => {}
+        }
+    }
+
+    fn call(&mut self, call: &'a ast::ExprCall, use_: Use) {
+        let ast::ExprCall {
+            func, arguments, ..
+        } = call;
+        if let Some(kind) = (self.opened)(call, self.comprehension_depth > 0) {
+            self.opened_call(call, kind, use_);
+            self.visit_as(func, Use::Consumed);
+            self.arguments(arguments, Use::Consumed);
+            return;
+        }
+        let args_use = match &**func {
+            Expr::Attribute(attr) if CLEANUP_METHODS.contains(&attr.attr.as_str()) => {
+                match &*attr.value {
+                    // `open(p).close()`, `Popen(cmd).wait()`.
+                    Expr::Call(_) => self.visit_as(&attr.value, Use::Kept),
+                    // `f.close()` in a `finally` or a handler.
+                    Expr::Name(name) if self.cleanup_depth > 0 => {
+                        self.escaped.insert(name.id.as_str());
+                    }
+                    _ => self.visit_as(&attr.value, Use::Consumed),
+                }
+                Use::Consumed
+            }
+            Expr::Attribute(attr)
+                if HANDOFF_METHODS.contains(&attr.attr.as_str())
+                    || STORE_METHODS.contains(&attr.attr.as_str()) =>
+            {
+                self.visit_as(&attr.value, Use::Consumed);
+                Use::Kept
+            }
+            // `contextlib.closing(f)` and the like are matched by name: any
+            // function of that name is taken to manage its argument.
+            Expr::Name(name) if matches!(name.id.as_str(), "closing" | "aclosing") => Use::Kept,
+            Expr::Attribute(attr) if matches!(attr.attr.as_str(), "closing" | "aclosing") => {
+                Use::Kept
+            }
+            _ => {
+                self.visit_as(func, Use::Consumed);
+                // In cleanup code, handing the name to any call counts as
+                // closing it (`finally: safe_close(f)`); a constructor or a
+                // method of `self` usually keeps what it is given
+                // (`FileResponse(f)`, `self.set_socket(sock)`).
+                // A returned or stored call keeps its arguments
+                // (`return wrap(open(p))`); a bound one is read as a
+                // consumer (`data = json.load(f)`), unless it takes ownership.
+                if self.cleanup_depth > 0 || takes_ownership(func) || use_ == Use::Kept {
+                    Use::Kept
+                } else {
+                    Use::Consumed
+                }
+            }
+        };
+        self.arguments(arguments, args_use);
+    }
+
+    fn arguments(&mut self, arguments: &'a ast::Arguments, use_: Use) {
+        let values = arguments
+            .args
+            .iter()
+            .chain(arguments.keywords.iter().map(|k| &k.value));
+        for value in values {
+            // `setwriter(err.write)`: the callee keeps a bound method, and
+            // with it the object.
+            if let Expr::Attribute(attr) = value
+                && let Expr::Name(name) = &*attr.value
+                && !DATA_ATTRIBUTES.contains(&attr.attr.as_str())
+            {
+                self.escaped.insert(name.id.as_str());
+            }
+            self.visit_as(value, use_);
+        }
+    }
+
+    fn comprehension(&mut self, generators: &'a [ast::Comprehension], elts: &[&'a Expr]) {
+        for generator in generators {
+            self.visit_as(&generator.iter, Use::Consumed);
+            for condition in &generator.ifs {
+                self.visit_as(condition, Use::Consumed);
+            }
+        }
+        self.comprehension_depth += 1;
+        // `[open(p) for p in paths]`: the files go into a list the scan does
+        // not follow, so they are kept.
+        for elt in elts {
+            self.visit_as(elt, Use::Kept);
+        }
+        self.comprehension_depth -= 1;
+    }
+
+    /// Forgets the candidates found since `before` that `next` releases.
+    fn drop_released_by(&mut self, before: usize, next: Option<&Stmt>) {
+        if self.candidates.len() == before {
+            return;
+        }
+        let Some(released) = next.and_then(released_name) else {
+            return;
+        };
+        let targets = &self.targets;
+        let mut index = 0;
+        self.candidates.retain(|c| {
+            index += 1;
+            index <= before || !targets[c.names].contains(&released.as_str())
+        });
+    }
+
+    fn finish(mut self) -> Vec<Unmanaged<'a, K>> {
+        if !self.candidates.is_empty() {
+            let mut captured = CapturedNames::default();
+            for scope in &self.nested {
+                match scope {
+                    NestedScope::Stmt(stmt) => captured.visit_stmt(stmt),
+                    NestedScope::Lambda(lambda) => captured.visit_expr(&lambda.body),
+                }
+            }
+            self.escaped.extend(captured.0);
+            // A value that flows into a kept name is kept.
+            loop {
+                let before = self.escaped.len();
+                for (name, targets) in &self.aliases {
+                    if self.targets[*targets]
+                        .iter()
+                        .any(|t| self.escaped.contains(t))
+                    {
+                        self.escaped.insert(name);
+                    }
+                }
+                if self.escaped.len() == before {
+                    break;
+                }
+            }
+        }
+        for candidate in std::mem::take(&mut self.candidates) {
+            let names = &self.targets[candidate.names];
+            if names.iter().any(|n| self.escaped.contains(n)) {
+                continue;
+            }
+            self.found.push(Unmanaged {
+                kind: candidate.kind,
+                call: candidate.call,
+                statement: candidate.statement,
+                bound_to: names.first().copied(),
+            });
+        }
+        self.found.sort_by_key(|u| u.call.start());
+        self.found
+    }
+}
+
+impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
+    fn visit_body(&mut self, body: &'a [Stmt]) {
+        for (i, stmt) in body.iter().enumerate() {
+            let before = self.candidates.len();
+            self.visit_stmt(stmt);
+            // `f = open(p)` then at once `f.close()` (or `out = p.communicate()`,
+            // `return not p.wait()`): nothing in between can raise, as good as
+            // closing it directly.
+            let next = body[i + 1..].iter().find(|s| !cannot_raise(s));
+            self.drop_released_by(before, next);
+        }
+    }
+
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        self.statement = Some(stmt);
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => self.nested.push(NestedScope::Stmt(stmt)),
+            Stmt::Expr(ast::StmtExpr { value, .. }) => self.visit_as(value, Use::Discarded),
+            Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) => self.visit_as(value, Use::Kept),
+            Stmt::Assign(ast::StmtAssign { targets, value, .. }) => self.assign(targets, value),
+            Stmt::AnnAssign(ast::StmtAnnAssign {
+                target,
+                value: Some(value),
+                ..
+            }) => self.assign(std::slice::from_ref(&**target), value),
+            Stmt::With(ast::StmtWith { items, body, .. }) => {
+                for item in items {
+                    self.visit_as(&item.context_expr, Use::Kept);
+                }
+                self.visit_body(body);
+            }
+            Stmt::For(ast::StmtFor {
+                iter, body, orelse, ..
+            }) => {
+                self.visit_as(iter, Use::Consumed);
+                self.visit_body(body);
+                self.visit_body(orelse);
+            }
+            Stmt::Try(ast::StmtTry {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            }) => {
+                let before = self.candidates.len();
+                self.visit_body(body);
+                // `try: f = open(p) except OSError: ... else: f.close()`.
+                self.drop_released_by(before, orelse.first());
+                self.cleanup_depth += 1;
+                for handler in handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    self.visit_body(&handler.body);
+                }
+                self.cleanup_depth -= 1;
+                self.visit_body(orelse);
+                self.cleanup_depth += 1;
+                self.visit_body(finalbody);
+                self.cleanup_depth -= 1;
+            }
+            Stmt::Global(ast::StmtGlobal { names, .. })
+            | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
+                self.escaped.extend(names.iter().map(|n| n.as_str()));
+            }
+            // Other statements: their expressions are used in place, their
+            // bodies are scanned (`visit_expr` starts from `Consumed`).
+            _ => {
+                self.use_ = Use::Consumed;
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        let use_ = std::mem::replace(&mut self.use_, Use::Consumed);
+        match expr {
+            Expr::Call(call) => self.call(call, use_),
+            Expr::Name(name) if name.ctx.is_load() => match use_ {
+                Use::Kept => {
+                    self.escaped.insert(name.id.as_str());
+                }
+                Use::Bound(targets) => self.aliases.push((name.id.as_str(), targets)),
+                Use::Consumed | Use::Discarded => {}
+            },
+            // `self.addCleanup(f.close)`, `atexit.register(pool.shutdown)`:
+            // a cleanup method handed over without being called.
+            Expr::Attribute(attr) if CLEANUP_METHODS.contains(&attr.attr.as_str()) => {
+                match base_name(&attr.value) {
+                    Some(name) => {
+                        self.escaped.insert(name);
+                    }
+                    None => self.visit_as(&attr.value, Use::Consumed),
+                }
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. })
+            | Expr::List(ast::ExprList { elts, .. })
+            | Expr::Set(ast::ExprSet { elts, .. }) => {
+                for elt in elts {
+                    self.visit_as(elt, use_.through());
+                }
+            }
+            Expr::Dict(dict) => {
+                for item in &dict.items {
+                    if let Some(key) = &item.key {
+                        self.visit_as(key, Use::Consumed);
+                    }
+                    self.visit_as(&item.value, use_.through());
+                }
+            }
+            Expr::Starred(starred) => self.visit_as(&starred.value, use_.through()),
+            Expr::Await(await_) => self.visit_as(&await_.value, use_.through()),
+            Expr::If(if_) => {
+                self.visit_as(&if_.test, Use::Consumed);
+                self.visit_as(&if_.body, use_.through());
+                self.visit_as(&if_.orelse, use_.through());
+            }
+            Expr::BoolOp(bool_op) => {
+                for value in &bool_op.values {
+                    self.visit_as(value, use_.through());
+                }
+            }
+            Expr::Named(named) => {
+                let use_ = match &*named.target {
+                    Expr::Name(name) if self.in_function => self.bound(vec![name.id.as_str()]),
+                    _ => Use::Kept,
+                };
+                self.visit_as(&named.value, use_);
+            }
+            // The consumer of a generator owns what it yields.
+            Expr::Yield(ast::ExprYield {
+                value: Some(value), ..
+            }) => self.visit_as(value, Use::Kept),
+            Expr::YieldFrom(yield_from) => self.visit_as(&yield_from.value, Use::Kept),
+            Expr::Lambda(lambda) => self.nested.push(NestedScope::Lambda(lambda)),
+            Expr::ListComp(ast::ExprListComp {
+                elt, generators, ..
+            })
+            | Expr::SetComp(ast::ExprSetComp {
+                elt, generators, ..
+            })
+            | Expr::Generator(ast::ExprGenerator {
+                elt, generators, ..
+            }) => self.comprehension(generators, &[elt]),
+            Expr::DictComp(comp) => {
+                let mut elts = vec![&*comp.value];
+                elts.extend(comp.key.as_deref());
+                self.comprehension(&comp.generators, &elts);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+/// `f.close()`, `out, err = p.communicate()`, `if p.wait():`: the name a
+/// statement releases, if it does.
+fn released_name(stmt: &Stmt) -> Option<String> {
+    let value = match stmt {
+        Stmt::Expr(ast::StmtExpr { value, .. })
+        | Stmt::Assign(ast::StmtAssign { value, .. })
+        | Stmt::If(ast::StmtIf { test: value, .. }) => value,
+        Stmt::Return(ast::StmtReturn {
+            value: Some(value), ..
+        }) => value,
+        _ => return None,
+    };
+    let mut released = None;
+    any_over_expr(value, |expr| {
+        if let Expr::Call(call) = expr
+            && let Expr::Attribute(attr) = &*call.func
+            && let Expr::Name(name) = &*attr.value
+            && CLEANUP_METHODS.contains(&attr.attr.as_str())
+        {
+            released = Some(name.id.to_string());
+            return true;
+        }
+        false
+    });
+    released
+}
+
+/// `path = f.name`, `count = 0`: an assignment of a name, an attribute or a
+/// constant, which cannot fail in practice.
+fn cannot_raise(stmt: &Stmt) -> bool {
+    let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = stmt else {
+        return false;
+    };
+    targets.iter().all(|t| matches!(t, Expr::Name(_)))
+        && (value.is_literal_expr()
+            || matches!(&**value, Expr::Name(_))
+            || matches!(&**value, Expr::Attribute(attr) if matches!(&*attr.value, Expr::Name(_))))
+}
+
+/// `f` in `f`, `f.stdout`, `f.a.b`.
+fn base_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attr) => base_name(&attr.value),
+        _ => None,
+    }
+}
+
+/// A callee that usually keeps its arguments: a class (capitalized name,
+/// `_Reader` too), `__init__`, a method of `self`/`cls`/`super()`, or a
+/// method that wraps, registers or converts (`ctx.wrap_socket(sock)`,
+/// `source.setByteStream(f)`, `selector.register(sock, ...)`,
+/// `trio.socket.from_stdlib_socket(sock)`).
+fn takes_ownership(func: &Expr) -> bool {
+    let is_class = |name: &str| {
+        name.trim_start_matches('_')
+            .starts_with(|c: char| c.is_ascii_uppercase())
+    };
+    let keeps = |name: &str| {
+        name == "__init__"
+            || is_class(name)
+            || name.contains("wrap")
+            || ["set", "add", "register", "attach", "from_"]
+                .iter()
+                .any(|prefix| name.starts_with(prefix))
+    };
+    match func {
+        Expr::Name(name) => keeps(name.id.as_str()),
+        Expr::Attribute(attr) => {
+            keeps(attr.attr.as_str())
+                || match &*attr.value {
+                    Expr::Name(owner) => matches!(owner.id.as_str(), "self" | "cls"),
+                    Expr::Call(call) => {
+                        matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "super")
+                    }
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
+}
+
+/// Every name loaded in a nested scope.
+#[derive(Default)]
+struct CapturedNames<'a>(FxHashSet<&'a str>);
+
+impl<'a> Visitor<'a> for CapturedNames<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Name(name) = expr
+            && name.ctx.is_load()
+        {
+            self.0.insert(name.id.as_str());
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
