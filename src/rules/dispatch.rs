@@ -166,6 +166,9 @@ pub(crate) fn on_await_point(cx: &mut Checker, range: ruff_text_size::TextRange)
 }
 
 pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+    if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
+        resources::note_opener_call(cx, call);
+    }
     if cx.semantic().in_async_function() {
         // Resolved once for every blocking-call rule.
         if let Some(name) = cx.semantic().resolve_qualified_name(&call.func) {

@@ -150,6 +150,9 @@ impl FromIterator<Rule> for RuleSet {
 /// Facts rules gather during the walk and judge at the end of the file.
 #[derive(Default)]
 pub struct RuleState<'a> {
+    /// Scopes whose own body calls something named like a resource opener
+    /// (PF400/PF401 scan only those).
+    pub opener_scopes: rustc_hash::FxHashSet<crate::semantic::model::ScopeId>,
     pub dangling_tasks: Vec<async_::dangling_task::Candidate<'a>>,
     pub unawaited: Vec<async_::unawaited_coroutine::Candidate<'a>>,
     pub module_containers: memory::unbounded_module_cache::ModuleContainers,

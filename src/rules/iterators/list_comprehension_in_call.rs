@@ -18,6 +18,13 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
+    // Cheap test first: most calls have no comprehension argument.
+    if !matches!(
+        call.arguments.args.first(),
+        Some(Expr::ListComp(_) | Expr::SetComp(_))
+    ) {
+        return;
+    }
     let Some(name) = cx.semantic().resolve_qualified_name(&call.func) else {
         return;
     };

@@ -15,9 +15,57 @@ use crate::semantic::model::BindingKind;
 use crate::semantic::ownership::unmanaged_resources;
 use crate::semantic::{ScopeKind, SemanticModel};
 
+/// The last segment of every opener PF400/PF401 know (`open`, `Popen`,
+/// `ZipFile`, ...): a body without a call named like one is not scanned.
+const OPENER_NAMES: &[&str] = &[
+    "open",
+    "open_code",
+    "input",
+    "FileInput",
+    "LZMAFile",
+    "TemporaryFile",
+    "NamedTemporaryFile",
+    "SpooledTemporaryFile",
+    "socket",
+    "create_connection",
+    "Popen",
+    "ZipFile",
+    "TarFile",
+    "taropen",
+    "Pool",
+    "ThreadPoolExecutor",
+    "ProcessPoolExecutor",
+];
+
+/// During the walk: remembers the scopes (function or module) whose own
+/// body calls something named like an opener, so that only those bodies get
+/// the ownership scan at their end.
+pub(crate) fn note_opener_call(cx: &mut Checker, call: &ast::ExprCall) {
+    let name = match &*call.func {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attr) => attr.attr.as_str(),
+        _ => return,
+    };
+    if OPENER_NAMES.contains(&name) {
+        let scope = cx
+            .semantic()
+            .function_scope_id()
+            .unwrap_or(crate::semantic::model::MODULE_SCOPE);
+        cx.state.opener_scopes.insert(scope);
+    }
+}
+
 /// PF400 and PF401 share one scan of each body: a function's at its end
 /// (`in_function`), the module's top level at the end of the file.
 pub(crate) fn check_unmanaged<'a>(cx: &mut Checker<'a>, body: &'a [Stmt], in_function: bool) {
+    let scope = if in_function {
+        cx.semantic().current_scope_id()
+    } else {
+        crate::semantic::model::MODULE_SCOPE
+    };
+    if !cx.state.opener_scopes.contains(&scope) {
+        return;
+    }
     let files = cx.enabled(Rule::OpenWithoutWith);
     let others = cx.enabled(Rule::ResourceWithoutWith);
     let semantic = cx.semantic();
