@@ -14,7 +14,7 @@ use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
 /// Bump when the report format changes in a way serde would still accept.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 pub struct Cache {
     dir: PathBuf,
@@ -58,17 +58,29 @@ impl Cache {
     }
 
     fn entry(&self, key: CacheKey) -> PathBuf {
-        self.dir.join(format!("{:032x}.json", key.0))
+        self.dir.join(format!("{:032x}", key.0))
     }
 
     pub fn get(&self, key: CacheKey) -> Option<FileReport> {
         let bytes = std::fs::read(self.entry(key)).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        // Header: the key and a checksum of the payload, so a truncated,
+        // corrupted or misplaced entry is a miss, never a wrong result.
+        let (header, payload) = bytes.split_at_checked(24)?;
+        if header[..16] != key.0.to_le_bytes()
+            || header[16..] != xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes()
+        {
+            return None;
+        }
+        postcard::from_bytes(payload).ok()
     }
 
     /// Stores a report; failures are ignored (the cache is an optimisation).
     pub fn put(&self, key: CacheKey, report: &FileReport) {
-        if let Ok(bytes) = serde_json::to_vec(report) {
+        if let Ok(payload) = postcard::to_stdvec(report) {
+            let mut bytes = Vec::with_capacity(payload.len() + 24);
+            bytes.extend_from_slice(&key.0.to_le_bytes());
+            bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+            bytes.extend_from_slice(&payload);
             let _ = write_atomic(&self.dir, &self.entry(key), &bytes);
         }
     }
@@ -122,8 +134,15 @@ mod tests {
         };
         cache.put(key, &report);
         assert_eq!(cache.get(key).unwrap().path, PathBuf::from("a.py"));
+        // A flipped byte is a miss, not a wrong report.
+        let mut entry = std::fs::read(cache.entry(key)).unwrap();
+        let last = entry.len() - 1;
+        entry[last] ^= 0x40;
+        std::fs::write(cache.entry(key), &entry).unwrap();
+        assert!(cache.get(key).is_none());
         // A truncated entry is a miss, not an error.
-        std::fs::write(cache.entry(key), b"{\"path\": ").unwrap();
+        let entry = std::fs::read(cache.entry(key)).unwrap();
+        std::fs::write(cache.entry(key), &entry[..entry.len() / 2]).unwrap();
         assert!(cache.get(key).is_none());
     }
 
