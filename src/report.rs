@@ -92,7 +92,10 @@ pub enum PendingContext {
     ReturnedFrom(Box<str>),
     /// A decorator applied to `function` (PF302, PF303); `called`: written
     /// `@deco(...)`.
-    Decorates { function: Box<str>, called: bool },
+    Decorates {
+        function: Box<str>,
+        called: bool,
+    },
 }
 
 /// Everything later stages need from one file.

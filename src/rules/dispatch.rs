@@ -283,6 +283,9 @@ pub(crate) fn on_file_end(cx: &mut Checker) {
     if cx.enabled(Rule::UnboundedModuleCache) {
         memory::unbounded_module_cache::check_unbounded(cx);
     }
+    if cx.enabled(Rule::WrapperDiscardsResult) {
+        decorators::wrapper_discards_result::check_candidates(cx);
+    }
 }
 
 /// Answers a question a file left for the project index; `None` is silence.

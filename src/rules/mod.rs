@@ -149,6 +149,7 @@ pub struct RuleState<'a> {
     pub dangling_tasks: Vec<async_::dangling_task::Candidate<'a>>,
     pub unawaited: Vec<async_::unawaited_coroutine::Candidate<'a>>,
     pub module_containers: memory::unbounded_module_cache::ModuleContainers,
+    pub discarded_results: decorators::wrapper_discards_result::State,
     /// Threading locks held by the `with` statements the walk is inside of.
     pub held_locks: Vec<async_::thread_lock_held_across_await::HeldLock>,
 }

@@ -126,13 +126,19 @@ pub enum FactoryUse {
 
 /// Reads the `return`s of `factory` (outside nested functions).
 pub fn factory_use(factory: &ast::StmtFunctionDef, inner: &str) -> FactoryUse {
+    // `if callable(arg): raise TypeError("use @deco()")`: the factory
+    // itself tells the bare use apart.
+    if tests_for_function(&factory.body) {
+        return FactoryUse::Other;
+    }
     let mut returns = Vec::new();
     return_values(&factory.body, &mut returns);
     let mut applies = false;
     for value in returns {
         match value {
             Some(Expr::Name(n)) if n.id.as_str() == inner => {}
-            Some(Expr::Call(call)) if matches!(&*call.func, Expr::Name(n) if n.id.as_str() == inner) => {
+            Some(Expr::Call(call)) if matches!(&*call.func, Expr::Name(n) if n.id.as_str() == inner) =>
+            {
                 applies = true;
             }
             _ => return FactoryUse::Other,
@@ -143,6 +149,42 @@ pub fn factory_use(factory: &ast::StmtFunctionDef, inner: &str) -> FactoryUse {
     } else {
         FactoryUse::Plain
     }
+}
+
+/// Calls that test whether a value is a function.
+const FUNCTION_CHECKS: &[&str] = &["callable", "isfunction", "ismethod", "isroutine", "isclass"];
+
+/// Does `body` (not nested functions) call `callable(...)` or an
+/// `inspect.is*` test for functions?
+fn tests_for_function(body: &[Stmt]) -> bool {
+    struct Finder {
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !self.found && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                let name = match &*call.func {
+                    Expr::Name(n) => Some(n.id.as_str()),
+                    Expr::Attribute(a) => Some(a.attr.as_str()),
+                    _ => None,
+                };
+                if name.is_some_and(|n| FUNCTION_CHECKS.contains(&n)) {
+                    self.found = true;
+                }
+            }
+            if !self.found && !matches!(expr, Expr::Lambda(_)) {
+                visitor::walk_expr(self, expr);
+            }
+        }
+    }
+    let mut finder = Finder { found: false };
+    finder.visit_body(body);
+    finder.found
 }
 
 /// The values of the `return` statements in `body`, through compound
@@ -380,6 +422,7 @@ pub fn discarded_calls<'a>(
         semantic,
         wrapped: wrapper.wrapped,
         found: Vec::new(),
+        dropped: 0,
     };
     let exits = Exits {
         end: true,
@@ -387,8 +430,60 @@ pub fn discarded_calls<'a>(
         cont: false,
     };
     flow.block(&wrapper.def.body, exits, true);
+    // Called more than once and every result dropped (run with and without
+    // a setting, once per parameter set): no single result to return.
+    if flow.dropped > 1 && flow.dropped == count_calls(&wrapper.def.body, wrapper.wrapped) {
+        return Vec::new();
+    }
     flow.found.sort_by_key(|c| c.start());
     flow.found
+}
+
+/// Calls of `name` in `body`, not in nested functions or lambdas.
+fn count_calls(body: &[Stmt], name: &str) -> usize {
+    struct Counter<'n> {
+        name: &'n str,
+        count: usize,
+    }
+    impl<'a> Visitor<'a> for Counter<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if matches!(expr, Expr::Lambda(_)) {
+                return;
+            }
+            if is_call_of(expr, self.name) {
+                self.count += 1;
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut counter = Counter { name, count: 0 };
+    counter.visit_body(body);
+    counter.count
+}
+
+/// Does a function with this body give its caller a value: a `return`
+/// with a value other than `None`, or a `yield` (a generator object)?
+pub fn returns_value(body: &[Stmt]) -> bool {
+    let mut values = Vec::new();
+    return_values(body, &mut values);
+    values
+        .iter()
+        .any(|v| v.is_some_and(|v| !v.is_none_literal_expr()))
+        || yields(body)
+}
+
+/// Does a `return` in `body` give `name` itself (`return decorator`)?
+pub fn returns_name(body: &[Stmt], name: &str) -> bool {
+    let mut values = Vec::new();
+    return_values(body, &mut values);
+    values
+        .iter()
+        .any(|v| matches!(v, Some(Expr::Name(n)) if n.id.as_str() == name))
 }
 
 /// Where leaving a block leads: does its end, a `break` or a `continue`
@@ -404,6 +499,8 @@ struct Flow<'s, 'm, 'a> {
     semantic: &'s SemanticModel<'m>,
     wrapped: &'s str,
     found: Vec<&'a ast::ExprCall>,
+    /// Every dropped call, reachable end or not.
+    dropped: usize,
 }
 
 impl<'a> Flow<'_, '_, 'a> {
@@ -412,13 +509,20 @@ impl<'a> Flow<'_, '_, 'a> {
     fn block(&mut self, body: &'a [Stmt], exits: Exits, collect: bool) -> bool {
         let mut after = exits.end;
         for stmt in body.iter().rev() {
-            if collect
-                && after
-                && let Some(call) = self.dropped_call(stmt)
-            {
-                self.found.push(call);
+            if collect && let Some(call) = self.dropped_call(stmt) {
+                self.dropped += 1;
+                if after {
+                    self.found.push(call);
+                }
             }
-            after = self.stmt(stmt, Exits { end: after, ..exits }, collect);
+            after = self.stmt(
+                stmt,
+                Exits {
+                    end: after,
+                    ..exits
+                },
+                collect,
+            );
         }
         after
     }
@@ -449,7 +553,9 @@ impl<'a> Flow<'_, '_, 'a> {
                         .resolve_qualified_name(&call.func)
                         .is_some_and(|n| n.is_any(NO_RETURN)))
             }
-            Stmt::Assert(a) => exits.end && !matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value),
+            Stmt::Assert(a) => {
+                exits.end && !matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value)
+            }
             Stmt::If(s) => {
                 let has_else = s.elif_else_clauses.iter().any(|c| c.test.is_none());
                 let mut any = self.block(&s.body, exits, collect);
@@ -482,7 +588,14 @@ impl<'a> Flow<'_, '_, 'a> {
                     }
                 };
                 let orelse = self.block(&s.orelse, after, collect);
-                let mut any = self.block(&s.body, Exits { end: orelse, ..after }, collect);
+                let mut any = self.block(
+                    &s.body,
+                    Exits {
+                        end: orelse,
+                        ..after
+                    },
+                    collect,
+                );
                 for handler in &s.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = handler;
                     any |= self.block(&h.body, after, collect);
@@ -516,12 +629,11 @@ impl<'a> Flow<'_, '_, 'a> {
         };
         let head = exit || self.block(body, once, false);
         if collect {
-            let again = Exits {
-                end: head,
-                brk: outer.end,
-                cont: head,
-            };
-            self.block(body, again, true);
+            // For a dropped call in the body, only leaving the loop right
+            // after it counts: a call repeated per item or until a
+            // condition has no one result to return (a retry loop that
+            // `break`s after the call does).
+            self.block(body, once, true);
         }
         head
     }
