@@ -90,6 +90,12 @@ pub enum PendingContext {
     Discarded,
     TruthTested,
     ReturnedFrom(Box<str>),
+    /// A decorator applied to `function` (PF302, PF303); `called`: written
+    /// `@deco(...)`.
+    Decorates {
+        function: Box<str>,
+        called: bool,
+    },
 }
 
 /// Everything later stages need from one file.

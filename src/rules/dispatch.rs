@@ -19,6 +19,19 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             if cx.enabled(Rule::MissingFunctoolsWraps) {
                 decorators::missing_functools_wraps::check(cx, def);
             }
+            if cx.enabled(Rule::WrapperDiscardsResult) {
+                decorators::wrapper_discards_result::check(cx, def);
+            }
+            if cx.enabled(Rule::SyncWrapperOnCoroutine) {
+                decorators::sync_wrapper_on_coroutine::check(cx, def);
+            }
+            if cx.enabled(Rule::DecoratorFactoryNotCalled) {
+                decorators::decorator_factory_not_called::check(
+                    cx,
+                    &def.decorator_list,
+                    def.name.as_str(),
+                );
+            }
             if cx.enabled(Rule::CacheOnMethod) {
                 memory::cache_on_method::check(cx, def);
             }
@@ -42,6 +55,13 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             }
         }
         Stmt::ClassDef(class) => {
+            if cx.enabled(Rule::DecoratorFactoryNotCalled) {
+                decorators::decorator_factory_not_called::check(
+                    cx,
+                    &class.decorator_list,
+                    class.name.as_str(),
+                );
+            }
             if cx.enabled(Rule::MetaclassForRegistration) {
                 classes::metaclass_for_registration::check(cx, class);
             }
@@ -292,6 +312,9 @@ pub(crate) fn on_file_end(cx: &mut Checker) {
     if cx.enabled(Rule::UnboundedModuleCache) {
         memory::unbounded_module_cache::check_unbounded(cx);
     }
+    if cx.enabled(Rule::WrapperDiscardsResult) {
+        decorators::wrapper_discards_result::check_candidates(cx);
+    }
 }
 
 /// Answers a question a file left for the project index; `None` is silence.
@@ -302,6 +325,12 @@ pub fn answer_pending(
 ) -> Option<Finding> {
     match pending.rule {
         Rule::UnawaitedCoroutine => async_::unawaited_coroutine::answer(pending, question, index),
+        Rule::SyncWrapperOnCoroutine => {
+            decorators::sync_wrapper_on_coroutine::answer(pending, question, index)
+        }
+        Rule::DecoratorFactoryNotCalled => {
+            decorators::decorator_factory_not_called::answer(pending, question, index)
+        }
         _ => None,
     }
 }

@@ -71,6 +71,9 @@ registry! {
     NestedEventLoop => async_::nested_event_loop,
     WrongWithForLock => async_::wrong_with_for_lock,
     MissingFunctoolsWraps => decorators::missing_functools_wraps,
+    WrapperDiscardsResult => decorators::wrapper_discards_result,
+    SyncWrapperOnCoroutine => decorators::sync_wrapper_on_coroutine,
+    DecoratorFactoryNotCalled => decorators::decorator_factory_not_called,
     OpenWithoutWith => resources::open_without_with,
     ResourceWithoutWith => resources::resource_without_with,
     ContextmanagerUnprotectedYield => resources::contextmanager_unprotected_yield,
@@ -156,6 +159,7 @@ pub struct RuleState<'a> {
     pub dangling_tasks: Vec<async_::dangling_task::Candidate<'a>>,
     pub unawaited: Vec<async_::unawaited_coroutine::Candidate<'a>>,
     pub module_containers: memory::unbounded_module_cache::ModuleContainers,
+    pub discarded_results: decorators::wrapper_discards_result::State,
     /// Threading locks held by the `with` statements the walk is inside of.
     pub held_locks: Vec<async_::thread_lock_held_across_await::HeldLock>,
 }

@@ -1,9 +1,13 @@
 //! The shape of a decorator, read from its `def`: a function that defines an
-//! inner function calling one of its parameters and returns it. PF300 asks
-//! for the wrapper; the project index records decorators and factories.
+//! inner function calling one of its parameters and returns it. PF300 and
+//! PF301 ask for the wrapper; the project index records decorators and
+//! factories (with what PF302 and PF303 need to know about them).
+
+use ruff_text_size::Ranged;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
+use crate::semantic::{ScopeKind, SemanticModel};
 
 /// `def deco(f): def wrapper(*a): ... f(...) ...; return wrapper`.
 pub struct Wrapper<'a> {
@@ -79,6 +83,19 @@ fn forwards_to(wrapper: &ast::StmtFunctionDef, name: &str) -> bool {
     finder.found
 }
 
+/// Is `def`, being visited now, a method (its first parameter is `self` or
+/// `cls`)? A `@staticmethod` is not.
+pub fn is_method(semantic: &SemanticModel, def: &ast::StmtFunctionDef) -> bool {
+    matches!(
+        semantic.scope(semantic.current_scope_id()).kind,
+        ScopeKind::Class(_)
+    ) && !def.decorator_list.iter().any(|d| {
+        semantic
+            .resolve_qualified_name(&d.expression)
+            .is_some_and(|n| n.is("builtins.staticmethod"))
+    })
+}
+
 /// The inner decorator a factory returns: `def retry(times): def deco(f):
 /// ...wrapper...; return deco`.
 pub fn returned_decorator(
@@ -92,6 +109,567 @@ pub fn returned_decorator(
         }
         returned_wrapper(def, false, false).map(|w| (def, w))
     })
+}
+
+/// How a factory's `return`s use its inner decorator `inner`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FactoryUse {
+    /// Every `return` returns `inner` itself: `@factory(...)` is the only
+    /// use, `@factory` is a mistake.
+    Plain,
+    /// Some `return` applies `inner` (`return decorator(func)` in
+    /// `def deco(func=None, *, opt=...)`): `@deco` and `@deco(...)` both work.
+    DualUse,
+    /// Some `return` gives something else: the shape is not known.
+    Other,
+}
+
+/// Reads the `return`s of `factory` (outside nested functions).
+pub fn factory_use(factory: &ast::StmtFunctionDef, inner: &str) -> FactoryUse {
+    // `if callable(arg): raise TypeError("use @deco()")`: the factory
+    // itself tells the bare use apart.
+    if tests_for_function(&factory.body) {
+        return FactoryUse::Other;
+    }
+    let mut returns = Vec::new();
+    return_values(&factory.body, &mut returns);
+    let mut applies = false;
+    for value in returns {
+        match value {
+            Some(Expr::Name(n)) if n.id.as_str() == inner => {}
+            Some(Expr::Call(call)) if matches!(&*call.func, Expr::Name(n) if n.id.as_str() == inner) =>
+            {
+                applies = true;
+            }
+            _ => return FactoryUse::Other,
+        }
+    }
+    if applies {
+        FactoryUse::DualUse
+    } else {
+        FactoryUse::Plain
+    }
+}
+
+/// Calls that test whether a value is a function.
+const FUNCTION_CHECKS: &[&str] = &["callable", "isfunction", "ismethod", "isroutine", "isclass"];
+
+/// Does `body` (not nested functions) call `callable(...)` or an
+/// `inspect.is*` test for functions?
+fn tests_for_function(body: &[Stmt]) -> bool {
+    struct Finder {
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !self.found && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                let name = match &*call.func {
+                    Expr::Name(n) => Some(n.id.as_str()),
+                    Expr::Attribute(a) => Some(a.attr.as_str()),
+                    _ => None,
+                };
+                if name.is_some_and(|n| FUNCTION_CHECKS.contains(&n)) {
+                    self.found = true;
+                }
+            }
+            if !self.found && !matches!(expr, Expr::Lambda(_)) {
+                visitor::walk_expr(self, expr);
+            }
+        }
+    }
+    let mut finder = Finder { found: false };
+    finder.visit_body(body);
+    finder.found
+}
+
+/// The values of the `return` statements in `body`, through compound
+/// statements, not into nested functions or classes (`None`: bare return).
+fn return_values<'a>(body: &'a [Stmt], out: &mut Vec<Option<&'a Expr>>) {
+    for stmt in body {
+        match stmt {
+            Stmt::Return(r) => out.push(r.value.as_deref()),
+            Stmt::If(s) => {
+                return_values(&s.body, out);
+                for clause in &s.elif_else_clauses {
+                    return_values(&clause.body, out);
+                }
+            }
+            Stmt::Try(s) => {
+                return_values(&s.body, out);
+                for handler in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = handler;
+                    return_values(&h.body, out);
+                }
+                return_values(&s.orelse, out);
+                return_values(&s.finalbody, out);
+            }
+            Stmt::With(s) => return_values(&s.body, out),
+            Stmt::For(s) => {
+                return_values(&s.body, out);
+                return_values(&s.orelse, out);
+            }
+            Stmt::While(s) => {
+                return_values(&s.body, out);
+                return_values(&s.orelse, out);
+            }
+            Stmt::Match(s) => {
+                for case in &s.cases {
+                    return_values(&case.body, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Names whose call tests for coroutines or awaitables
+/// (`inspect.iscoroutinefunction`, `asyncio.iscoroutine`, ...).
+const COROUTINE_CHECKS: &[&str] = &[
+    "iscoroutinefunction",
+    "iscoroutine",
+    "isawaitable",
+    "isasyncgenfunction",
+    "markcoroutinefunction",
+];
+
+/// Does `def` (nested functions included) call a coroutine test? Matched by
+/// the called name alone: a decorator that tests for coroutines in any
+/// spelling can treat an `async def` right, so the check stays silent.
+pub fn checks_coroutine(def: &ast::StmtFunctionDef) -> bool {
+    struct Finder {
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if self.found {
+                return;
+            }
+            if let Expr::Call(call) = expr {
+                let name = match &*call.func {
+                    Expr::Name(n) => Some(n.id.as_str()),
+                    Expr::Attribute(a) => Some(a.attr.as_str()),
+                    _ => None,
+                };
+                if name.is_some_and(|n| COROUTINE_CHECKS.contains(&n)) {
+                    self.found = true;
+                    return;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder { found: false };
+    finder.visit_body(&def.body);
+    finder.found
+}
+
+/// What a sync wrapper does with its calls of the wrapped function, as
+/// PF302 needs it when the wrapped function is an `async def`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallUse {
+    /// A result goes to another call (`loop.run_until_complete(f(*a))`,
+    /// `return Awaitable(f(*a))`, `r = f(*a)` then `run(r)`): something
+    /// may run the coroutine.
+    pub handed_on: bool,
+    /// The wrapper works around a call (inside `try`/`with`/a loop, its
+    /// result bound, inspected or discarded) instead of only returning it
+    /// (`return f(*a)` outside those): for a coroutine, that work happens
+    /// around creating it, not running it.
+    pub around: bool,
+}
+
+/// Reads the calls of `wrapper.wrapped` in the wrapper's own body.
+pub fn wrapped_call_use(wrapper: &Wrapper) -> CallUse {
+    let mut finder = CallUses {
+        wrapped: wrapper.wrapped,
+        guarded: 0,
+        bound: Vec::new(),
+        use_: CallUse::default(),
+    };
+    finder.visit_body(&wrapper.def.body);
+    // A name bound to the result and later passed to a call.
+    if !finder.bound.is_empty() && names_passed_to_call(&wrapper.def.body, &finder.bound) {
+        finder.use_.handed_on = true;
+    }
+    finder.use_
+}
+
+fn is_call_of(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Call(call) if matches!(&*call.func, Expr::Name(n) if n.id.as_str() == name))
+}
+
+struct CallUses<'a> {
+    wrapped: &'a str,
+    /// How many `try`/`with`/loop bodies enclose the statement.
+    guarded: u32,
+    /// Names bound to a call's result.
+    bound: Vec<&'a str>,
+    use_: CallUse,
+}
+
+impl<'a> Visitor<'a> for CallUses<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) if self.guarded == 0 && is_call_of(value, self.wrapped) => {
+                // The plain hand-back; its arguments may still hold calls.
+                if let Expr::Call(call) = &**value {
+                    self.visit_arguments(&call.arguments);
+                }
+            }
+            Stmt::Assign(assign) if is_call_of(&assign.value, self.wrapped) => {
+                self.use_.around = true;
+                for target in &assign.targets {
+                    if let Expr::Name(n) = target {
+                        self.bound.push(n.id.as_str());
+                    }
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            Stmt::Try(_) | Stmt::With(_) | Stmt::For(_) | Stmt::While(_) => {
+                self.guarded += 1;
+                visitor::walk_stmt(self, stmt);
+                self.guarded -= 1;
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Call(call) => {
+                let handed = call
+                    .arguments
+                    .args
+                    .iter()
+                    .map(|a| match a {
+                        Expr::Starred(s) => &*s.value,
+                        other => other,
+                    })
+                    .chain(call.arguments.keywords.iter().map(|k| &k.value))
+                    .any(|a| is_call_of(a, self.wrapped));
+                if handed {
+                    self.use_.handed_on = true;
+                }
+                if is_call_of(expr, self.wrapped) {
+                    self.use_.around = true;
+                }
+                visitor::walk_expr(self, expr);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
+
+/// Is one of `names` an argument of a call in `body` (not in nested
+/// functions)?
+fn names_passed_to_call(body: &[Stmt], names: &[&str]) -> bool {
+    struct Finder<'n> {
+        names: &'n [&'n str],
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr
+                && mentions_any(&call.arguments, self.names)
+            {
+                self.found = true;
+            }
+            if !self.found {
+                visitor::walk_expr(self, expr);
+            }
+        }
+    }
+    let mut finder = Finder {
+        names,
+        found: false,
+    };
+    finder.visit_body(body);
+    finder.found
+}
+
+/// Calls that never return.
+const NO_RETURN: &[&str] = &[
+    "sys.exit",
+    "os._exit",
+    "os.abort",
+    "builtins.exit",
+    "builtins.quit",
+];
+
+/// PF301: the calls of the wrapped function whose result the wrapper drops
+/// (an expression statement `f(...)`, or `await f(...)` in an `async def`
+/// wrapper) after which the wrapper can reach its end or a bare `return`.
+/// Names are resolved from `semantic`'s current scope (the decorator's).
+pub fn discarded_calls<'a>(
+    semantic: &SemanticModel,
+    wrapper: &Wrapper<'a>,
+) -> Vec<&'a ast::ExprCall> {
+    let mut flow = Flow {
+        semantic,
+        wrapped: wrapper.wrapped,
+        found: Vec::new(),
+        dropped: 0,
+    };
+    let exits = Exits {
+        end: true,
+        brk: false,
+        cont: false,
+    };
+    flow.block(&wrapper.def.body, exits, true);
+    // Called more than once and every result dropped (run with and without
+    // a setting, once per parameter set): no single result to return.
+    if flow.dropped > 1 && flow.dropped == count_calls(&wrapper.def.body, wrapper.wrapped) {
+        return Vec::new();
+    }
+    flow.found.sort_by_key(|c| c.start());
+    flow.found
+}
+
+/// Calls of `name` in `body`, not in nested functions or lambdas.
+fn count_calls(body: &[Stmt], name: &str) -> usize {
+    struct Counter<'n> {
+        name: &'n str,
+        count: usize,
+    }
+    impl<'a> Visitor<'a> for Counter<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if matches!(expr, Expr::Lambda(_)) {
+                return;
+            }
+            if is_call_of(expr, self.name) {
+                self.count += 1;
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut counter = Counter { name, count: 0 };
+    counter.visit_body(body);
+    counter.count
+}
+
+/// Does a function with this body give its caller a value: a `return`
+/// with a value other than `None`, or a `yield` (a generator object)?
+pub fn returns_value(body: &[Stmt]) -> bool {
+    let mut values = Vec::new();
+    return_values(body, &mut values);
+    values
+        .iter()
+        .any(|v| v.is_some_and(|v| !v.is_none_literal_expr()))
+        || yields(body)
+}
+
+/// Does a `return` in `body` give `name` itself (`return decorator`)?
+pub fn returns_name(body: &[Stmt], name: &str) -> bool {
+    let mut values = Vec::new();
+    return_values(body, &mut values);
+    values
+        .iter()
+        .any(|v| matches!(v, Some(Expr::Name(n)) if n.id.as_str() == name))
+}
+
+/// Where leaving a block leads: does its end, a `break` or a `continue`
+/// go on to reach a `None` return of the wrapper?
+#[derive(Clone, Copy)]
+struct Exits {
+    end: bool,
+    brk: bool,
+    cont: bool,
+}
+
+struct Flow<'s, 'm, 'a> {
+    semantic: &'s SemanticModel<'m>,
+    wrapped: &'s str,
+    found: Vec<&'a ast::ExprCall>,
+    /// Every dropped call, reachable end or not.
+    dropped: usize,
+}
+
+impl<'a> Flow<'_, '_, 'a> {
+    /// Can running `body` reach a `None` return? With `collect`, records
+    /// the dropped calls after which one is reachable.
+    fn block(&mut self, body: &'a [Stmt], exits: Exits, collect: bool) -> bool {
+        let mut after = exits.end;
+        for stmt in body.iter().rev() {
+            if collect && let Some(call) = self.dropped_call(stmt) {
+                self.dropped += 1;
+                if after {
+                    self.found.push(call);
+                }
+            }
+            after = self.stmt(
+                stmt,
+                Exits {
+                    end: after,
+                    ..exits
+                },
+                collect,
+            );
+        }
+        after
+    }
+
+    fn dropped_call(&self, stmt: &'a Stmt) -> Option<&'a ast::ExprCall> {
+        let Stmt::Expr(e) = stmt else {
+            return None;
+        };
+        let value = match &*e.value {
+            Expr::Await(a) => &*a.value,
+            other => other,
+        };
+        match value {
+            Expr::Call(call) if is_call_of(value, self.wrapped) => Some(call),
+            _ => None,
+        }
+    }
+
+    fn stmt(&mut self, stmt: &'a Stmt, exits: Exits, collect: bool) -> bool {
+        match stmt {
+            Stmt::Return(r) => r.value.is_none(),
+            Stmt::Raise(_) => false,
+            Stmt::Break(_) => exits.brk,
+            Stmt::Continue(_) => exits.cont,
+            Stmt::Expr(e) => {
+                exits.end
+                    && !matches!(&*e.value, Expr::Call(call) if self.semantic
+                        .resolve_qualified_name(&call.func)
+                        .is_some_and(|n| n.is_any(NO_RETURN)))
+            }
+            Stmt::Assert(a) => {
+                exits.end && !matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value)
+            }
+            Stmt::If(s) => {
+                let has_else = s.elif_else_clauses.iter().any(|c| c.test.is_none());
+                let mut any = self.block(&s.body, exits, collect);
+                for clause in &s.elif_else_clauses {
+                    any |= self.block(&clause.body, exits, collect);
+                }
+                any || (!has_else && exits.end)
+            }
+            Stmt::While(s) => {
+                let orelse = !is_infinite(&s.test) && self.block(&s.orelse, exits, collect);
+                self.looped(&s.body, orelse, exits, collect)
+            }
+            Stmt::For(s) => {
+                let orelse = self.block(&s.orelse, exits, collect);
+                self.looped(&s.body, orelse, exits, collect)
+            }
+            Stmt::With(s) => self.block(&s.body, exits, collect),
+            Stmt::Try(s) => {
+                let after = if s.finalbody.is_empty() {
+                    exits
+                } else {
+                    if collect {
+                        self.block(&s.finalbody, exits, true);
+                    }
+                    let mut through = |end| self.block(&s.finalbody, Exits { end, ..exits }, false);
+                    Exits {
+                        end: through(exits.end),
+                        brk: through(exits.brk),
+                        cont: through(exits.cont),
+                    }
+                };
+                let orelse = self.block(&s.orelse, after, collect);
+                let mut any = self.block(
+                    &s.body,
+                    Exits {
+                        end: orelse,
+                        ..after
+                    },
+                    collect,
+                );
+                for handler in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = handler;
+                    any |= self.block(&h.body, after, collect);
+                }
+                any
+            }
+            Stmt::Match(s) => {
+                let exhaustive = s.cases.iter().any(|c| {
+                    c.guard.is_none()
+                        && matches!(&c.pattern, ast::Pattern::MatchAs(p) if p.pattern.is_none())
+                });
+                let mut any = false;
+                for case in &s.cases {
+                    any |= self.block(&case.body, exits, collect);
+                }
+                any || (!exhaustive && exits.end)
+            }
+            _ => exits.end,
+        }
+    }
+
+    /// A loop whose normal exit (the condition false, the iterable done)
+    /// reaches a `None` return when `exit`; a `while True:` passes `false`.
+    fn looped(&mut self, body: &'a [Stmt], exit: bool, outer: Exits, collect: bool) -> bool {
+        // One pass with the loop-back edge cut finds every way out; going
+        // round again finds no new one.
+        let once = Exits {
+            end: false,
+            brk: outer.end,
+            cont: false,
+        };
+        let head = exit || self.block(body, once, false);
+        if collect {
+            // For a dropped call in the body, only leaving the loop right
+            // after it counts: a call repeated per item or until a
+            // condition has no one result to return (a retry loop that
+            // `break`s after the call does).
+            self.block(body, once, true);
+        }
+        head
+    }
+}
+
+fn is_infinite(test: &Expr) -> bool {
+    match test {
+        Expr::BooleanLiteral(b) => b.value,
+        Expr::NumberLiteral(n) => matches!(&n.value, ast::Number::Int(i) if *i != ast::Int::ZERO),
+        _ => false,
+    }
+}
+
+/// Does `body` (not nested functions, lambdas or classes) `yield`?
+pub fn yields(body: &[Stmt]) -> bool {
+    struct Finder {
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !self.found && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Yield(_) | Expr::YieldFrom(_) => self.found = true,
+                Expr::Lambda(_) => {}
+                _ if !self.found => visitor::walk_expr(self, expr),
+                _ => {}
+            }
+        }
+    }
+    let mut finder = Finder { found: false };
+    finder.visit_body(body);
+    finder.found
 }
 
 /// Does `body` assign to `name.__wrapped__`/`__name__`/`__doc__`/

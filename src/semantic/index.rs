@@ -52,13 +52,35 @@ pub struct LockInfo {
 }
 
 /// The shape of a decorator defined here, as PF100/PF302/PF303 need it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecoratorInfo {
     pub name: String,
     /// The returned wrapper is `async def`.
     pub wrapper_is_async: bool,
     /// A factory: its parameters are options and it returns the decorator.
     pub is_factory: bool,
+    /// A factory whose every `return` gives the inner decorator itself:
+    /// `@name` without parentheses is a mistake.
+    pub plain_factory: bool,
+    /// A factory that can also apply its inner decorator
+    /// (`def deco(func=None, *, opt=...)`): `@name` and `@name(...)` both work.
+    pub dual_use: bool,
+    /// The decorator tests for coroutines (`inspect.iscoroutinefunction`).
+    pub checks_coroutine: bool,
+    /// The wrapper does work around its call of the wrapped function (in a
+    /// `try`/`with`/loop, or with the result bound or dropped), not only
+    /// `return f(...)`.
+    pub acts_around_call: bool,
+    /// The wrapper hands the call's result to another call.
+    pub hands_on_result: bool,
+}
+
+impl DecoratorInfo {
+    /// Is `@name` (`called`: `@name(...)`) this decorator's own use, so that
+    /// its wrapper is what replaces the decorated function?
+    pub fn applies_wrapper(&self, called: bool) -> bool {
+        self.dual_use || self.is_factory == called
+    }
 }
 
 /// What one file tells the project.
@@ -88,6 +110,9 @@ pub enum Question {
         method: String,
         inherited: bool,
     },
+    /// What is the in-project decorator (or factory) with this qualified
+    /// name?
+    Decorator { name: String },
 }
 
 /// Where a coroutine function is defined: `module:line`.
@@ -251,13 +276,21 @@ impl ProjectIndex {
             Some(name) => (name, true),
             None => (decorator, false),
         };
-        let Some(Symbol::Function { module, function }) = self.resolve(name) else {
-            return false;
+        self.decorator(name)
+            .is_some_and(|(_, _, d)| d.wrapper_is_async && d.applies_wrapper(called))
+    }
+
+    /// The in-project decorator or factory `qualified` names, with the
+    /// module and function that define it.
+    pub fn decorator(
+        &self,
+        qualified: &str,
+    ) -> Option<(&FileSummary, &FunctionInfo, &DecoratorInfo)> {
+        let Some(Symbol::Function { module, function }) = self.resolve(qualified) else {
+            return None;
         };
-        module
-            .decorators
-            .iter()
-            .any(|d| d.name == function.name && d.wrapper_is_async && d.is_factory == called)
+        let info = module.decorators.iter().find(|d| d.name == function.name)?;
+        Some((module, function, info))
     }
 
     /// Finds `method` on the class `class` or its in-project bases

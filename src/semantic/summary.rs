@@ -5,7 +5,10 @@ use ruff_text_size::{Ranged, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::ast::{self, Expr};
-use crate::semantic::decorators::{returned_decorator, returned_wrapper};
+use crate::semantic::decorators::{
+    FactoryUse, checks_coroutine, factory_use, returned_decorator, returned_wrapper,
+    wrapped_call_use,
+};
 use crate::semantic::index::{ClassInfo, DecoratorInfo, FileSummary, FunctionInfo};
 use crate::semantic::locks::file_locks;
 use crate::semantic::model::{MODULE_SCOPE, ScopeId};
@@ -41,18 +44,8 @@ pub fn build_summary(
         match binding.kind {
             BindingKind::FunctionDef(def) => {
                 summary.functions.push(function_info(def));
-                if let Some(wrapper) = returned_wrapper(def, false, false) {
-                    summary.decorators.push(DecoratorInfo {
-                        name: def.name.to_string(),
-                        wrapper_is_async: wrapper.def.is_async,
-                        is_factory: false,
-                    });
-                } else if let Some((_, wrapper)) = returned_decorator(def) {
-                    summary.decorators.push(DecoratorInfo {
-                        name: def.name.to_string(),
-                        wrapper_is_async: wrapper.def.is_async,
-                        is_factory: true,
-                    });
+                if let Some(info) = decorator_info(def) {
+                    summary.decorators.push(info);
                 }
             }
             BindingKind::ClassDef(class) => {
@@ -87,6 +80,28 @@ pub fn build_summary(
     }
     summary.locks = file_locks(semantic, locator);
     summary
+}
+
+/// The shape of a module-level decorator or decorator factory.
+fn decorator_info(def: &ast::StmtFunctionDef) -> Option<DecoratorInfo> {
+    let (wrapper, factory) = match returned_wrapper(def, false, false) {
+        Some(wrapper) => (wrapper, None),
+        None => {
+            let (inner, wrapper) = returned_decorator(def)?;
+            (wrapper, Some(factory_use(def, inner.name.as_str())))
+        }
+    };
+    let call_use = wrapped_call_use(&wrapper);
+    Some(DecoratorInfo {
+        name: def.name.to_string(),
+        wrapper_is_async: wrapper.def.is_async,
+        is_factory: factory.is_some(),
+        plain_factory: factory == Some(FactoryUse::Plain),
+        dual_use: factory == Some(FactoryUse::DualUse),
+        checks_coroutine: checks_coroutine(def),
+        acts_around_call: call_use.around,
+        hands_on_result: call_use.handed_on,
+    })
 }
 
 /// `@name` → `mod.name`; `@name(...)` → `mod.name()`; unknown → `None`.

@@ -71,6 +71,8 @@ fn message(callee: &str, context: &PendingContext, definition: Option<&str>) -> 
         PendingContext::ReturnedFrom(function) => format!(
             "`async def {function}` returns the coroutine of `{callee}`{defined} un-awaited: its caller's `await` gets a coroutine object, not the result"
         ),
+        // Not a context this rule asks with.
+        PendingContext::Decorates { .. } => String::new(),
     }
 }
 
@@ -338,6 +340,7 @@ pub(crate) fn answer(
             method,
             inherited,
         } => index.async_method(class, method, *inherited)?,
+        Question::Decorator { .. } => return None,
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,

@@ -6,8 +6,7 @@ use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
 use crate::checker::Checker;
 use crate::rules::{FixAvailability, Rule, RuleMeta};
-use crate::semantic::ScopeKind;
-use crate::semantic::decorators::{copies_metadata, returned_wrapper};
+use crate::semantic::decorators::{copies_metadata, is_method, returned_wrapper};
 
 pub const META: RuleMeta = RuleMeta {
     code: "PF300",
@@ -20,14 +19,7 @@ pub const META: RuleMeta = RuleMeta {
 
 pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
     let semantic = cx.semantic();
-    let is_method = matches!(
-        semantic.scope(semantic.current_scope_id()).kind,
-        ScopeKind::Class(_)
-    ) && !decorator.decorator_list.iter().any(|d| {
-        semantic
-            .resolve_qualified_name(&d.expression)
-            .is_some_and(|n| n.is("builtins.staticmethod"))
-    });
+    let is_method = is_method(semantic, decorator);
     // `functools.wraps(f)` as a bare statement builds a decorator and drops
     // it: the author meant to wrap, whatever the signature.
     let discarded_wraps = decorator.body.iter().any(|stmt| {

@@ -1,3 +1,6 @@
 //! PF3: decorators.
 
+pub mod decorator_factory_not_called;
 pub mod missing_functools_wraps;
+pub mod sync_wrapper_on_coroutine;
+pub mod wrapper_discards_result;

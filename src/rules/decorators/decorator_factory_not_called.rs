@@ -1,0 +1,79 @@
+//! PF303: `@factory` without parentheses, where `factory` is an in-project
+//! decorator factory. Project-wide: the decoration asks the index.
+
+use ruff_text_size::Ranged;
+
+use crate::ast::{self, Expr};
+use crate::checker::Checker;
+use crate::report::{Finding, Pending, PendingContext};
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::index::{ProjectIndex, Question};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF303",
+    name: "decorator-factory-not-called",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a decorator factory used as `@factory` without parentheses",
+    doc: include_str!("../../../rules/PF303.md"),
+};
+
+/// The decorators of a `def` or `class` named `decorated`.
+pub(crate) fn check(cx: &mut Checker, decorators: &[ast::Decorator], decorated: &str) {
+    for decorator in decorators {
+        let expr = &decorator.expression;
+        if !matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
+            continue;
+        }
+        let Some(name) = cx.semantic().resolve_qualified_name(expr) else {
+            continue;
+        };
+        let subject = cx.locator().text()[expr.range()].to_string();
+        cx.ask(
+            Rule::DecoratorFactoryNotCalled,
+            Question::Decorator {
+                name: name.to_string(),
+            },
+            expr.range(),
+            &subject,
+            PendingContext::Decorates {
+                function: decorated.into(),
+                called: false,
+            },
+        );
+    }
+}
+
+pub(crate) fn answer(
+    pending: &Pending,
+    question: &Question,
+    index: &ProjectIndex,
+) -> Option<Finding> {
+    let (
+        Question::Decorator { name },
+        PendingContext::Decorates {
+            function,
+            called: false,
+        },
+    ) = (question, &pending.context)
+    else {
+        return None;
+    };
+    let (module, definition, info) = index.decorator(name)?;
+    if !info.plain_factory {
+        return None;
+    }
+    let subject = &pending.subject;
+    let message = format!(
+        "`@{subject}` is a decorator factory ({}:{}) used without parentheses: `{function}` is replaced by its inner decorator; call it: `@{subject}(...)`",
+        module.module, definition.line
+    );
+    Some(Finding {
+        rule: Rule::DecoratorFactoryNotCalled,
+        message,
+        span: pending.span,
+        noqa_row: pending.noqa_row,
+        fix: None,
+        labels: Vec::new(),
+    })
+}

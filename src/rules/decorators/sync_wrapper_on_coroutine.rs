@@ -1,0 +1,83 @@
+//! PF302: an in-project decorator with a sync wrapper applied to an
+//! `async def`. Project-wide: the decoration asks the index what the
+//! decorator is (the file's own decorators are in the index too).
+
+use ruff_text_size::Ranged;
+
+use crate::ast::{self, Expr};
+use crate::checker::Checker;
+use crate::report::{Finding, Pending, PendingContext};
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::decorators::yields;
+use crate::semantic::index::{ProjectIndex, Question};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF302",
+    name: "sync-wrapper-on-coroutine",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a decorator with a sync wrapper applied to an `async def`",
+    doc: include_str!("../../../rules/PF302.md"),
+};
+
+pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+    // An async generator is iterated, not awaited: out of scope.
+    if !def.is_async || yields(&def.body) {
+        return;
+    }
+    for decorator in &def.decorator_list {
+        let (callee, called) = match &decorator.expression {
+            Expr::Call(call) => (&*call.func, true),
+            other => (other, false),
+        };
+        let Some(name) = cx.semantic().resolve_qualified_name(callee) else {
+            continue;
+        };
+        let subject = cx.locator().text()[callee.range()].to_string();
+        cx.ask(
+            Rule::SyncWrapperOnCoroutine,
+            Question::Decorator {
+                name: name.to_string(),
+            },
+            decorator.expression.range(),
+            &subject,
+            PendingContext::Decorates {
+                function: def.name.as_str().into(),
+                called,
+            },
+        );
+    }
+}
+
+pub(crate) fn answer(
+    pending: &Pending,
+    question: &Question,
+    index: &ProjectIndex,
+) -> Option<Finding> {
+    let (Question::Decorator { name }, PendingContext::Decorates { function, called }) =
+        (question, &pending.context)
+    else {
+        return None;
+    };
+    let (module, definition, info) = index.decorator(name)?;
+    if !info.applies_wrapper(*called)
+        || info.wrapper_is_async
+        || info.checks_coroutine
+        || info.hands_on_result
+        || !info.acts_around_call
+    {
+        return None;
+    }
+    let message = format!(
+        "decorator `{}` ({}:{}) wraps `async def {function}` in a sync `def`: its work runs around creating the coroutine, not around running it",
+        pending.subject, module.module, definition.line
+    );
+    Some(Finding {
+        rule: Rule::SyncWrapperOnCoroutine,
+        message,
+        span: pending.span,
+        noqa_row: pending.noqa_row,
+        fix: None,
+        labels: Vec::new(),
+    })
+}
