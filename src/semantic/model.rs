@@ -374,6 +374,30 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
+    /// The value of `name` when it is a module-level `Name = value` (or
+    /// `Name: T = value`) bound exactly once so far: a type alias candidate
+    /// (`StrMap = Mapping[str, str]`). `None` for anything rebound, local,
+    /// imported or defined.
+    pub fn module_alias_value(&self, name: &str) -> Option<&'a Expr> {
+        let binding = &self.bindings[self.lookup(name)?];
+        if binding.scope != MODULE_SCOPE {
+            return None;
+        }
+        let bound = self.scopes[MODULE_SCOPE]
+            .bindings
+            .iter()
+            .filter(|&&b| self.bindings[b].name == name)
+            .count();
+        if bound != 1 {
+            return None;
+        }
+        match binding.kind {
+            BindingKind::Assignment(value) => value,
+            BindingKind::Annotated { value, .. } => value,
+            _ => None,
+        }
+    }
+
     /// The annotation of the binding of `name` (parameter or `x: T`).
     pub fn bound_annotation(&self, name: &str) -> Option<&'a Expr> {
         let binding = &self.bindings[self.lookup(name)?];

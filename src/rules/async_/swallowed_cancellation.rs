@@ -31,6 +31,10 @@ enum Catches {
     BaseException,
     /// A bare `except:`.
     Everything,
+    /// Another library's cancellation (`trio.Cancelled`,
+    /// `anyio.get_cancelled_exc_class()`): not checked, but a later
+    /// `BaseException` or bare handler never sees a cancellation.
+    Foreign,
     /// Anything else, or unknown.
     Other,
 }
@@ -46,13 +50,23 @@ fn catches(semantic: &SemanticModel, type_: Option<&Expr>) -> Catches {
                 match catches(semantic, Some(elt)) {
                     Catches::BaseException => return Catches::BaseException,
                     Catches::Cancelled => result = Catches::Cancelled,
+                    Catches::Foreign if matches!(result, Catches::Other) => {
+                        result = Catches::Foreign;
+                    }
                     _ => {}
                 }
             }
             result
         }
+        Expr::Call(call) if call.arguments.is_empty() => {
+            match semantic.resolve_qualified_name(&call.func) {
+                Some(name) if name.is("anyio.get_cancelled_exc_class") => Catches::Foreign,
+                _ => Catches::Other,
+            }
+        }
         other => match semantic.resolve_qualified_name(other) {
             Some(name) if name.is_any(CANCELLED) => Catches::Cancelled,
+            Some(name) if name.is("trio.Cancelled") => Catches::Foreign,
             Some(name) if name.is("builtins.BaseException") => Catches::BaseException,
             _ => Catches::Other,
         },
@@ -66,11 +80,19 @@ pub(crate) fn check_try(cx: &mut Checker, try_stmt: &ast::StmtTry) {
         return;
     }
     let mut function_reraises = None;
+    let mut foreign_handled = false;
     for handler in &try_stmt.handlers {
         let ast::ExceptHandler::ExceptHandler(handler) = handler;
         let what = match catches(cx.semantic(), handler.type_.as_deref()) {
             Catches::Other => continue,
+            Catches::Foreign => {
+                foreign_handled = true;
+                continue;
+            }
             Catches::Cancelled => "`asyncio.CancelledError`",
+            // The code runs under trio or anyio, whose cancellation an
+            // earlier handler took care of.
+            Catches::BaseException | Catches::Everything if foreign_handled => return,
             Catches::BaseException => "`BaseException` (which includes `asyncio.CancelledError`)",
             Catches::Everything => "every exception, `asyncio.CancelledError` included,",
         };

@@ -72,6 +72,8 @@ fn is_mutable(semantic: &SemanticModel, expr: &Expr) -> bool {
         Expr::Call(call) => semantic
             .resolve_qualified_name(&call.func)
             .is_some_and(|n| n.is_any(MUTABLE_CALLS)),
+        // `items=(seen := [])`: the default is still that one list.
+        Expr::Named(named) => is_mutable(semantic, &named.value),
         _ => false,
     }
 }
