@@ -74,11 +74,6 @@ fn catches(semantic: &SemanticModel, type_: Option<&Expr>) -> Catches {
 }
 
 pub(crate) fn check_try(cx: &mut Checker, try_stmt: &ast::StmtTry) {
-    // Cancellation arrives at an await point: a body without one (`.result()`
-    // of a finished task) cannot catch the current task's.
-    if !has_await_point(&try_stmt.body) {
-        return;
-    }
     let mut function_reraises = None;
     let mut foreign_handled = false;
     for handler in &try_stmt.handlers {
@@ -127,7 +122,7 @@ pub(crate) fn check_try(cx: &mut Checker, try_stmt: &ast::StmtTry) {
 
 /// `with contextlib.suppress(asyncio.CancelledError):`.
 pub(crate) fn check_with(cx: &mut Checker, with: &ast::StmtWith) {
-    if with.is_async || !has_await_point(&with.body) {
+    if with.is_async {
         return;
     }
     for item in &with.items {
@@ -244,51 +239,6 @@ impl<'a> Visitor<'a> for CancelFinder<'_> {
             }
             _ => visitor::walk_expr(self, expr),
         }
-    }
-}
-
-/// An `await`, `async with`, `async for` or async comprehension in `body`,
-/// outside nested functions, lambdas and classes.
-fn has_await_point(body: &[Stmt]) -> bool {
-    let mut finder = AwaitFinder { found: false };
-    finder.visit_body(body);
-    finder.found
-}
-
-struct AwaitFinder {
-    found: bool,
-}
-
-impl<'a> Visitor<'a> for AwaitFinder {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if self.found {
-            return;
-        }
-        match stmt {
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            Stmt::With(ast::StmtWith { is_async: true, .. })
-            | Stmt::For(ast::StmtFor { is_async: true, .. }) => self.found = true,
-            _ => visitor::walk_stmt(self, stmt),
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if self.found {
-            return;
-        }
-        match expr {
-            Expr::Await(_) => self.found = true,
-            Expr::Lambda(_) => {}
-            _ => visitor::walk_expr(self, expr),
-        }
-    }
-
-    fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {
-        if comprehension.is_async {
-            self.found = true;
-            return;
-        }
-        visitor::walk_comprehension(self, comprehension);
     }
 }
 
