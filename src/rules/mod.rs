@@ -9,6 +9,7 @@ pub mod dispatch;
 pub mod iterators;
 pub mod memory;
 pub mod syntax;
+pub mod threads;
 
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +70,12 @@ registry! {
     SwallowedCancellation => async_::swallowed_cancellation,
     NestedEventLoop => async_::nested_event_loop,
     WrongWithForLock => async_::wrong_with_for_lock,
+    LockOrderInversion => threads::lock_order_inversion,
+    LockReacquired => threads::lock_reacquired,
+    AcquireWithoutRelease => threads::acquire_without_release,
+    UnsynchronizedSharedMutation => threads::unsynchronized_shared_mutation,
+    ProcessWithoutMainGuard => threads::process_without_main_guard,
+    UnpicklableProcessTarget => threads::unpicklable_process_target,
     MissingFunctoolsWraps => decorators::missing_functools_wraps,
     ListComprehensionInCall => iterators::list_comprehension_in_call,
     ReadlinesInLoop => iterators::readlines_in_loop,
@@ -148,6 +155,12 @@ pub struct RuleState<'a> {
     pub module_containers: memory::unbounded_module_cache::ModuleContainers,
     /// Threading locks held by the `with` statements the walk is inside of.
     pub held_locks: Vec<async_::thread_lock_held_across_await::HeldLock>,
+    /// Per function, the lock events of PF200/PF201/PF203.
+    pub lock_events: threads::lock_events::LockEventsBuilder,
+    /// The `if __name__ == "__main__":` statements the walk is inside of.
+    pub main_guards: Vec<ruff_text_size::TextSize>,
+    /// Functions calling `.acquire()` on a known lock (PF202).
+    pub acquiring_functions: Vec<crate::semantic::model::ScopeId>,
 }
 
 #[cfg(test)]
