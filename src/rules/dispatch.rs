@@ -6,12 +6,12 @@
 #![allow(clippy::collapsible_match, clippy::collapsible_if)]
 
 use crate::ast::{self, Expr, Stmt};
-use ruff_text_size::Ranged;
 use crate::checker::Checker;
 use crate::report::{Finding, Pending};
 use crate::rules::async_::unawaited_coroutine::Usage;
 use crate::rules::{Rule, async_, classes, decorators, iterators, memory, threads};
 use crate::semantic::index::{ProjectIndex, Question};
+use ruff_text_size::Ranged;
 
 /// Any of the rules that read the per-function lock events.
 fn lock_events_enabled(cx: &Checker) -> bool {
@@ -97,11 +97,13 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 async_::dangling_task::check_assignment(cx, std::slice::from_ref(&**target), value);
             }
         }
-        Stmt::If(if_stmt @ ast::StmtIf {
-            test,
-            elif_else_clauses,
-            ..
-        }) => {
+        Stmt::If(
+            if_stmt @ ast::StmtIf {
+                test,
+                elif_else_clauses,
+                ..
+            },
+        ) => {
             if cx.enabled(Rule::ProcessWithoutMainGuard) {
                 threads::process_without_main_guard::enter_if(cx, if_stmt);
             }
@@ -353,7 +355,9 @@ pub fn project_findings(
     let graph = threads::lock_graph::LockGraph::build(index);
     let mut out = threads::lock_order_inversion::findings(&graph, paths);
     out.extend(threads::lock_reacquired::findings(&graph, paths));
-    out.extend(threads::unsynchronized_shared_mutation::findings(&graph, paths));
+    out.extend(threads::unsynchronized_shared_mutation::findings(
+        &graph, paths,
+    ));
     out
 }
 

@@ -100,8 +100,13 @@ pub enum Callee {
 pub enum LockStep {
     /// `with L:`, `async with L:`, `L.acquire()` (`blocking: false` for a
     /// non-blocking or timed acquire, which cannot deadlock).
-    Acquire { lock: u32, blocking: bool },
-    Call { callee: u32 },
+    Acquire {
+        lock: u32,
+        blocking: bool,
+    },
+    Call {
+        callee: u32,
+    },
 }
 
 /// A step taken while locks are held: where lock-order edges come from.

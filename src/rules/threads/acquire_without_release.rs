@@ -188,7 +188,11 @@ impl<'a> Scan<'_, 'a> {
         finals: &[&'a [Stmt]],
     ) {
         let released_in_finally = |body: &[Stmt]| self.releases(body, &lock);
-        let guarded = matches!(holding.first(), Some(Stmt::Try(t)) if released_in_finally(&t.finalbody))
+        // `L.acquire()` then `L.release()` right away: nothing in between can raise.
+        let released_next =
+            matches!(holding.first(), Some(Stmt::Expr(e)) if self.is_release(&e.value, &lock));
+        let guarded = released_next
+            || matches!(holding.first(), Some(Stmt::Try(t)) if released_in_finally(&t.finalbody))
             || finals.iter().any(|f| released_in_finally(f))
             || (self.context_manager && self.yield_guarded(self.body, &lock));
         if guarded {
@@ -207,7 +211,9 @@ impl<'a> Scan<'_, 'a> {
             Stmt::Expr(expr) => self.is_release(&expr.value, lock),
             Stmt::If(s) => {
                 self.releases(&s.body, lock)
-                    || s.elif_else_clauses.iter().any(|c| self.releases(&c.body, lock))
+                    || s.elif_else_clauses
+                        .iter()
+                        .any(|c| self.releases(&c.body, lock))
             }
             Stmt::Try(s) => self.releases(&s.body, lock) || self.releases(&s.finalbody, lock),
             Stmt::With(s) => self.releases(&s.body, lock),
@@ -237,7 +243,9 @@ impl<'a> Scan<'_, 'a> {
             }
             Stmt::If(s) => {
                 self.yield_guarded(&s.body, lock)
-                    || s.elif_else_clauses.iter().any(|c| self.yield_guarded(&c.body, lock))
+                    || s.elif_else_clauses
+                        .iter()
+                        .any(|c| self.yield_guarded(&c.body, lock))
             }
             Stmt::With(s) => self.yield_guarded(&s.body, lock),
             _ => false,

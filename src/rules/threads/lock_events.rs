@@ -74,7 +74,12 @@ impl LockEventsBuilder {
         })
     }
 
-    fn function(&mut self, semantic: &SemanticModel, scope: ScopeId, line: u32) -> &mut FunctionLocks {
+    fn function(
+        &mut self,
+        semantic: &SemanticModel,
+        scope: ScopeId,
+        line: u32,
+    ) -> &mut FunctionLocks {
         let index = *self.functions.entry(scope).or_insert_with(|| {
             self.events.functions.push(FunctionLocks {
                 name: semantic.scope_qualname(scope),
@@ -122,7 +127,9 @@ impl LockEventsBuilder {
 }
 
 /// The function whose body the walk is in (not a lambda, class or module).
-fn current_function<'a>(semantic: &SemanticModel<'a>) -> Option<(ScopeId, &'a ast::StmtFunctionDef)> {
+fn current_function<'a>(
+    semantic: &SemanticModel<'a>,
+) -> Option<(ScopeId, &'a ast::StmtFunctionDef)> {
     let scope = semantic.function_scope_id()?;
     match semantic.scope(scope).kind {
         ScopeKind::Function(def) => Some((scope, def)),
@@ -255,7 +262,10 @@ pub(crate) fn enter_compound(cx: &mut Checker, stmt: &Stmt) {
 
 pub(crate) fn leave_compound(cx: &mut Checker, stmt: &Stmt) {
     let blocks = &mut cx.state.lock_events.blocks;
-    while blocks.last().is_some_and(|(owner, _)| *owner == stmt.start()) {
+    while blocks
+        .last()
+        .is_some_and(|(owner, _)| *owner == stmt.start())
+    {
         blocks.pop();
     }
 }
@@ -321,7 +331,14 @@ pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
                 let id = cx.state.lock_events.lock_id(name);
                 let at = call.start();
                 if attr.attr.as_str() == "acquire" {
-                    acquire(cx, function, def, id, is_blocking(&call.arguments), call.range());
+                    acquire(
+                        cx,
+                        function,
+                        def,
+                        id,
+                        is_blocking(&call.arguments),
+                        call.range(),
+                    );
                     let builder = &mut cx.state.lock_events;
                     builder.held(function, at);
                     // Held until the end of the branch that took it.
@@ -500,9 +517,9 @@ fn is_shared(semantic: &SemanticModel, target: &Expr, top: bool) -> bool {
             Expr::Name(receiver) => {
                 let id = receiver.id.as_str();
                 receiver_class(semantic, id).is_some()
-                    || semantic
-                        .lookup(id)
-                        .is_some_and(|b| matches!(semantic.binding(b).kind, BindingKind::ClassDef(_)))
+                    || semantic.lookup(id).is_some_and(|b| {
+                        matches!(semantic.binding(b).kind, BindingKind::ClassDef(_))
+                    })
             }
             _ => false,
         },

@@ -88,7 +88,9 @@ impl<'a> LockGraph<'a> {
         let mut by_name: FxHashMap<&str, FunctionId> = FxHashMap::default();
         for (i, file) in files.iter().enumerate() {
             for function in &file.lock_events.functions {
-                by_name.entry(&function.name).or_insert(graph.functions.len());
+                by_name
+                    .entry(&function.name)
+                    .or_insert(graph.functions.len());
                 graph.functions.push(Function {
                     file,
                     locks: function,
@@ -130,9 +132,12 @@ impl<'a> LockGraph<'a> {
         for file_index in 0..files.len() {
             for thread in &files[file_index].lock_events.threads {
                 if let Some((target, _)) = graph.files[file_index].1[thread.target as usize] {
-                    graph
-                        .threads
-                        .push((target, thread.how.clone(), files[file_index], thread.line));
+                    graph.threads.push((
+                        target,
+                        thread.how.clone(),
+                        files[file_index],
+                        thread.line,
+                    ));
                 }
             }
         }
@@ -178,8 +183,7 @@ impl<'a> LockGraph<'a> {
                         let Some((g, through_self)) = self.callee_of(f, callee) else {
                             continue;
                         };
-                        let acquired =
-                            self.transitive(g, &mut memo, &mut on_stack, 0).to_vec();
+                        let acquired = self.transitive(g, &mut memo, &mut on_stack, 0).to_vec();
                         for acquisition in acquired {
                             if !through_self
                                 && self.locks[acquisition.lock as usize].scope
@@ -211,7 +215,10 @@ impl<'a> LockGraph<'a> {
             return;
         }
         let sites = self.edges.entry((held, taken)).or_default();
-        if !sites.iter().any(|s| s.span == site.span && s.function == site.function) {
+        if !sites
+            .iter()
+            .any(|s| s.span == site.span && s.function == site.function)
+        {
             sites.push(site);
         }
     }
@@ -316,10 +323,13 @@ fn resolve_lock(
             None
         }
         LockName::Inherited { class, attr } => {
-            index.class_and_bases(class).into_iter().find_map(|(module, info)| {
-                let id = format!("{}.{}.{attr}", module.module, info.name);
-                table.get(id.as_str()).and_then(|i| from_info(i))
-            })
+            index
+                .class_and_bases(class)
+                .into_iter()
+                .find_map(|(module, info)| {
+                    let id = format!("{}.{}.{attr}", module.module, info.name);
+                    table.get(id.as_str()).and_then(|i| from_info(i))
+                })
         }
     }
 }

@@ -35,7 +35,12 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
         };
         for site in &graph.edges[&(held, taken)] {
             let function = &graph.functions[site.function];
-            if !function.file.lock_events.rules.contains(&Rule::LockOrderInversion) {
+            if !function
+                .file
+                .lock_events
+                .rules
+                .contains(&Rule::LockOrderInversion)
+            {
                 continue;
             }
             let module = function.file.module.as_str();
@@ -105,7 +110,10 @@ fn what(
     taken: LockId,
     module: &str,
 ) -> String {
-    let (held, taken) = (graph.lock_name(held, module), graph.lock_name(taken, module));
+    let (held, taken) = (
+        graph.lock_name(held, module),
+        graph.lock_name(taken, module),
+    );
     match site.via {
         None => format!("acquires `{taken}` while holding `{held}`"),
         Some((callee, acquisition)) if acquisition.by == callee => {

@@ -26,13 +26,16 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
             continue;
         }
         let function = &graph.functions[site.function];
-        if !function.file.lock_events.rules.contains(&Rule::LockReacquired) {
+        if !function
+            .file
+            .lock_events
+            .rules
+            .contains(&Rule::LockReacquired)
+        {
             continue;
         }
         let module = function.file.module.as_str();
-        let duplicate = out
-            .iter()
-            .any(|(m, f)| m == module && f.span == site.span);
+        let duplicate = out.iter().any(|(m, f)| m == module && f.span == site.span);
         if duplicate {
             continue;
         }
@@ -66,7 +69,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
             Rule::LockReacquired,
             site,
             format!(
-                "{what}: a `{kind}` is not reentrant, so this deadlocks on itself (use an `RLock`, or a helper that expects the lock held)"
+                "{what}: `{kind}` is not reentrant, so this deadlocks on itself (use an `RLock`, or a helper that expects the lock held)"
             ),
         );
         finding.labels.push(Label {

@@ -18,7 +18,10 @@ pub const META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/PF205.md"),
 };
 
-const PROCESSES: &[&str] = &["multiprocessing.Process", "multiprocessing.process.BaseProcess"];
+const PROCESSES: &[&str] = &[
+    "multiprocessing.Process",
+    "multiprocessing.process.BaseProcess",
+];
 const POOLS: &[&str] = &["multiprocessing.Pool", "multiprocessing.pool.Pool"];
 const EXECUTORS: &[&str] = &[
     "concurrent.futures.ProcessPoolExecutor",

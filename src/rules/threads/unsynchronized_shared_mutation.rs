@@ -3,10 +3,10 @@
 //! The walk records thread starts and unguarded writes (`lock_events`); the
 //! project stage follows each thread target and its `self.` calls.
 
+use crate::report::Finding;
 use crate::rules::threads::lock_graph::{FunctionId, LockGraph};
 use crate::rules::threads::{ModulePaths, ProjectFinding, file_line};
 use crate::rules::{FixAvailability, Rule, RuleMeta};
-use crate::report::Finding;
 
 pub const META: RuleMeta = RuleMeta {
     code: "PF203",
