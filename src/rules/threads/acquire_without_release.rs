@@ -9,6 +9,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::ast::{self, Expr, Stmt};
 use crate::checker::Checker;
 use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::index::LockKind;
 use crate::semantic::{ScopeKind, SemanticModel};
 
 pub const META: RuleMeta = RuleMeta {
@@ -64,7 +65,7 @@ pub(crate) fn check_functions(cx: &mut Checker) {
             context_manager,
             found: Vec::new(),
         };
-        scan.suite(&def.body, &mut Vec::new());
+        scan.suite(&def.body, &mut Vec::new(), true);
         let found = scan.found;
         for (call, statement, lock) in found {
             let finding = cx.report_in_statement(
@@ -95,12 +96,18 @@ struct Scan<'s, 'a> {
 
 impl<'a> Scan<'_, 'a> {
     /// `finals`: the `finally` bodies of the `try`s whose body we are in.
-    fn suite(&mut self, stmts: &'a [Stmt], finals: &mut Vec<&'a [Stmt]>) {
+    /// `tail`: nothing in the function runs after `stmts`.
+    fn suite(&mut self, stmts: &'a [Stmt], finals: &mut Vec<&'a [Stmt]>, tail: bool) {
         for (i, stmt) in stmts.iter().enumerate() {
             let rest = &stmts[i + 1..];
+            let last = tail && rest.is_empty();
             match stmt {
                 Stmt::Expr(expr) => {
-                    if let Some((call, lock)) = self.acquire(&expr.value) {
+                    // An acquire that ends the function is its purpose (a
+                    // `lock()` method; the release is another method's).
+                    if let Some((call, lock)) = self.acquire(&expr.value)
+                        && !last
+                    {
                         self.judge(call, stmt.range(), lock, rest, finals);
                     }
                 }
@@ -124,34 +131,36 @@ impl<'a> Scan<'_, 'a> {
                         };
                         self.judge(call, header, lock, holding, finals);
                     }
-                    self.suite(&s.body, finals);
+                    self.suite(&s.body, finals, last);
                     for clause in &s.elif_else_clauses {
-                        self.suite(&clause.body, finals);
+                        self.suite(&clause.body, finals, last);
                     }
                 }
                 Stmt::Try(s) => {
                     finals.push(&s.finalbody);
-                    self.suite(&s.body, finals);
+                    // `try: L.acquire() except: L.release(); raise` at the end.
+                    let body_last = last && s.orelse.is_empty() && s.finalbody.is_empty();
+                    self.suite(&s.body, finals, body_last);
                     finals.pop();
                     for handler in &s.handlers {
                         let ast::ExceptHandler::ExceptHandler(h) = handler;
-                        self.suite(&h.body, finals);
+                        self.suite(&h.body, finals, false);
                     }
-                    self.suite(&s.orelse, finals);
-                    self.suite(&s.finalbody, finals);
+                    self.suite(&s.orelse, finals, false);
+                    self.suite(&s.finalbody, finals, false);
                 }
                 Stmt::For(s) => {
-                    self.suite(&s.body, finals);
-                    self.suite(&s.orelse, finals);
+                    self.suite(&s.body, finals, false);
+                    self.suite(&s.orelse, finals, false);
                 }
                 Stmt::While(s) => {
-                    self.suite(&s.body, finals);
-                    self.suite(&s.orelse, finals);
+                    self.suite(&s.body, finals, false);
+                    self.suite(&s.orelse, finals, false);
                 }
-                Stmt::With(s) => self.suite(&s.body, finals),
+                Stmt::With(s) => self.suite(&s.body, finals, false),
                 Stmt::Match(s) => {
                     for case in &s.cases {
-                        self.suite(&case.body, finals);
+                        self.suite(&case.body, finals, last);
                     }
                 }
                 _ => {}
@@ -176,6 +185,10 @@ impl<'a> Scan<'_, 'a> {
             return None;
         }
         let lock = crate::semantic::locks::lock_for(self.semantic, &attr.value)?;
+        // A semaphore counts: one path acquires, another releases, by design.
+        if matches!(lock.kind, LockKind::Semaphore | LockKind::BoundedSemaphore) {
+            return None;
+        }
         Some((call, lock.id))
     }
 
