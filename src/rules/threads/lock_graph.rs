@@ -50,11 +50,15 @@ pub struct Site {
     pub via: Option<(FunctionId, Acquisition)>,
 }
 
+/// A file's lock indexes and callee indexes, resolved against the project
+/// (a callee with whether it is a `self.` call).
+type ResolvedFile = (Vec<Option<LockId>>, Vec<Option<(FunctionId, bool)>>);
+
 pub struct LockGraph<'a> {
     pub locks: Vec<Lock>,
     pub functions: Vec<Function<'a>>,
-    /// Per file: its lock indexes and callee indexes, resolved.
-    files: Vec<(Vec<Option<LockId>>, Vec<Option<(FunctionId, bool)>>)>,
+    /// Per file: its locks and callees, resolved.
+    files: Vec<ResolvedFile>,
     /// `(held, acquired)` → the steps creating that edge, in order.
     pub edges: FxHashMap<(LockId, LockId), Vec<Site>>,
     /// A lock acquired again while held.
@@ -129,18 +133,15 @@ impl<'a> LockGraph<'a> {
                 .collect();
             graph.files.push((locks, callees));
         }
-        for file_index in 0..files.len() {
-            for thread in &files[file_index].lock_events.threads {
-                if let Some((target, _)) = graph.files[file_index].1[thread.target as usize] {
-                    graph.threads.push((
-                        target,
-                        thread.how.clone(),
-                        files[file_index],
-                        thread.line,
-                    ));
+        let mut threads = Vec::new();
+        for (file, resolved) in files.iter().zip(&graph.files) {
+            for thread in &file.lock_events.threads {
+                if let Some((target, _)) = resolved.1[thread.target as usize] {
+                    threads.push((target, thread.how.clone(), *file, thread.line));
                 }
             }
         }
+        graph.threads = threads;
         graph.add_edges();
         graph
     }

@@ -51,7 +51,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                         let through = if f == *target {
                             String::new()
                         } else {
-                            format!(", called from it through `self.`")
+                            ", called from it through `self.`".to_string()
                         };
                         out.push((
                             module.to_string(),
