@@ -264,6 +264,11 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
 /// Every expression, before its children.
 pub(crate) fn on_expr<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
     match expr {
+        Expr::Await(await_expr) => {
+            if lock_events_enabled(cx) {
+                threads::lock_events::on_await(cx, await_expr);
+            }
+        }
         Expr::Subscript(_) | Expr::Compare(_) => {
             if cx.enabled(Rule::UnboundedModuleCache) {
                 memory::unbounded_module_cache::check_expr(cx, expr);

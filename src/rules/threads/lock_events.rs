@@ -52,6 +52,8 @@ pub struct LockEventsBuilder {
     /// is inside of, innermost last, with the statement that owns them.
     blocks: Vec<(TextSize, TextRange)>,
     manual_function: Option<ScopeId>,
+    /// The call an `await` just met awaits (the walk visits it next).
+    awaited: Option<TextRange>,
     /// A function that called `.acquire()` on something not known to be a
     /// lock: from there on it may hold one.
     unknown_acquire: Option<ScopeId>,
@@ -290,7 +292,12 @@ fn acquire(
     let (span, noqa_row) = cx.site(range);
     let semantic = &cx.semantic;
     let builder = &mut cx.state.lock_events;
-    let held = builder.held(function, range.start());
+    let mut held = builder.held(function, range.start());
+    // `L.acquire()` twice in a row is the hand-shake idiom: the second waits
+    // for another thread to release it (a `with` never is).
+    if builder.manual.iter().any(|(l, _)| *l == lock) {
+        held.retain(|l| *l != lock);
+    }
     let record = builder.function(semantic, function, line);
     if blocking && !record.acquires.iter().any(|(l, _)| *l == lock) {
         record.acquires.push((lock, row));
@@ -316,7 +323,15 @@ fn is_blocking(arguments: &ast::Arguments) -> bool {
             .all(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "blocking") && is_true(&k.value))
 }
 
+/// `await L.acquire()`: an asyncio lock taken on this path.
+pub(crate) fn on_await(cx: &mut Checker, await_expr: &ast::ExprAwait) {
+    if let Expr::Call(call) = &*await_expr.value {
+        cx.state.lock_events.awaited = Some(call.range());
+    }
+}
+
 pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
+    let awaited = cx.state.lock_events.awaited.take();
     if cx.enabled(Rule::UnsynchronizedSharedMutation) {
         thread_start(cx, call);
     }
@@ -327,6 +342,14 @@ pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
         && matches!(attr.attr.as_str(), "acquire" | "release")
     {
         match lock_name(cx, &attr.value) {
+            // An asyncio lock's `acquire()` only acquires when awaited
+            // (`create_task(lock.acquire())` takes it in another task).
+            Some(LockName::Known { .. })
+                if cx.lock_for(&attr.value).is_some_and(|l| l.asyncio)
+                    && !awaited.is_some_and(|a| a == call.range()) =>
+            {
+                return;
+            }
             Some(name) => {
                 let id = cx.state.lock_events.lock_id(name);
                 let at = call.start();
