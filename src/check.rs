@@ -96,7 +96,8 @@ pub fn check_source(
     let semantic = SemanticModel::new(module);
     let checker = Checker::new(semantic, &locator, settings, settings.rules);
     let output = checker.check(parsed.suite());
-    let summary = build_summary(&output.semantic, &output.def_scopes, &locator);
+    let mut summary = build_summary(&output.semantic, &output.def_scopes, &locator);
+    summary.lock_events = output.lock_events;
     FileReport {
         path: path.to_path_buf(),
         findings: output.findings,

@@ -32,6 +32,7 @@ pub struct CheckOutput<'a> {
     pub pending: Vec<Pending>,
     pub semantic: SemanticModel<'a>,
     pub def_scopes: rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
+    pub lock_events: crate::semantic::index::LockEvents,
 }
 
 pub struct Checker<'a> {
@@ -109,7 +110,9 @@ impl<'a> Checker<'a> {
         self.semantic.set_current_scope(MODULE_SCOPE);
         rules::dispatch::on_module_end(&mut self, suite);
         rules::dispatch::on_file_end(&mut self);
+        let lock_events = rules::dispatch::take_lock_events(&mut self);
         CheckOutput {
+            lock_events,
             findings: self.findings,
             questions: self.questions,
             pending: self.pending,
@@ -123,6 +126,10 @@ impl<'a> Checker<'a> {
     #[inline]
     pub fn enabled(&self, rule: Rule) -> bool {
         self.rules.contains(rule)
+    }
+
+    pub fn rules(&self) -> RuleSet {
+        self.rules
     }
 
     pub fn semantic(&self) -> &SemanticModel<'a> {
@@ -201,6 +208,12 @@ impl<'a> Checker<'a> {
     /// The innermost statement (a compound statement's header) being walked.
     pub fn current_statement(&self) -> Option<TextRange> {
         self.statements.last().copied()
+    }
+
+    /// The span of `range` and the row where a `# noqa` for it may sit, for
+    /// a finding the project stage decides later.
+    pub fn site(&self, range: TextRange) -> (crate::report::Span, u32) {
+        (self.locator.span(range), self.noqa_row(range))
     }
 
     fn noqa_row(&self, range: TextRange) -> u32 {

@@ -13,7 +13,7 @@ use rustc_hash::FxHashSet;
 use crate::cache::Cache;
 use crate::check::{check_bytes, check_path};
 use crate::report::{FileReport, Finding};
-use crate::rules::dispatch::answer_pending;
+use crate::rules::dispatch::{answer_pending, project_findings};
 use crate::semantic::ModuleName;
 use crate::semantic::index::ProjectIndex;
 use crate::semantic::module_name::ModuleNamer;
@@ -133,13 +133,31 @@ pub fn finish(
     report_only: Option<&FxHashSet<PathBuf>>,
 ) -> CheckResult {
     let files_checked = report_only.map_or(reports.len(), |only| only.len());
+    // Which report each module's project findings go to (the first file
+    // claiming a module name, as in the index), and its path for messages.
+    let mut owners: rustc_hash::FxHashMap<String, usize> = Default::default();
+    let mut paths: crate::rules::threads::ModulePaths = Default::default();
+    for (i, report) in reports.iter().enumerate() {
+        if let Some(summary) = &report.summary
+            && !owners.contains_key(&summary.module)
+        {
+            owners.insert(summary.module.clone(), i);
+            paths.insert(summary.module.clone(), report.path.clone());
+        }
+    }
     // The summaries move into the index: no copy of them is kept.
     let index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
+    let mut project: Vec<Vec<Finding>> = vec![Vec::new(); reports.len()];
+    for (module, finding) in project_findings(&index, &paths) {
+        if let Some(&i) = owners.get(&module) {
+            project[i].push(finding);
+        }
+    }
     let mut result = CheckResult {
         files_checked,
         ..Default::default()
     };
-    for report in reports {
+    for (report, project) in reports.into_iter().zip(project) {
         if report_only.is_some_and(|only| !only.contains(&report.path)) {
             continue;
         }
@@ -153,7 +171,7 @@ pub fn finish(
             .pending
             .iter()
             .filter_map(|p| answer_pending(p, &report.questions[p.question as usize], &index));
-        for finding in report.findings.into_iter().chain(answered) {
+        for finding in report.findings.into_iter().chain(answered).chain(project) {
             if !report.suppressions.suppresses(
                 finding.rule,
                 finding.span.location.row,

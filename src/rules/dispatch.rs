@@ -9,11 +9,22 @@ use crate::ast::{self, Expr, Stmt};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending};
 use crate::rules::async_::unawaited_coroutine::Usage;
-use crate::rules::{Rule, async_, classes, decorators, iterators, memory, resources};
+use crate::rules::{Rule, async_, classes, decorators, iterators, memory, resources, threads};
 use crate::semantic::index::{ProjectIndex, Question};
+use ruff_text_size::Ranged;
+
+/// Any of the rules that read the per-function lock events.
+fn lock_events_enabled(cx: &Checker) -> bool {
+    cx.enabled(Rule::LockOrderInversion)
+        || cx.enabled(Rule::LockReacquired)
+        || cx.enabled(Rule::UnsynchronizedSharedMutation)
+}
 
 // One arm per node kind, one `if` per rule: the table stays a table.
 pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
+    if lock_events_enabled(cx) {
+        threads::lock_events::enter_compound(cx, stmt);
+    }
     match stmt {
         Stmt::FunctionDef(def) => {
             if cx.enabled(Rule::MissingFunctoolsWraps) {
@@ -87,6 +98,9 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             if cx.enabled(Rule::UnboundedModuleCache) {
                 memory::unbounded_module_cache::check_stmt(cx, stmt);
             }
+            if cx.enabled(Rule::UnsynchronizedSharedMutation) {
+                threads::lock_events::on_assignment(cx, stmt);
+            }
         }
         Stmt::Expr(ast::StmtExpr { value, .. }) => {
             if cx.enabled(Rule::DanglingTask) {
@@ -102,6 +116,9 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             if cx.enabled(Rule::DanglingTask) {
                 async_::dangling_task::check_assignment(cx, targets, value);
             }
+            if cx.enabled(Rule::UnsynchronizedSharedMutation) {
+                threads::lock_events::on_assignment(cx, stmt);
+            }
         }
         Stmt::AnnAssign(ast::StmtAnnAssign {
             target,
@@ -112,11 +129,16 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 async_::dangling_task::check_assignment(cx, std::slice::from_ref(&**target), value);
             }
         }
-        Stmt::If(ast::StmtIf {
-            test,
-            elif_else_clauses,
-            ..
-        }) => {
+        Stmt::If(
+            if_stmt @ ast::StmtIf {
+                test,
+                elif_else_clauses,
+                ..
+            },
+        ) => {
+            if cx.enabled(Rule::ProcessWithoutMainGuard) {
+                threads::process_without_main_guard::enter_if(cx, if_stmt);
+            }
             if cx.enabled(Rule::UnawaitedCoroutine) {
                 let tests = std::iter::once(&**test)
                     .chain(elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
@@ -151,6 +173,9 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             if cx.enabled(Rule::WrongWithForLock) {
                 async_::wrong_with_for_lock::check(cx, with);
             }
+            if lock_events_enabled(cx) {
+                threads::lock_events::enter_with(cx, with);
+            }
         }
         Stmt::Try(try_stmt) => {
             if cx.enabled(Rule::SwallowedCancellation) && cx.semantic().in_async_function() {
@@ -171,10 +196,24 @@ fn truth_tested<'a>(cx: &mut Checker<'a>, test: &'a Expr) {
 
 /// After the walk has left `stmt` (its body included).
 pub(crate) fn after_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
-    if let Stmt::With(with) = stmt {
-        if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
-            async_::thread_lock_held_across_await::leave_with(cx, with);
+    match stmt {
+        Stmt::With(with) => {
+            if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
+                async_::thread_lock_held_across_await::leave_with(cx, with);
+            }
+            if lock_events_enabled(cx) {
+                threads::lock_events::leave_with(cx, with);
+            }
         }
+        Stmt::If(if_stmt) => {
+            if cx.enabled(Rule::ProcessWithoutMainGuard) {
+                threads::process_without_main_guard::leave_if(cx, if_stmt.start());
+            }
+        }
+        _ => {}
+    }
+    if lock_events_enabled(cx) {
+        threads::lock_events::leave_compound(cx, stmt);
     }
 }
 
@@ -226,6 +265,29 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
             }
         }
     }
+    if cx.enabled(Rule::ProcessWithoutMainGuard) || cx.enabled(Rule::UnpicklableProcessTarget) {
+        match cx.semantic().resolve_qualified_name(&call.func) {
+            Some(name) => {
+                if cx.enabled(Rule::ProcessWithoutMainGuard) {
+                    threads::process_without_main_guard::check(cx, call, &name);
+                }
+                if cx.enabled(Rule::UnpicklableProcessTarget) {
+                    threads::unpicklable_process_target::check(cx, call, &name);
+                }
+            }
+            None => {
+                if cx.enabled(Rule::UnpicklableProcessTarget) {
+                    threads::unpicklable_process_target::check_method(cx, call);
+                }
+            }
+        }
+    }
+    if cx.enabled(Rule::AcquireWithoutRelease) {
+        threads::acquire_without_release::note_call(cx, call);
+    }
+    if lock_events_enabled(cx) {
+        threads::lock_events::on_call(cx, call);
+    }
     if cx.enabled(Rule::ListComprehensionInCall) {
         iterators::list_comprehension_in_call::check(cx, call);
     }
@@ -237,6 +299,11 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
 /// Every expression, before its children.
 pub(crate) fn on_expr<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
     match expr {
+        Expr::Await(await_expr) => {
+            if lock_events_enabled(cx) {
+                threads::lock_events::on_await(cx, await_expr);
+            }
+        }
         Expr::Subscript(_) | Expr::Compare(_) => {
             if cx.enabled(Rule::UnboundedModuleCache) {
                 memory::unbounded_module_cache::check_expr(cx, expr);
@@ -315,6 +382,40 @@ pub(crate) fn on_file_end(cx: &mut Checker) {
     if cx.enabled(Rule::WrapperDiscardsResult) {
         decorators::wrapper_discards_result::check_candidates(cx);
     }
+    if cx.enabled(Rule::AcquireWithoutRelease) {
+        threads::acquire_without_release::check_functions(cx);
+    }
+}
+
+/// The file's lock events for its summary (empty unless a lock rule is on).
+pub(crate) fn take_lock_events(cx: &mut Checker) -> crate::semantic::index::LockEvents {
+    if !lock_events_enabled(cx) {
+        return Default::default();
+    }
+    let rules = cx.rules();
+    std::mem::take(&mut cx.state.lock_events).finish(rules.iter())
+}
+
+/// Findings decided from the whole project at once, after the index is
+/// built (the lock graph: PF200, PF201, PF203), each with the module of the
+/// file it is in.
+pub fn project_findings(
+    index: &ProjectIndex,
+    paths: &threads::ModulePaths,
+) -> Vec<threads::ProjectFinding> {
+    let any = index
+        .modules()
+        .any(|m| !m.lock_events.rules.is_empty() && !m.lock_events.is_empty());
+    if !any {
+        return Vec::new();
+    }
+    let graph = threads::lock_graph::LockGraph::build(index);
+    let mut out = threads::lock_order_inversion::findings(&graph, paths);
+    out.extend(threads::lock_reacquired::findings(&graph, paths));
+    out.extend(threads::unsynchronized_shared_mutation::findings(
+        &graph, paths,
+    ));
+    out
 }
 
 /// Answers a question a file left for the project index; `None` is silence.

@@ -10,6 +10,7 @@ pub mod iterators;
 pub mod memory;
 pub mod resources;
 pub mod syntax;
+pub mod threads;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +71,12 @@ registry! {
     SwallowedCancellation => async_::swallowed_cancellation,
     NestedEventLoop => async_::nested_event_loop,
     WrongWithForLock => async_::wrong_with_for_lock,
+    LockOrderInversion => threads::lock_order_inversion,
+    LockReacquired => threads::lock_reacquired,
+    AcquireWithoutRelease => threads::acquire_without_release,
+    UnsynchronizedSharedMutation => threads::unsynchronized_shared_mutation,
+    ProcessWithoutMainGuard => threads::process_without_main_guard,
+    UnpicklableProcessTarget => threads::unpicklable_process_target,
     MissingFunctoolsWraps => decorators::missing_functools_wraps,
     WrapperDiscardsResult => decorators::wrapper_discards_result,
     SyncWrapperOnCoroutine => decorators::sync_wrapper_on_coroutine,
@@ -162,6 +169,12 @@ pub struct RuleState<'a> {
     pub discarded_results: decorators::wrapper_discards_result::State,
     /// Threading locks held by the `with` statements the walk is inside of.
     pub held_locks: Vec<async_::thread_lock_held_across_await::HeldLock>,
+    /// Per function, the lock events of PF200/PF201/PF203.
+    pub lock_events: threads::lock_events::LockEventsBuilder,
+    /// The `if __name__ == "__main__":` statements the walk is inside of.
+    pub main_guards: Vec<ruff_text_size::TextSize>,
+    /// Functions calling `.acquire()` on a known lock (PF202).
+    pub acquiring_functions: Vec<crate::semantic::model::ScopeId>,
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+use crate::report::Span;
+
 /// A function or method, as other files need to know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionInfo {
@@ -26,7 +28,7 @@ pub struct ClassInfo {
     pub methods: Vec<FunctionInfo>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LockKind {
     Lock,
     RLock,
@@ -41,6 +43,18 @@ impl LockKind {
     }
 }
 
+/// How many objects share a lock of one identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LockScope {
+    /// A module global or a class-body attribute: one for the process.
+    Global,
+    /// `self.attr = Lock()`: one per instance, the same one only along
+    /// `self.` calls.
+    Instance,
+    /// A function's local: a new lock per call.
+    Local,
+}
+
 /// A lock created in this file (RULES.md "Lock identity").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockInfo {
@@ -49,6 +63,114 @@ pub struct LockInfo {
     pub kind: LockKind,
     pub asyncio: bool,
     pub line: u32,
+    /// Created by `self.attr = ...` in a method (one per instance).
+    #[serde(default)]
+    pub per_instance: bool,
+}
+
+/// A lock as a function's lock events name it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LockName {
+    /// Known in this file (RULES.md "Lock identity").
+    Known {
+        id: String,
+        kind: LockKind,
+        scope: LockScope,
+    },
+    /// A name imported from another module: a lock if that module says so.
+    Imported(String),
+    /// `self.attr` in a class that never assigns `attr`: a lock if an
+    /// in-project base creates one.
+    Inherited { class: String, attr: String },
+}
+
+/// A function a lock event calls.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Callee {
+    /// A qualified name: a function of this file (`mod.f`, `mod.outer.inner`),
+    /// an imported one, or `mod.Class.method` called on the class.
+    Function(String),
+    /// `self.method()`: the class's own method or an in-project base's, on
+    /// the same instance.
+    Method { class: String, method: String },
+}
+
+/// What a function does at one point.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LockStep {
+    /// `with L:`, `async with L:`, `L.acquire()` (`blocking: false` for a
+    /// non-blocking or timed acquire, which cannot deadlock).
+    Acquire {
+        lock: u32,
+        blocking: bool,
+    },
+    Call {
+        callee: u32,
+    },
+}
+
+/// A step taken while locks are held: where lock-order edges come from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldStep {
+    pub step: LockStep,
+    /// Indexes into [`LockEvents::locks`], outermost first.
+    pub held: Vec<u32>,
+    pub span: Span,
+    pub noqa_row: u32,
+}
+
+/// A read-modify-write of shared state (`self.n += 1`, a `global` counter)
+/// made with no lock held, for PF203.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedWrite {
+    /// The target as written (`self.count`).
+    pub target: String,
+    pub span: Span,
+    pub noqa_row: u32,
+}
+
+/// One function's lock summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionLocks {
+    /// `module.func`, `module.Class.method`, `module.outer.inner`.
+    pub name: String,
+    pub line: u32,
+    /// Every blocking acquisition: `(lock, line)`, first per lock.
+    pub acquires: Vec<(u32, u32)>,
+    /// Every call of a possibly in-project function, once per callee.
+    pub calls: Vec<u32>,
+    /// The steps taken while holding a lock.
+    pub held_steps: Vec<HeldStep>,
+    pub shared_writes: Vec<SharedWrite>,
+}
+
+/// A function started as a thread (`Thread(target=f)`, `executor.submit(f)`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadStart {
+    pub target: u32,
+    /// How it was started (`threading.Thread`), and where.
+    pub how: String,
+    pub line: u32,
+}
+
+/// Per function, the lock events of one file (DESIGN.md): what each
+/// function acquires, what it calls, and which locks it holds meanwhile.
+/// Locks and callees are named once per file and referred to by index.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockEvents {
+    pub locks: Vec<LockName>,
+    pub callees: Vec<Callee>,
+    pub functions: Vec<FunctionLocks>,
+    pub threads: Vec<ThreadStart>,
+    /// The project-wide lock rules enabled for this file: only they report
+    /// in it.
+    pub rules: Vec<crate::rules::Rule>,
+}
+
+impl LockEvents {
+    pub fn is_empty(&self) -> bool {
+        self.functions.is_empty() && self.threads.is_empty()
+    }
 }
 
 /// The shape of a decorator defined here, as PF100/PF302/PF303 need it.
@@ -96,6 +218,8 @@ pub struct FileSummary {
     pub imports: Vec<(String, String)>,
     pub locks: Vec<LockInfo>,
     pub decorators: Vec<DecoratorInfo>,
+    #[serde(default)]
+    pub lock_events: LockEvents,
 }
 
 /// A question a file leaves for the project index.
@@ -291,6 +415,40 @@ impl ProjectIndex {
         };
         let info = module.decorators.iter().find(|d| d.name == function.name)?;
         Some((module, function, info))
+    }
+
+    /// The qualified name (`module.Class.method`) of the `method` that
+    /// `class` (a module-level class) has, defined by it or an in-project base.
+    pub fn method_owner(&self, class: &str, method: &str) -> Option<String> {
+        self.class_and_bases(class)
+            .into_iter()
+            .find(|(_, info)| info.methods.iter().any(|m| m.name == method))
+            .map(|(module, info)| format!("{}.{}.{method}", module.module, info.name))
+    }
+
+    /// `class` and its in-project bases, depth-first (like a simple MRO),
+    /// with the module defining each.
+    pub fn class_and_bases(&self, class: &str) -> Vec<(&FileSummary, &ClassInfo)> {
+        let mut out = Vec::new();
+        let mut stack = vec![class.to_string()];
+        let mut seen = FxHashSet::default();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) || seen.len() > MAX_HOPS * 4 {
+                continue;
+            }
+            let Some(Symbol::Class { class, module }) = self.resolve(&name) else {
+                continue;
+            };
+            out.push((module, class));
+            for base in class.bases.iter().rev().flatten() {
+                stack.push(base.clone());
+            }
+        }
+        out
+    }
+
+    pub fn modules(&self) -> impl Iterator<Item = &FileSummary> {
+        self.modules.values()
     }
 
     /// Finds `method` on the class `class` or its in-project bases

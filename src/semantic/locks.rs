@@ -14,7 +14,7 @@ use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashMap;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::semantic::index::{LockInfo, LockKind};
+use crate::semantic::index::{LockInfo, LockKind, LockScope};
 use crate::semantic::model::{BindingKind, MODULE_SCOPE, ScopeId};
 use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
 use crate::source::Locator;
@@ -28,6 +28,8 @@ pub struct LockRef {
     pub kind: LockKind,
     /// An `asyncio` lock (else a `threading` one).
     pub asyncio: bool,
+    /// Shared by the whole process, one per instance, or one per call.
+    pub scope: LockScope,
 }
 
 impl LockRef {
@@ -135,10 +137,15 @@ pub fn lock_for(semantic: &SemanticModel, expr: &Expr) -> Option<LockRef> {
                 _ => None,
             }?;
             let (kind, asyncio) = lock_constructor(semantic, binding.scope, value)?;
+            let scope = match semantic.scope(binding.scope).kind {
+                ScopeKind::Module | ScopeKind::Class(_) => LockScope::Global,
+                _ => LockScope::Local,
+            };
             Some(LockRef {
                 id: member_id(semantic, binding.scope, name.id.as_str()),
                 kind,
                 asyncio,
+                scope,
             })
         }
         Expr::Attribute(attr) => {
@@ -146,11 +153,17 @@ pub fn lock_for(semantic: &SemanticModel, expr: &Expr) -> Option<LockRef> {
                 return None;
             };
             let class_scope = owner_class_scope(semantic, receiver.id.as_str())?;
-            let (kind, asyncio) = class_attribute_lock(semantic, class_scope, attr.attr.as_str())?;
+            let ((kind, asyncio), per_instance) =
+                class_attribute_lock(semantic, class_scope, attr.attr.as_str())?;
             Some(LockRef {
                 id: member_id(semantic, class_scope, attr.attr.as_str()),
                 kind,
                 asyncio,
+                scope: if per_instance {
+                    LockScope::Instance
+                } else {
+                    LockScope::Global
+                },
             })
         }
         _ => None,
@@ -227,17 +240,52 @@ struct Assignment<'a> {
     name: &'a str,
     stored: Stored,
     range: TextRange,
+    /// `self.name = ...` in a method (else the class body or module).
+    in_method: bool,
 }
 
 /// The lock kind of `attr` on the class of `class_scope`, when every
-/// assignment the class makes to it agrees.
+/// assignment the class makes to it agrees, and whether a method creates it
+/// (one lock per instance) rather than the class body (one for all).
 fn class_attribute_lock(
     semantic: &SemanticModel,
     class_scope: ScopeId,
     attr: &str,
-) -> Option<(LockKind, bool)> {
+) -> Option<((LockKind, bool), bool)> {
     let assignments = class_assignments(semantic, class_scope);
-    consistent_lock(assignments.iter().filter(|a| a.name == attr)).map(|(lock, _)| lock)
+    let own = || assignments.iter().filter(|a| a.name == attr);
+    let (lock, _) = consistent_lock(own())?;
+    Some((lock, own().any(|a| a.in_method)))
+}
+
+/// `self.attr` in a method of a class that never assigns `attr` itself: the
+/// lock, if it is one, comes from a base class (decided by the project
+/// index). Returns the class's scope and the attribute.
+pub fn inherited_attribute<'e>(
+    semantic: &SemanticModel,
+    expr: &'e Expr,
+) -> Option<(ScopeId, &'e str)> {
+    let Expr::Attribute(attr) = expr else {
+        return None;
+    };
+    let Expr::Name(receiver) = &*attr.value else {
+        return None;
+    };
+    let class_scope = receiver_class(semantic, receiver.id.as_str())?;
+    let name = attr.attr.as_str();
+    let assigned = class_assignments(semantic, class_scope)
+        .iter()
+        .any(|a| a.name == name);
+    (!assigned).then_some((class_scope, name))
+}
+
+/// The class of the method whose `self`/`cls` parameter `name` is.
+pub fn receiver_class(semantic: &SemanticModel, name: &str) -> Option<ScopeId> {
+    let binding = semantic.binding(semantic.lookup(name)?);
+    if !matches!(binding.kind, BindingKind::Parameter(_)) {
+        return None;
+    }
+    owner_class_scope(semantic, name)
 }
 
 /// The lock all `assignments` agree on, with the first one creating it.
@@ -273,6 +321,7 @@ fn class_assignments<'a>(
         semantic,
         scope: class_scope,
         out: Vec::new(),
+        in_method: false,
     };
     scan.body(&class.body, None);
     scan.out
@@ -282,6 +331,7 @@ struct AssignmentScan<'s, 'a> {
     semantic: &'s SemanticModel<'a>,
     scope: ScopeId,
     out: Vec<Assignment<'a>>,
+    in_method: bool,
 }
 
 impl<'a> AssignmentScan<'_, 'a> {
@@ -291,7 +341,9 @@ impl<'a> AssignmentScan<'_, 'a> {
             match stmt {
                 Stmt::FunctionDef(def) if receiver.is_none() => {
                     if let Some(parameter) = receiver_parameter(self.semantic, self.scope, def) {
+                        self.in_method = true;
                         self.body(&def.body, Some(parameter.name.as_str()));
+                        self.in_method = false;
                     }
                 }
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
@@ -381,6 +433,7 @@ impl<'a> AssignmentScan<'_, 'a> {
             name,
             stored,
             range: value.map_or(target.range(), Ranged::range),
+            in_method: self.in_method,
         });
     }
 }
@@ -414,6 +467,7 @@ pub fn file_locks(semantic: &SemanticModel, locator: &Locator) -> Vec<LockInfo> 
             name: binding.name,
             stored,
             range: binding.range,
+            in_method: false,
         });
     }
     collect_consistent(semantic, MODULE_SCOPE, &globals, locator, &mut locks);
@@ -452,6 +506,7 @@ fn collect_consistent(
                 kind,
                 asyncio,
                 line: locator.row(range.start()),
+                per_instance: by_name[name].iter().any(|a| a.in_method),
             });
         }
     }

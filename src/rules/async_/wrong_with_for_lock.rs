@@ -68,6 +68,7 @@ fn lock(cx: &Checker, expr: &Expr) -> Option<LockRef> {
         id: String::new(),
         kind,
         asyncio,
+        scope: crate::semantic::index::LockScope::Local,
     })
 }
 

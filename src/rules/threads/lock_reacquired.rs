@@ -1,0 +1,82 @@
+//! PF201: a non-reentrant lock acquired again by a path that already holds
+//! it: nested `with L:`, or a call made while holding `L` to a function that
+//! takes `L` (through `self.` calls, plain and imported functions). The
+//! project's lock graph (`lock_graph`) records these re-acquisitions.
+
+use crate::report::Label;
+use crate::rules::threads::lock_graph::LockGraph;
+use crate::rules::threads::{ModulePaths, ProjectFinding, file_line, finding};
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::index::LockKind;
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF201",
+    name: "lock-reacquired",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a non-reentrant lock acquired again while the same path holds it",
+    doc: include_str!("../../../rules/PF201.md"),
+};
+
+pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
+    let mut out: Vec<ProjectFinding> = Vec::new();
+    for (lock, site) in &graph.reacquired {
+        let info = &graph.locks[*lock as usize];
+        if info.kind != LockKind::Lock {
+            continue;
+        }
+        let function = &graph.functions[site.function];
+        if !function
+            .file
+            .lock_events
+            .rules
+            .contains(&Rule::LockReacquired)
+        {
+            continue;
+        }
+        let module = function.file.module.as_str();
+        let duplicate = out.iter().any(|(m, f)| m == module && f.span == site.span);
+        if duplicate {
+            continue;
+        }
+        let name = graph.lock_name(*lock, module);
+        let kind = if info.asyncio {
+            "asyncio.Lock"
+        } else {
+            "threading.Lock"
+        };
+        let what = match site.via {
+            None => format!("`{name}` is acquired again while this path already holds it"),
+            Some((callee, acquisition)) if acquisition.by == callee => {
+                let by = &graph.functions[acquisition.by];
+                format!(
+                    "calls `{}`, which acquires `{name}` ({}), while already holding it",
+                    graph.function_name(callee),
+                    file_line(paths, &by.file.module, acquisition.line)
+                )
+            }
+            Some((callee, acquisition)) => {
+                let by = &graph.functions[acquisition.by];
+                format!(
+                    "calls `{}`, which acquires `{name}` (`{}`, {}), while already holding it",
+                    graph.function_name(callee),
+                    graph.function_name(acquisition.by),
+                    file_line(paths, &by.file.module, acquisition.line)
+                )
+            }
+        };
+        let mut finding = finding(
+            Rule::LockReacquired,
+            site,
+            format!(
+                "{what}: `{kind}` is not reentrant, so this deadlocks on itself (use an `RLock`, or a helper that expects the lock held)"
+            ),
+        );
+        finding.labels.push(Label {
+            span: site.span,
+            message: format!("`{name}` is already held here"),
+        });
+        out.push((module.to_string(), finding));
+    }
+    out
+}

@@ -1,0 +1,78 @@
+//! PF204: a process, pool or process executor created at module level,
+//! outside `if __name__ == "__main__":`.
+
+use ruff_text_size::{Ranged, TextSize};
+
+use crate::ast::{self, Expr};
+use crate::checker::Checker;
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::{QualifiedName, ScopeKind};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF204",
+    name: "process-without-main-guard",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a process or process pool created at module level without a `__main__` guard",
+    doc: include_str!("../../../rules/PF204.md"),
+};
+
+const CREATORS: &[&str] = &[
+    "multiprocessing.Process",
+    "multiprocessing.Pool",
+    "multiprocessing.pool.Pool",
+    "concurrent.futures.ProcessPoolExecutor",
+    "concurrent.futures.process.ProcessPoolExecutor",
+];
+
+/// Is `test` `__name__ == "__main__"` (either way round)?
+pub(crate) fn is_main_guard(test: &Expr) -> bool {
+    let Expr::Compare(compare) = test else {
+        return false;
+    };
+    let ([op], [right]) = (&compare.ops[..], &compare.comparators[..]) else {
+        return false;
+    };
+    if !matches!(op, ast::CmpOp::Eq) {
+        return false;
+    }
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__");
+    let is_main = |e: &Expr| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
+    (is_name(&compare.left) && is_main(right)) || (is_main(&compare.left) && is_name(right))
+}
+
+/// The walk enters an `if`: remember a `__main__` guard.
+pub(crate) fn enter_if(cx: &mut Checker, stmt: &ast::StmtIf) {
+    if is_main_guard(&stmt.test) {
+        cx.state.main_guards.push(stmt.start());
+    }
+}
+
+pub(crate) fn leave_if(cx: &mut Checker, start: TextSize) {
+    if cx.state.main_guards.last() == Some(&start) {
+        cx.state.main_guards.pop();
+    }
+}
+
+pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, name: &QualifiedName) {
+    if !name.is_any(CREATORS) || !cx.state.main_guards.is_empty() {
+        return;
+    }
+    // Module level: no function, lambda or class body around the call.
+    let semantic = cx.semantic();
+    let mut scope = Some(semantic.current_scope_id());
+    while let Some(id) = scope {
+        let s = semantic.scope(id);
+        if !matches!(s.kind, ScopeKind::Module | ScopeKind::Comprehension) {
+            return;
+        }
+        scope = s.parent;
+    }
+    cx.report(
+        Rule::ProcessWithoutMainGuard,
+        call.range(),
+        format!(
+            "`{name}(...)` at module level, outside `if __name__ == \"__main__\":`: with the spawn start method (macOS, Windows, Linux from Python 3.14) every child re-imports this module and runs this again"
+        ),
+    );
+}

@@ -1,0 +1,89 @@
+//! PF203: a function started as a thread (or a method it calls through
+//! `self.`) does a read-modify-write of shared state with no lock held.
+//! The walk records thread starts and unguarded writes (`lock_events`); the
+//! project stage follows each thread target and its `self.` calls.
+
+use crate::report::Finding;
+use crate::rules::threads::lock_graph::{FunctionId, LockGraph};
+use crate::rules::threads::{ModulePaths, ProjectFinding, file_line};
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF203",
+    name: "unsynchronized-shared-mutation",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "a thread does a read-modify-write of shared state with no lock held",
+    doc: include_str!("../../../rules/PF203.md"),
+};
+
+/// How many `self.` calls deep a thread target is followed.
+const DEPTH: usize = 3;
+
+pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
+    let mut out: Vec<ProjectFinding> = Vec::new();
+    for (target, how, file, line) in &graph.threads {
+        let started = format!(
+            "`{}` runs in a thread (`{how}` at {})",
+            graph.function_name(*target),
+            file_line(paths, &file.module, *line)
+        );
+        let mut seen: Vec<FunctionId> = vec![*target];
+        let mut frontier = vec![*target];
+        for depth in 0..=DEPTH {
+            let mut next = Vec::new();
+            for &f in &frontier {
+                let function = &graph.functions[f];
+                let module = function.file.module.as_str();
+                if function
+                    .file
+                    .lock_events
+                    .rules
+                    .contains(&Rule::UnsynchronizedSharedMutation)
+                {
+                    for write in &function.locks.shared_writes {
+                        let duplicate = out
+                            .iter()
+                            .any(|(m, found)| m == module && found.span == write.span);
+                        if duplicate {
+                            continue;
+                        }
+                        let through = if f == *target {
+                            String::new()
+                        } else {
+                            ", called from it through `self.`".to_string()
+                        };
+                        out.push((
+                            module.to_string(),
+                            Finding {
+                                rule: Rule::UnsynchronizedSharedMutation,
+                                message: format!(
+                                    "read-modify-write of `{}` in `{}` with no lock held; {started}{through}: concurrent updates can be lost",
+                                    write.target,
+                                    graph.function_name(f),
+                                ),
+                                span: write.span,
+                                noqa_row: write.noqa_row,
+                                fix: None,
+                                labels: Vec::new(),
+                            },
+                        ));
+                    }
+                }
+                if depth == DEPTH {
+                    continue;
+                }
+                for &callee in &function.locks.calls {
+                    if let Some((g, true)) = graph.callee_of(f, callee)
+                        && !seen.contains(&g)
+                    {
+                        seen.push(g);
+                        next.push(g);
+                    }
+                }
+            }
+            frontier = next;
+        }
+    }
+    out
+}
