@@ -111,6 +111,9 @@ impl<'a> Checker<'a> {
         rules::dispatch::on_module_end(&mut self, suite);
         rules::dispatch::on_file_end(&mut self);
         let lock_events = rules::dispatch::take_lock_events(&mut self);
+        // Reports outlive the pass until the project stage: no growth slack.
+        self.pending.shrink_to_fit();
+        self.findings.shrink_to_fit();
         CheckOutput {
             lock_events,
             findings: self.findings,
@@ -171,7 +174,7 @@ impl<'a> Checker<'a> {
         rule: Rule,
         question: Question,
         range: TextRange,
-        subject: &str,
+        subject: Option<&str>,
         context: PendingContext,
     ) {
         let noqa_row = self.noqa_row(range);
@@ -185,7 +188,7 @@ impl<'a> Checker<'a> {
             question,
             span: self.locator.span(range),
             noqa_row,
-            subject: subject.into(),
+            subject: subject.map(Into::into),
             context,
         });
     }

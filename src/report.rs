@@ -78,7 +78,7 @@ pub struct Pending {
     pub span: Span,
     pub noqa_row: u32,
     /// Rule-specific: what the message names (PF100: the callee as written).
-    pub subject: Box<str>,
+    pub subject: Option<Box<str>>,
     /// Rule-specific: how the site uses it (PF100: discarded, tested,
     /// returned from the named `async def`).
     pub context: PendingContext,

@@ -119,7 +119,7 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
                             Rule::UnawaitedCoroutine,
                             question,
                             call.range(),
-                            name.id.as_str(),
+                            Some(name.id.as_str()),
                             ctx,
                         );
                     }
@@ -158,7 +158,7 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
                             Rule::UnawaitedCoroutine,
                             question,
                             call.range(),
-                            &shown,
+                            Some(&shown),
                             ctx,
                         );
                     }
@@ -239,6 +239,14 @@ fn method_call<'a>(
         .is_some_and(|id| matches!(semantic.binding(id).kind, BindingKind::ClassDef(c) if std::ptr::eq(c, class)));
     if class_is_global {
         let qualified = semantic.resolve_name_at_module(class.name.as_str());
+        // `self.m` / `super().m` is rebuilt from the question when answered:
+        // test suites ask this at every `self.assertEqual(...)`.
+        let derived = if inherited {
+            format!("super().{method}")
+        } else {
+            format!("self.{method}")
+        };
+        let subject = (callee != derived).then_some(callee);
         let question = Question::IsAsyncMethod {
             class: qualified,
             method: method.to_string(),
@@ -248,7 +256,7 @@ fn method_call<'a>(
             Rule::UnawaitedCoroutine,
             question,
             call.range(),
-            callee,
+            subject,
             ctx,
         );
     }
@@ -294,7 +302,7 @@ fn local_candidate<'a>(
             Rule::UnawaitedCoroutine,
             question,
             call.range(),
-            callee,
+            Some(callee),
             ctx,
         );
     }
@@ -333,6 +341,19 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
+    let subject = match (&pending.subject, question) {
+        (Some(subject), _) => subject.to_string(),
+        (
+            None,
+            Question::IsAsyncMethod {
+                method,
+                inherited: true,
+                ..
+            },
+        ) => format!("super().{method}"),
+        (None, Question::IsAsyncMethod { method, .. }) => format!("self.{method}"),
+        (None, _) => "?".to_string(),
+    };
     let definition = match question {
         Question::IsCoroutineFunction { callee } => index.coroutine_function(callee)?,
         Question::IsAsyncMethod {
@@ -344,11 +365,7 @@ pub(crate) fn answer(
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,
-        message: message(
-            &pending.subject,
-            &pending.context,
-            Some(&definition.to_string()),
-        ),
+        message: message(&subject, &pending.context, Some(&definition.to_string())),
         span: pending.span,
         noqa_row: pending.noqa_row,
         fix: None,

@@ -35,7 +35,7 @@ pub(crate) fn check(cx: &mut Checker, decorators: &[ast::Decorator], decorated: 
                 name: name.to_string(),
             },
             expr.range(),
-            &subject,
+            Some(&subject),
             PendingContext::Decorates {
                 function: decorated.into(),
                 called: false,
@@ -63,7 +63,7 @@ pub(crate) fn answer(
     if !info.plain_factory {
         return None;
     }
-    let subject = &pending.subject;
+    let subject = pending.subject.as_deref().unwrap_or("?");
     let message = format!(
         "`@{subject}` is a decorator factory ({}:{}) used without parentheses: `{function}` is replaced by its inner decorator; call it: `@{subject}(...)`",
         module.module, definition.line

@@ -40,7 +40,7 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
                 name: name.to_string(),
             },
             decorator.expression.range(),
-            &subject,
+            Some(&subject),
             PendingContext::Decorates {
                 function: def.name.as_str().into(),
                 called,
@@ -70,7 +70,9 @@ pub(crate) fn answer(
     }
     let message = format!(
         "decorator `{}` ({}:{}) wraps `async def {function}` in a sync `def`: its work runs around creating the coroutine, not around running it",
-        pending.subject, module.module, definition.line
+        pending.subject.as_deref().unwrap_or("?"),
+        module.module,
+        definition.line
     );
     Some(Finding {
         rule: Rule::SyncWrapperOnCoroutine,
