@@ -835,6 +835,21 @@ fn fix_that_would_break_the_syntax_is_dropped_and_reported() {
 }
 
 #[test]
+fn pf501_fix_iterates_the_file() {
+    let p = Project::new();
+    p.write(
+        "a.py",
+        "def count(path):\n    n = 0\n    with open(path) as f:\n        for line in f.readlines():\n            n += len(line)\n    return n\n",
+    );
+    let run = p.concise(&["--fix"]);
+    assert_code(&run, 0);
+    assert_eq!(
+        p.read("a.py"),
+        "def count(path):\n    n = 0\n    with open(path) as f:\n        for line in f:\n            n += len(line)\n    return n\n"
+    );
+}
+
+#[test]
 fn noqa_suppressed_findings_are_not_fixed() {
     let p = Project::new();
     let src = "def f(xs):\n    return sum([x for x in xs])  # noqa: PF500\n";
