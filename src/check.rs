@@ -105,6 +105,7 @@ pub fn check_source(
         questions: output.questions,
         pending: output.pending,
         suppressions,
+        unused_noqa: settings.rules.contains(Rule::UnusedNoqa),
         error: None,
     }
 }

@@ -54,6 +54,9 @@ pub struct Checker<'a> {
     pub(crate) def_scopes: rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
     /// Rule-specific facts gathered during the walk, read at the end.
     pub(crate) state: rules::RuleState<'a>,
+    /// The module's top-level statements (fixes that add an import look at
+    /// them).
+    suite: &'a [Stmt],
 }
 
 impl<'a> Checker<'a> {
@@ -76,12 +79,14 @@ impl<'a> Checker<'a> {
             deferred: VecDeque::new(),
             def_scopes: Default::default(),
             state: Default::default(),
+            suite: &[],
         }
     }
 
     /// Walks the module, then the deferred bodies, then runs end-of-scope
     /// rules. Returns the findings and the questions left for the project.
     pub fn check(mut self, suite: &'a [Stmt]) -> CheckOutput<'a> {
+        self.suite = suite;
         self.visit_body(suite);
         while let Some(deferred) = self.deferred.pop_front() {
             match deferred {
@@ -141,6 +146,11 @@ impl<'a> Checker<'a> {
 
     pub fn locator(&self) -> &Locator<'a> {
         self.locator
+    }
+
+    /// The module's top-level statements.
+    pub fn module_suite(&self) -> &'a [Stmt] {
+        self.suite
     }
 
     /// The lock `expr` refers to (RULES.md "Lock identity"), if known.

@@ -25,6 +25,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per process: the size of `Check` does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check Python files (default: the current folder).
@@ -84,6 +86,35 @@ pub struct CheckArgs {
     /// Never use colour.
     #[arg(long)]
     pub no_color: bool,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Apply the safe fixes.
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply the unsafe fixes too (with `--fix` or `--diff`), and count
+    /// them as fixable.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when
+    /// there is a diff).
+    #[arg(long)]
+    pub diff: bool,
+    /// Add `# noqa: CODE` comments for every current finding.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline"])]
+    pub add_noqa: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings on lines added or changed since this git revision.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
 }
 
 /// What `main` turns into an exit code.
@@ -238,35 +269,266 @@ fn check(args: CheckArgs) -> Outcome {
         cache: cache.as_ref(),
         report_only: report_only.as_ref(),
     };
-    let result = crate::pipeline::check_files_with(&all_files, &settings, &options);
+    let run = || crate::pipeline::check_files_with(&all_files, &settings, &options);
+    let mut result = run();
+    let base = root.clone().unwrap_or_else(|| cwd.clone());
 
-    let color = !args.no_color
+    if let Some(path) = &args.write_baseline {
+        return match crate::adopt::write_baseline(path, &result.diagnostics, &base) {
+            Ok(n) => {
+                if !args.quiet {
+                    eprintln!(
+                        "Wrote {n} finding{} to the baseline {}.",
+                        if n == 1 { "" } else { "s" },
+                        path.display()
+                    );
+                }
+                report_errors(&result, &cwd)
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                Outcome::Error
+            }
+        };
+    }
+    let baseline = match args.baseline.as_deref().map(crate::adopt::read_baseline) {
+        Some(Ok(baseline)) => Some(baseline),
+        Some(Err(error)) => {
+            eprintln!("error: {error}");
+            return Outcome::Error;
+        }
+        None => None,
+    };
+    let changed = match args
+        .changed_since
+        .as_deref()
+        .map(|rev| crate::adopt::changed_since(rev, &paths, &cwd))
+    {
+        Some(Ok(changed)) => Some(changed),
+        Some(Err(error)) => {
+            eprintln!("error: {error}");
+            return Outcome::Error;
+        }
+        None => None,
+    };
+    let filter = |result: &mut crate::pipeline::CheckResult| {
+        let mut diagnostics = std::mem::take(&mut result.diagnostics);
+        if let Some(baseline) = &baseline {
+            diagnostics = crate::adopt::filter_baseline(diagnostics, baseline, &base);
+        }
+        if let Some(changed) = &changed {
+            diagnostics.retain(|d| changed.touches(d));
+        }
+        result.diagnostics = diagnostics;
+    };
+    filter(&mut result);
+
+    if args.add_noqa {
+        let added = crate::adopt::add_noqa(&result.diagnostics);
+        for (path, why) in &added.skipped {
+            eprintln!(
+                "warning: {}: no noqa comment added: {why}",
+                render::display_path(path, &cwd)
+            );
+        }
+        if !args.quiet {
+            eprintln!(
+                "Added {} noqa directive{} in {} file{}.",
+                added.added,
+                if added.added == 1 { "" } else { "s" },
+                added.files,
+                if added.files == 1 { "" } else { "s" }
+            );
+        }
+        return report_errors(&result, &cwd);
+    }
+
+    let mut fixed = None;
+    if args.fix || args.diff {
+        let fixes = fix_files(&result, &settings, args.unsafe_fixes);
+        for fix in &fixes {
+            for (rule, row, column, message) in &fix.dropped {
+                eprintln!(
+                    "warning: {}:{row}:{column}: the fix for {} was dropped: the file would no longer parse ({message})",
+                    render::display_path(&fix.path, &cwd),
+                    rule.code()
+                );
+            }
+        }
+        let changed_files: Vec<_> = fixes.iter().filter(|f| f.changed()).collect();
+        let count: usize = changed_files.iter().map(|f| f.applied).sum();
+        if args.diff {
+            let mut out = String::new();
+            for fix in &changed_files {
+                out.push_str(&crate::fix::unified_diff(
+                    &render::display_path(&fix.path, &cwd),
+                    &fix.source.text,
+                    &fix.fixed,
+                ));
+            }
+            if let Err(error) = emit(&out, args.output_file.as_deref()) {
+                eprintln!("error: {error}");
+                return Outcome::Error;
+            }
+            if !args.quiet {
+                if count > 0 {
+                    eprintln!(
+                        "Would fix {count} problem{}.",
+                        if count == 1 { "" } else { "s" }
+                    );
+                } else {
+                    eprintln!("No fixes available.");
+                }
+            }
+            return if !result.errors.is_empty() {
+                report_errors(&result, &cwd)
+            } else if changed_files.is_empty() {
+                Outcome::Clean
+            } else {
+                Outcome::Findings
+            };
+        }
+        let mut write_failed = false;
+        for fix in &changed_files {
+            let written = crate::fix::encode(&fix.fixed, &fix.source)
+                .ok_or_else(|| {
+                    "the fixed text cannot be written in the file's encoding".to_string()
+                })
+                .and_then(|bytes| {
+                    crate::fix::write_source(&fix.path, &bytes).map_err(|e| e.to_string())
+                });
+            if let Err(error) = written {
+                eprintln!(
+                    "error: {}: cannot write the fixes: {error}",
+                    render::display_path(&fix.path, &cwd)
+                );
+                write_failed = true;
+            }
+        }
+        if write_failed {
+            return Outcome::Error;
+        }
+        if !changed_files.is_empty() {
+            // What is left: check again (only fixed files miss the cache).
+            result = run();
+            filter(&mut result);
+        }
+        fixed = Some(count);
+    }
+
+    let color = args.output_file.is_none()
+        && !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
     let render_options = RenderOptions {
         format: settings.output_format,
         color,
         quiet: args.quiet,
-        cwd,
+        cwd: cwd.clone(),
+        fixed,
+        unsafe_fixes: args.unsafe_fixes,
     };
-    let rendered = render::render(&result, &render_options);
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(rendered.as_bytes());
-    let _ = stdout.flush();
-    for error in &result.errors {
-        eprintln!(
-            "error: {}: {}",
-            render::display_path(&error.path, &render_options.cwd),
-            error.message
-        );
+    let rendered = if args.statistics {
+        render::statistics(&result, &render_options)
+    } else {
+        render::render(&result, &render_options)
+    };
+    if let Err(error) = emit(&rendered, args.output_file.as_deref()) {
+        eprintln!("error: {error}");
+        return Outcome::Error;
+    }
+    let text_format = matches!(
+        settings.output_format,
+        OutputFormat::Full | OutputFormat::Concise
+    );
+    // The text formats print it in their summary; the others keep their
+    // output machine-readable.
+    if let Some(n) = fixed.filter(|n| *n > 0)
+        && !args.quiet
+        && !text_format
+    {
+        eprintln!("Fixed {n} problem{}.", if n == 1 { "" } else { "s" });
     }
     if !result.errors.is_empty() {
-        Outcome::Error
+        report_errors(&result, &cwd)
     } else if result.diagnostics.is_empty() || args.exit_zero {
         Outcome::Clean
     } else {
         Outcome::Findings
     }
+}
+
+/// Prints the files that could not be checked; exit 2 when there are any.
+fn report_errors(result: &crate::pipeline::CheckResult, cwd: &std::path::Path) -> Outcome {
+    for error in &result.errors {
+        eprintln!(
+            "error: {}: {}",
+            render::display_path(&error.path, cwd),
+            error.message
+        );
+    }
+    if result.errors.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Error
+    }
+}
+
+/// Writes the report to `--output-file` (creating its folder) or stdout.
+fn emit(text: &str, file: Option<&std::path::Path>) -> Result<(), String> {
+    match file {
+        Some(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
+            Ok(())
+        }
+    }
+}
+
+/// The fix loop over every file that has a finding with an applicable fix.
+fn fix_files(
+    result: &crate::pipeline::CheckResult,
+    settings: &Settings,
+    unsafe_fixes: bool,
+) -> Vec<crate::fix::FileFix> {
+    use rayon::prelude::*;
+    let mut paths: Vec<&std::path::Path> = result
+        .diagnostics
+        .iter()
+        .filter(|d| crate::fix::applicable(&d.finding, unsafe_fixes).is_some())
+        .map(|d| d.path.as_path())
+        .collect();
+    paths.dedup();
+    let mut namer = crate::semantic::module_name::ModuleNamer::new(settings.src.clone());
+    let jobs: Vec<_> = paths
+        .into_iter()
+        .map(|path| {
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            (path, namer.module_name(&absolute), settings.for_file(path))
+        })
+        .collect();
+    crate::pipeline::in_worker_pool(|| {
+        jobs.into_par_iter()
+            .filter_map(|(path, module, file_settings)| {
+                let source = crate::source::read_source(path).ok()?;
+                Some(crate::fix::fix_text(
+                    path,
+                    source,
+                    &module,
+                    &file_settings,
+                    unsafe_fixes,
+                ))
+            })
+            .collect()
+    })
 }
 
 /// The project a run belongs to: the configuration file's folder, else the

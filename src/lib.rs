@@ -5,11 +5,13 @@
 //! the merged [`semantic::index::ProjectIndex`] → pending questions answered
 //! → noqa filter → sort → render.
 
+pub mod adopt;
 pub mod cache;
 pub mod check;
 pub mod checker;
 pub mod cli;
 pub mod discover;
+pub mod fix;
 pub mod noqa;
 pub mod parse;
 pub mod pipeline;

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::{Finding, Span};
 use crate::rules::Rule;
 use crate::source::Locator;
 
@@ -24,12 +25,29 @@ impl Codes {
     }
 }
 
+/// One `# noqa` comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineNoqa {
+    pub row: u32,
+    pub codes: Codes,
+    /// The whole comment (PF002 reports it).
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppressions {
     /// `# pitfalls: noqa[: CODES]` anywhere in the file.
     pub file: Option<Codes>,
-    /// `(row, codes)`, sorted by row.
-    pub lines: Vec<(u32, Codes)>,
+    /// The line comments, sorted by row.
+    pub lines: Vec<LineNoqa>,
+}
+
+/// What suppressed a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressedBy {
+    File,
+    /// The index of the line comment in [`Suppressions::lines`].
+    Line(usize),
 }
 
 impl Suppressions {
@@ -51,26 +69,100 @@ impl Suppressions {
                     (None, codes) => codes,
                 });
             } else if let Some(codes) = parse_line_noqa(comment) {
-                out.lines.push((locator.row(range.start()), codes));
+                out.lines.push(LineNoqa {
+                    row: locator.row(range.start()),
+                    codes,
+                    span: locator.span(range),
+                });
             }
         }
         out
     }
 
     pub fn suppresses(&self, rule: Rule, row: u32, noqa_row: u32) -> bool {
-        if rule == Rule::SyntaxError {
-            return false;
-        }
-        if self.file.as_ref().is_some_and(|c| c.covers(rule)) {
-            return true;
-        }
-        self.line(row).is_some_and(|c| c.covers(rule))
-            || (noqa_row != row && self.line(noqa_row).is_some_and(|c| c.covers(rule)))
+        self.suppressed_by(rule, row, noqa_row).is_some()
     }
 
-    fn line(&self, row: u32) -> Option<&Codes> {
-        let i = self.lines.partition_point(|(r, _)| *r < row);
-        self.lines.get(i).filter(|(r, _)| *r == row).map(|(_, c)| c)
+    /// The comment that suppresses `rule` reported at `row` (its statement
+    /// ending on `noqa_row`), if any: the file exemption, else the comment
+    /// on the first row, else the one on the statement's last row.
+    pub fn suppressed_by(&self, rule: Rule, row: u32, noqa_row: u32) -> Option<SuppressedBy> {
+        if rule == Rule::SyntaxError {
+            return None;
+        }
+        if self.file.as_ref().is_some_and(|c| c.covers(rule)) {
+            return Some(SuppressedBy::File);
+        }
+        [row, noqa_row]
+            .into_iter()
+            .filter_map(|r| self.line(r))
+            .find(|&i| self.lines[i].codes.covers(rule))
+            .map(SuppressedBy::Line)
+    }
+
+    fn line(&self, row: u32) -> Option<usize> {
+        let i = self.lines.partition_point(|l| l.row < row);
+        self.lines.get(i).filter(|l| l.row == row).map(|_| i)
+    }
+
+    /// PF002: the pitfalls codes (`PF…`) of each `# noqa: CODES` comment
+    /// that suppressed nothing, given what each comment did suppress
+    /// (`used`: comment index and rule). Codes of other tools (`E501`) and
+    /// blanket `# noqa` comments are left alone: they may serve another
+    /// linter. A comment that lists PF002 itself, or a file exemption
+    /// covering PF002, keeps it quiet.
+    pub fn unused(&self, used: &[(usize, Rule)]) -> Vec<Finding> {
+        if self
+            .file
+            .as_ref()
+            .is_some_and(|c| c.covers(Rule::UnusedNoqa))
+        {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            let Codes::Some(codes) = &line.codes else {
+                continue;
+            };
+            if codes.iter().any(|c| c == Rule::UnusedNoqa.code()) {
+                continue;
+            }
+            let mut unknown = Vec::new();
+            let mut unused = Vec::new();
+            for code in codes {
+                if !code.starts_with("PF") {
+                    continue;
+                }
+                match Rule::from_code(code) {
+                    None => unknown.push(code.as_str()),
+                    Some(rule) if !used.contains(&(i, rule)) => unused.push(code.as_str()),
+                    Some(_) => {}
+                }
+            }
+            if unused.is_empty() && unknown.is_empty() {
+                continue;
+            }
+            let mut parts = Vec::new();
+            if !unused.is_empty() {
+                parts.push(format!(
+                    "{} suppress{} nothing on this line",
+                    unused.join(", "),
+                    if unused.len() == 1 { "es" } else { "" }
+                ));
+            }
+            if !unknown.is_empty() {
+                parts.push(format!("unknown code {}", unknown.join(", ")));
+            }
+            out.push(Finding {
+                rule: Rule::UnusedNoqa,
+                message: format!("unused `noqa` directive: {}", parts.join("; ")),
+                span: line.span,
+                noqa_row: line.row,
+                fix: None,
+                labels: Vec::new(),
+            });
+        }
+        out
     }
 }
 
@@ -103,6 +195,48 @@ fn parse_line_noqa(comment: &str) -> Option<Codes> {
             {
                 return Some(parse_codes(after));
             }
+        }
+        search = at + 4;
+    }
+    None
+}
+
+/// For `--add-noqa`: in a comment holding `# noqa: CODES`, the byte offset
+/// just past its last code (where `, MORE` goes) and the codes; `None` for a
+/// comment with no noqa, or with a blanket one.
+pub fn codes_insertion_point(comment: &str) -> Option<(usize, Vec<String>)> {
+    let lower = comment.to_ascii_lowercase();
+    let mut search = 0;
+    while let Some(found) = lower[search..].find("noqa") {
+        let at = search + found;
+        let before = lower[..at].trim_end_matches([' ', '\t']);
+        let after = &comment[at + 4..];
+        if before.ends_with('#')
+            && after
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+        {
+            let Codes::Some(codes) = parse_codes(after) else {
+                return None;
+            };
+            // Walk the same tokens as `parse_codes` to find the last one's end.
+            let colon = at + 4 + after.find(':')?;
+            let mut end = colon + 1;
+            let mut offset = colon + 1;
+            for token in
+                comment[colon + 1..].split_inclusive(|c: char| c == ',' || c.is_whitespace())
+            {
+                let word = token.trim_end_matches(|c: char| c == ',' || c.is_whitespace());
+                if !word.is_empty() {
+                    if Rule::from_name(word).is_none() && !looks_like_code(word) {
+                        break;
+                    }
+                    end = offset + word.len();
+                }
+                offset += token.len();
+            }
+            return Some((end, codes));
         }
         search = at + 4;
     }
@@ -171,6 +305,20 @@ mod tests {
         );
         assert_eq!(codes("# noqanother"), None);
         assert_eq!(codes("# this is not noqa"), None);
+    }
+
+    #[test]
+    fn finds_where_codes_end() {
+        assert_eq!(
+            codes_insertion_point("# noqa: PF101 because"),
+            Some((13, vec!["PF101".into()]))
+        );
+        assert_eq!(
+            codes_insertion_point("# type: ignore  # noqa:E501,PF101"),
+            Some((33, vec!["E501".into(), "PF101".into()]))
+        );
+        assert_eq!(codes_insertion_point("# noqa"), None);
+        assert_eq!(codes_insertion_point("# just a comment"), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use rustc_hash::FxHashSet;
 
 use crate::cache::Cache;
 use crate::check::{check_bytes, check_path};
+use crate::noqa::SuppressedBy;
 use crate::report::{FileReport, Finding};
 use crate::rules::dispatch::{answer_pending, project_findings};
 use crate::semantic::ModuleName;
@@ -99,6 +100,16 @@ pub fn check_files_with(
     finish(reports, options.report_only)
 }
 
+/// Runs `f` on a worker pool with the large stack the per-file passes need
+/// (the fix loop re-checks files there too).
+pub fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()
+        .expect("a thread pool");
+    pool.install(f)
+}
+
 /// One file: from the cache when its content, path and settings are
 /// unchanged, else read, parse and walk (and remember the result).
 fn check_one(
@@ -171,12 +182,23 @@ pub fn finish(
             .pending
             .iter()
             .filter_map(|p| answer_pending(p, &report.questions[p.question as usize], &index));
+        let mut used = Vec::new();
         for finding in report.findings.into_iter().chain(answered).chain(project) {
-            if !report.suppressions.suppresses(
+            match report.suppressions.suppressed_by(
                 finding.rule,
                 finding.span.location.row,
                 finding.noqa_row,
             ) {
+                None => result.diagnostics.push(Diagnostic {
+                    path: report.path.clone(),
+                    finding,
+                }),
+                Some(SuppressedBy::Line(i)) => used.push((i, finding.rule)),
+                Some(SuppressedBy::File) => {}
+            }
+        }
+        if report.unused_noqa {
+            for finding in report.suppressions.unused(&used) {
                 result.diagnostics.push(Diagnostic {
                     path: report.path.clone(),
                     finding,

@@ -107,6 +107,10 @@ pub struct FileReport {
     pub questions: Vec<crate::semantic::index::Question>,
     pub pending: Vec<Pending>,
     pub suppressions: Suppressions,
+    /// PF002 is enabled for this file: noqa codes that suppress nothing are
+    /// reported once the project's findings are known.
+    #[serde(default)]
+    pub unused_noqa: bool,
     /// The file could not be checked at all (I/O error or an internal error).
     pub error: Option<String>,
 }

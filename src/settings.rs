@@ -35,6 +35,8 @@ pub enum OutputFormat {
     Json,
     JsonLines,
     Github,
+    Sarif,
+    Junit,
 }
 
 #[derive(Debug, Deserialize)]

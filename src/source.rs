@@ -100,7 +100,7 @@ fn normalize_label(label: &str) -> String {
     label.trim().to_ascii_lowercase().replace('_', "-")
 }
 
-fn is_latin1(label: &str) -> bool {
+pub(crate) fn is_latin1(label: &str) -> bool {
     matches!(
         label,
         "latin-1"

@@ -4,6 +4,8 @@
 mod full;
 mod github;
 mod json;
+mod junit;
+pub mod sarif;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,10 @@ pub struct RenderOptions {
     pub quiet: bool,
     /// Paths are shown relative to this folder.
     pub cwd: PathBuf,
+    /// `--fix` ran and fixed this many findings (the ones shown remain).
+    pub fixed: Option<usize>,
+    /// `--unsafe-fixes`: unsafe fixes count as fixable.
+    pub unsafe_fixes: bool,
 }
 
 pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
@@ -44,12 +50,79 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
         OutputFormat::Json => json::render(result, false),
         OutputFormat::JsonLines => json::render(result, true),
         OutputFormat::Github => github::render(result, options),
+        OutputFormat::Sarif => sarif::render(result, options),
+        OutputFormat::Junit => junit::render(result, options),
     }
+}
+
+/// `--statistics`: how many findings each rule has, most first.
+pub fn statistics(result: &CheckResult, options: &RenderOptions) -> String {
+    let mut counts: Vec<(crate::rules::Rule, usize, bool)> = Vec::new();
+    for d in &result.diagnostics {
+        let fixable = is_fixable(d, options.unsafe_fixes);
+        match counts.iter_mut().find(|(r, _, _)| *r == d.finding.rule) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 |= fixable;
+            }
+            None => counts.push((d.finding.rule, 1, fixable)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    match options.format {
+        OutputFormat::Json | OutputFormat::JsonLines => {
+            let list: Vec<_> = counts
+                .iter()
+                .map(|(rule, count, fixable)| {
+                    serde_json::json!({
+                        "code": rule.code(),
+                        "name": rule.name(),
+                        "count": count,
+                        "fixable": fixable,
+                    })
+                })
+                .collect();
+            let mut out = serde_json::to_string_pretty(&list).expect("json");
+            out.push('\n');
+            out
+        }
+        _ => {
+            let width = counts
+                .iter()
+                .map(|(_, n, _)| n.to_string().len())
+                .max()
+                .unwrap_or(1);
+            let mut out = String::new();
+            for (rule, count, fixable) in &counts {
+                out.push_str(&format!(
+                    "{count:>width$}\t{}\t{}{}\n",
+                    rule.code(),
+                    if *fixable { "[*] " } else { "" },
+                    rule.name()
+                ));
+            }
+            if !options.quiet {
+                summary(result, options, &mut out);
+            }
+            out
+        }
+    }
+}
+
+fn is_fixable(d: &crate::pipeline::Diagnostic, unsafe_fixes: bool) -> bool {
+    d.finding
+        .fix
+        .as_ref()
+        .is_some_and(|f| unsafe_fixes || f.applicability == crate::report::Applicability::Safe)
 }
 
 fn summary(result: &CheckResult, options: &RenderOptions, out: &mut String) {
     if options.quiet {
         return;
+    }
+    if let Some(fixed) = options.fixed.filter(|n| *n > 0) {
+        let noun = if fixed == 1 { "problem" } else { "problems" };
+        out.push_str(&format!("Fixed {fixed} {noun}.\n"));
     }
     let n = result.diagnostics.len();
     if n == 0 {
@@ -61,20 +134,36 @@ fn summary(result: &CheckResult, options: &RenderOptions, out: &mut String) {
     let fixable = result
         .diagnostics
         .iter()
-        .filter(|d| {
-            d.finding
-                .fix
-                .as_ref()
-                .is_some_and(|f| f.applicability == crate::report::Applicability::Safe)
-        })
+        .filter(|d| is_fixable(d, options.unsafe_fixes))
         .count();
+    let hidden = result
+        .diagnostics
+        .iter()
+        .filter(|d| is_fixable(d, true))
+        .count()
+        - fixable;
     let noun = if n == 1 { "problem" } else { "problems" };
+    let flag = if options.unsafe_fixes {
+        "--fix --unsafe-fixes"
+    } else {
+        "--fix"
+    };
     if fixable > 0 {
         out.push_str(&format!(
-            "Found {n} {noun} ({fixable} fixable with --fix).\n"
+            "Found {n} {noun} ({fixable} fixable with {flag}).\n"
         ));
     } else {
         out.push_str(&format!("Found {n} {noun}.\n"));
+    }
+    if hidden > 0 {
+        let (noun, verb) = if hidden == 1 {
+            ("fix", "is")
+        } else {
+            ("fixes", "are")
+        };
+        out.push_str(&format!(
+            "{hidden} more {noun} {verb} available with --unsafe-fixes.\n"
+        ));
     }
 }
 
@@ -83,6 +172,11 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let shown = absolute.strip_prefix(cwd).unwrap_or(path);
     shown.display().to_string()
+}
+
+/// A rule's doc page in the repository (SARIF `helpUri`).
+pub fn rule_url(code: &str) -> String {
+    format!("{}/blob/main/rules/{code}.md", env!("CARGO_PKG_HOMEPAGE"))
 }
 
 /// Where a rule's doc lives for users: the embedded text behind `pitfalls rule`.

@@ -59,6 +59,7 @@ macro_rules! registry {
 
 registry! {
     SyntaxError => syntax::syntax_error,
+    UnusedNoqa => syntax::unused_noqa,
     UnawaitedCoroutine => async_::unawaited_coroutine,
     BlockingSleepInAsync => async_::blocking_sleep_in_async,
     BlockingNetworkInAsync => async_::blocking_network_in_async,
