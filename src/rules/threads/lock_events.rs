@@ -391,11 +391,16 @@ pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
         return;
     };
     let line = cx.locator().row(def.name.start());
-    let (span, noqa_row) = cx.site(call.range());
+    // The site's position is only needed for a call made while holding.
+    let held = cx.state.lock_events.held(function, call.start());
+    let (span, noqa_row) = if held.is_empty() {
+        Default::default()
+    } else {
+        cx.site(call.range())
+    };
     let semantic = &cx.semantic;
     let builder = &mut cx.state.lock_events;
     let callee = builder.callee_id(callee);
-    let held = builder.held(function, call.start());
     let record = builder.function(semantic, function, line);
     if !record.calls.contains(&callee) {
         record.calls.push(callee);
