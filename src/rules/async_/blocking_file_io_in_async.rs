@@ -3,6 +3,7 @@
 use crate::ast::{self, Expr};
 use crate::checker::Checker;
 use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::known::PATH_TYPES;
 use crate::semantic::model::BindingKind;
 use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
 
@@ -34,8 +35,6 @@ const PATH_METHODS: &[&str] = &[
     "write_bytes",
     "open",
 ];
-
-const PATH_TYPES: &[&str] = &["pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"];
 
 const HELP: &str = "use `aiofiles`/`anyio.Path`, or `await asyncio.to_thread(...)`";
 

@@ -1,6 +1,7 @@
 //! PF501: `for line in f.readlines()` reads the whole file before the first
 //! line is looked at.
 
+use crate::semantic::known::{FILE_OPENERS, PATH_TYPES};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::visitor::{self, Visitor};
@@ -21,32 +22,6 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 /// The openers of PF400: calls that return an open file.
-const OPENERS: &[&str] = &[
-    "builtins.open",
-    "io.open",
-    "io.open_code",
-    "codecs.open",
-    "gzip.open",
-    "bz2.open",
-    "lzma.open",
-    "lzma.LZMAFile",
-    "tokenize.open",
-    "wave.open",
-    "shelve.open",
-    "dbm.open",
-    "dbm.gnu.open",
-    "dbm.ndbm.open",
-    "dbm.dumb.open",
-    "dbm.sqlite3.open",
-    "fileinput.input",
-    "fileinput.FileInput",
-    "tempfile.TemporaryFile",
-    "tempfile.NamedTemporaryFile",
-    "tempfile.SpooledTemporaryFile",
-];
-
-const PATH_TYPES: &[&str] = &["pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"];
-
 /// File types a parameter may be annotated with.
 const FILE_TYPES: &[&str] = &[
     "typing.IO",
@@ -218,7 +193,7 @@ fn is_file(semantic: &SemanticModel, expr: &Expr) -> bool {
 
 fn is_opener_call(semantic: &SemanticModel, call: &ast::ExprCall) -> bool {
     if let Some(name) = semantic.resolve_qualified_name(&call.func) {
-        return name.is_any(OPENERS);
+        return name.is_any(FILE_OPENERS);
     }
     // `Path(p).open()`, or `.open()` on a name bound to `Path(...)`.
     let Expr::Attribute(attr) = &*call.func else {

@@ -3,6 +3,7 @@
 use crate::ast::{self, Expr};
 use crate::rules::{FixAvailability, RuleMeta};
 use crate::semantic::SemanticModel;
+use crate::semantic::known::{FILE_OPENERS, PATH_TYPES};
 
 pub const META: RuleMeta = RuleMeta {
     code: "PF400",
@@ -13,32 +14,6 @@ pub const META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/PF400.md"),
 };
 
-const OPENERS: &[&str] = &[
-    "builtins.open",
-    "io.open",
-    "io.open_code",
-    "codecs.open",
-    "gzip.open",
-    "bz2.open",
-    "lzma.open",
-    "lzma.LZMAFile",
-    "tokenize.open",
-    "wave.open",
-    "shelve.open",
-    "dbm.open",
-    "dbm.gnu.open",
-    "dbm.ndbm.open",
-    "dbm.dumb.open",
-    "dbm.sqlite3.open",
-    "fileinput.input",
-    "fileinput.FileInput",
-    "tempfile.TemporaryFile",
-    "tempfile.NamedTemporaryFile",
-    "tempfile.SpooledTemporaryFile",
-];
-
-const PATH_TYPES: &[&str] = &["pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"];
-
 /// The opener `call` stands for (`open`, `gzip.open`, `Path.open`), if any.
 pub(crate) fn opener(
     semantic: &SemanticModel,
@@ -46,7 +21,7 @@ pub(crate) fn opener(
     in_comprehension: bool,
 ) -> Option<&'static str> {
     if let Some(name) = semantic.resolve_qualified_name(&call.func) {
-        let name = OPENERS.iter().find(|o| name.is(o))?;
+        let name = FILE_OPENERS.iter().find(|o| name.is(o))?;
         return Some(name.strip_prefix("builtins.").unwrap_or(name));
     }
     let Expr::Attribute(attr) = &*call.func else {
