@@ -6,84 +6,19 @@
 //! folder) and colour is off, so the snapshots in `tests/snapshots/` are
 //! stable; the absolute `filename` of the JSON output is redacted.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_pitfalls");
+mod common;
+use common::{Project, Run, assert_code, parse_json, run_command};
 
 /// `import time` and a PF101 on line 4, column 5.
 const SLEEP: &str = "import time\n\nasync def h():\n    time.sleep(1)\n";
 const SLEEP_MESSAGE: &str = "`time.sleep` blocks the event loop inside `async def h`";
 
-/// A temporary project: `root` is what the binary runs in; `home` is an
-/// empty home folder beside it, so the developer's global git excludes and
-/// configuration do not leak into the tests.
-struct Project {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    home: PathBuf,
-}
-
-/// What one run of the binary produced.
-#[derive(Debug)]
-struct Run {
-    /// `None` when the process was killed by a signal.
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
-    }
-}
-
+/// `check` helpers of this file.
 impl Project {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let base = dir.path().canonicalize().expect("canonical temp path");
-        let root = base.join("project");
-        let home = base.join("home");
-        std::fs::create_dir_all(&root).unwrap();
-        std::fs::create_dir_all(&home).unwrap();
-        Project {
-            _dir: dir,
-            root,
-            home,
-        }
-    }
-
-    /// Writes `contents` to `rel` (creating folders), returning `self`.
-    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Self {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(&path, contents).unwrap();
-        self
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args)
-            .current_dir(&self.root)
-            .env("NO_COLOR", "1")
-            .env("HOME", &self.home)
-            .env("XDG_CONFIG_HOME", self.home.join(".config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("PITFALLS_TEST_PANIC_ON")
-            .env_remove("CLICOLOR_FORCE")
-            .env_remove("FORCE_COLOR");
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        run_command(self.command(args))
-    }
-
     /// `check` with extra arguments (colour off).
     fn check(&self, args: &[&str]) -> Run {
         let mut all = vec!["check", "--no-color"];
@@ -97,43 +32,6 @@ impl Project {
         all.extend_from_slice(args);
         self.check(&all)
     }
-
-    fn git_init(&self) {
-        let status = Command::new("git")
-            .args(["init", "-q", "."])
-            .current_dir(&self.root)
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .status()
-            .expect("git is installed");
-        assert!(status.success());
-    }
-
-    /// Replaces the temporary folder in `text` (JSON `filename`s) by `[ROOT]`.
-    fn redact(&self, text: &str) -> String {
-        text.replace(&self.root.display().to_string(), "[ROOT]")
-    }
-}
-
-fn run_command(mut cmd: Command) -> Run {
-    let output = cmd.output().expect("the binary runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-/// Asserts the exit code, showing everything the run printed when it differs.
-#[track_caller]
-fn assert_code(run: &Run, expected: i32) {
-    assert_eq!(
-        run.code,
-        Some(expected),
-        "exit code\n--- stdout\n{}\n--- stderr\n{}",
-        run.stdout,
-        run.stderr
-    );
 }
 
 /// The concise line of the PF101 that [`SLEEP`] holds, in `path`.
@@ -144,10 +42,6 @@ fn sleep_line(path: &str) -> String {
 /// A file whose async function body holds `line` on row 4.
 fn async_body(line: &str) -> String {
     format!("import time\n\nasync def h():\n    {line}\n")
-}
-
-fn parse_json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{text}"))
 }
 
 // ---------------------------------------------------------------------------

@@ -11,12 +11,12 @@
 //! - adoption: `--add-noqa`, `--write-baseline`/`--baseline`,
 //!   `--changed-since`, PF002.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_pitfalls");
+mod common;
+use common::{Project, Run, assert_code, parse_json};
 
 /// A PF101 on line 4, column 5.
 const SLEEP: &str = "import time\n\nasync def h():\n    time.sleep(1)\n";
@@ -61,69 +61,8 @@ def total(rows):
     return sum(r.amount for r in rows)
 ";
 
-struct Project {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    home: PathBuf,
-}
-
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
+/// `check` helpers of this file (no cache: every run starts clean).
 impl Project {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let base = dir.path().canonicalize().unwrap();
-        let root = base.join("project");
-        let home = base.join("home");
-        std::fs::create_dir_all(&root).unwrap();
-        std::fs::create_dir_all(&home).unwrap();
-        Project {
-            _dir: dir,
-            root,
-            home,
-        }
-    }
-
-    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Self {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(&path, contents).unwrap();
-        self
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.root.join(rel)).unwrap()
-    }
-
-    fn bytes(&self, rel: &str) -> Vec<u8> {
-        std::fs::read(self.root.join(rel)).unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(BIN)
-            .args(args)
-            .current_dir(&self.root)
-            .env("NO_COLOR", "1")
-            .env("HOME", &self.home)
-            .env("XDG_CONFIG_HOME", self.home.join(".config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("PITFALLS_TEST_PANIC_ON")
-            .output()
-            .expect("the binary runs");
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-        }
-    }
-
     /// `check --no-color --no-cache ARGS`.
     fn check(&self, args: &[&str]) -> Run {
         let mut all = vec!["check", "--no-color", "--no-cache"];
@@ -136,40 +75,6 @@ impl Project {
         all.extend_from_slice(args);
         self.check(&all)
     }
-
-    fn git(&self, args: &[&str]) {
-        let output = Command::new("git")
-            .args(args)
-            .current_dir(&self.root)
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-            .output()
-            .expect("git is installed");
-        assert!(
-            output.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-}
-
-#[track_caller]
-fn assert_code(run: &Run, expected: i32) {
-    assert_eq!(
-        run.code,
-        Some(expected),
-        "exit code\n--- stdout\n{}\n--- stderr\n{}",
-        run.stdout,
-        run.stderr
-    );
-}
-
-fn parse_json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{text}"))
 }
 
 /// The concise lines (no summary).
