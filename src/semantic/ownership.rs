@@ -6,8 +6,9 @@
 //! only searched for names they capture). The caller says which calls open a
 //! resource; unknown means kept, so the scan errs on the side of silence.
 
+use ruff_text_size::TextSize;
 use ruff_text_size::{Ranged, TextRange};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::ast::helpers::any_over_expr;
 use crate::ast::visitor::{self, Visitor};
@@ -106,11 +107,14 @@ struct Candidate<'a, K> {
     call: TextRange,
     statement: &'a Stmt,
     names: usize,
+    /// The bodies the opening statement is nested in (`Scan::bodies`).
+    bodies: Vec<u32>,
 }
 
 /// Finds the resources in `body` that are neither managed nor handed off.
-/// `in_function` is false for a module's top level, where a bound resource is
-/// global state and only in-place uses are reported. `opened` says whether a
+/// `in_function` is false for a module's top level, where a function reading
+/// a global sees its last binding only: that one is kept, earlier ones are
+/// not. `opened` says whether a
 /// call opens a resource; its flag is true inside a comprehension, where a
 /// name may be the comprehension's own variable.
 pub fn unmanaged_resources<'a, K: Copy>(
@@ -128,6 +132,9 @@ pub fn unmanaged_resources<'a, K: Copy>(
         targets: Vec::new(),
         aliases: Vec::new(),
         escaped: FxHashSet::default(),
+        last_binding: FxHashMap::default(),
+        bodies: Vec::new(),
+        body_count: 0,
         nested: Vec::new(),
         candidates: Vec::new(),
         found: Vec::new(),
@@ -152,6 +159,11 @@ struct Scan<'a, 'f, K> {
     aliases: Vec<(&'a str, usize)>,
     /// Names whose value is kept, closed or handed off.
     escaped: FxHashSet<&'a str>,
+    /// The statement that last binds each name (module level).
+    last_binding: FxHashMap<&'a str, TextSize>,
+    /// The bodies (statement lists) being visited, outermost first.
+    bodies: Vec<u32>,
+    body_count: u32,
     /// Nested `def`s, classes and lambdas: a name they read is captured.
     nested: Vec<NestedScope<'a>>,
     candidates: Vec<Candidate<'a, K>>,
@@ -186,16 +198,62 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
             return;
         }
         let mut names = Vec::new();
-        let mut kept = !self.in_function;
+        let mut kept = false;
         for target in targets {
             match target {
-                Expr::Name(name) => names.push(name.id.as_str()),
+                Expr::Name(name) => {
+                    names.push(name.id.as_str());
+                    if let Some(statement) = self.statement {
+                        self.last_binding
+                            .insert(name.id.as_str(), statement.start());
+                    }
+                }
                 // Stored on an attribute or in a subscript, or unpacked: kept.
                 _ => kept = true,
             }
         }
         let use_ = if kept { Use::Kept } else { self.bound(names) };
         self.visit_as(value, use_);
+        for target in targets {
+            if let Expr::Name(name) = target
+                && !any_over_expr(value, |e| matches!(e, Expr::Name(n) if n.id == name.id))
+            {
+                self.rebound(name.id.as_str());
+            }
+        }
+    }
+
+    /// `name` gets a new value: a resource it held that nothing has kept or
+    /// closed so far is lost (`f = open(p)` ... `f = None` ... `return f`).
+    /// Only for a resource opened in this body or one nested in it, so that
+    /// `if c: f = open(a)` / `else: f = open(b)` are not taken for a rebinding.
+    fn rebound(&mut self, name: &'a str) {
+        if self.escaped.contains(name)
+            || !self.nested.is_empty()
+            || self.aliases.iter().any(|(alias, _)| *alias == name)
+        {
+            return;
+        }
+        let Some(statement) = self.statement else {
+            return;
+        };
+        let (targets, bodies) = (&self.targets, &self.bodies);
+        let mut lost = Vec::new();
+        self.candidates.retain(|c| {
+            let is_lost = !std::ptr::eq(c.statement, statement)
+                && targets[c.names] == [name]
+                && c.bodies.starts_with(bodies);
+            if is_lost {
+                lost.push(Unmanaged {
+                    kind: c.kind,
+                    call: c.call,
+                    statement: c.statement,
+                    bound_to: Some(name),
+                });
+            }
+            !is_lost
+        });
+        self.found.extend(lost);
     }
 
     fn opened_call(&mut self, call: &'a ast::ExprCall, kind: K, use_: Use) {
@@ -214,6 +272,7 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
                 call: call.range(),
                 statement,
                 names,
+                bodies: self.bodies.clone(),
             }),
             Use::Discarded | Use::Kept => {}
         }
@@ -223,9 +282,20 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
         let ast::ExprCall {
             func, arguments, ..
         } = call;
-        if let Some(kind) = (self.opened)(call, self.comprehension_depth > 0) {
+        let in_comprehension = self.comprehension_depth > 0;
+        if let Some(kind) = (self.opened)(call, in_comprehension) {
             self.opened_call(call, kind, use_);
-            self.visit_as(func, Use::Consumed);
+            match &**func {
+                // `ZipFile(p).open(name)`, `TarFile(p).open()`: one resource,
+                // reported (or managed) as the outer call.
+                Expr::Attribute(attr)
+                    if matches!(&*attr.value, Expr::Call(inner)
+                        if (self.opened)(inner, in_comprehension).is_some()) =>
+                {
+                    self.visit_as(&attr.value, Use::Kept);
+                }
+                _ => self.visit_as(func, Use::Consumed),
+            }
             self.arguments(arguments, Use::Consumed);
             return;
         }
@@ -325,6 +395,8 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
     }
 
     fn finish(mut self) -> Vec<Unmanaged<'a, K>> {
+        // Module level: the candidates a function reads as a global.
+        let mut read_as_global = FxHashSet::default();
         if !self.candidates.is_empty() {
             let mut captured = CapturedNames::default();
             for scope in &self.nested {
@@ -333,7 +405,20 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
                     NestedScope::Lambda(lambda) => captured.visit_expr(&lambda.body),
                 }
             }
-            self.escaped.extend(captured.0);
+            if self.in_function {
+                self.escaped.extend(captured.0.iter().copied());
+            } else {
+                // A function reads the global's last binding.
+                for candidate in &self.candidates {
+                    let start = candidate.statement.start();
+                    for name in &self.targets[candidate.names] {
+                        if captured.0.contains(name) && self.last_binding.get(name) == Some(&start)
+                        {
+                            read_as_global.insert(candidate.call.start());
+                        }
+                    }
+                }
+            }
             // A value that flows into a kept name is kept.
             loop {
                 let before = self.escaped.len();
@@ -352,7 +437,9 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
         }
         for candidate in std::mem::take(&mut self.candidates) {
             let names = &self.targets[candidate.names];
-            if names.iter().any(|n| self.escaped.contains(n)) {
+            if names.iter().any(|n| self.escaped.contains(n))
+                || read_as_global.contains(&candidate.call.start())
+            {
                 continue;
             }
             self.found.push(Unmanaged {
@@ -369,6 +456,8 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
 
 impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
     fn visit_body(&mut self, body: &'a [Stmt]) {
+        self.body_count += 1;
+        self.bodies.push(self.body_count);
         for (i, stmt) in body.iter().enumerate() {
             let before = self.candidates.len();
             self.visit_stmt(stmt);
@@ -378,6 +467,7 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
             let next = body[i + 1..].iter().find(|s| !cannot_raise(s));
             self.drop_released_by(before, next);
         }
+        self.bodies.pop();
     }
 
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
@@ -492,7 +582,7 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
             }
             Expr::Named(named) => {
                 let use_ = match &*named.target {
-                    Expr::Name(name) if self.in_function => self.bound(vec![name.id.as_str()]),
+                    Expr::Name(name) => self.bound(vec![name.id.as_str()]),
                     _ => Use::Kept,
                 };
                 self.visit_as(&named.value, use_);

@@ -37,18 +37,22 @@ pub(crate) fn opener(
     if let Some(name) = semantic.resolve_qualified_name(&call.func) {
         return OPENERS.iter().find(|o| name.is(o)).copied();
     }
-    // A member of an archive: `ZipFile(p).open(name)`, `zf.open(name)`.
+    // A member of an archive: `ZipFile(p).open(name)`, `zf.open(name)`;
+    // `TarFile(p).open()` (the classmethod reached through an instance).
     let Expr::Attribute(attr) = &*call.func else {
         return None;
     };
-    (attr.attr.as_str() == "open"
-        && super::is_instance_of(
-            semantic,
-            &attr.value,
-            in_comprehension,
-            &["zipfile.ZipFile"],
-        ))
-    .then_some("ZipFile.open")
+    if attr.attr.as_str() != "open" {
+        return None;
+    }
+    let is = |types: &[&str]| super::is_instance_of(semantic, &attr.value, in_comprehension, types);
+    if is(&["zipfile.ZipFile"]) {
+        Some("ZipFile.open")
+    } else if is(&["tarfile.TarFile", "tarfile.open", "tarfile.TarFile.taropen"]) {
+        Some("TarFile.open")
+    } else {
+        None
+    }
 }
 
 pub(crate) fn message(what: &str, bound_to: Option<&str>) -> String {
