@@ -109,6 +109,9 @@ struct Candidate<'a, K> {
     names: usize,
     /// The bodies the opening statement is nested in (`Scan::bodies`).
     bodies: Vec<u32>,
+    /// Creation order: the candidates a statement created are those at or
+    /// after the count taken before it (removals do not shift it).
+    id: usize,
 }
 
 /// Finds the resources in `body` that are neither managed nor handed off.
@@ -137,6 +140,7 @@ pub fn unmanaged_resources<'a, K: Copy>(
         body_count: 0,
         nested: Vec::new(),
         candidates: Vec::new(),
+        created: 0,
         found: Vec::new(),
     };
     scan.visit_body(body);
@@ -167,6 +171,8 @@ struct Scan<'a, 'f, K> {
     /// Nested `def`s, classes and lambdas: a name they read is captured.
     nested: Vec<NestedScope<'a>>,
     candidates: Vec<Candidate<'a, K>>,
+    /// How many candidates were ever created.
+    created: usize,
     found: Vec<Unmanaged<'a, K>>,
 }
 
@@ -267,13 +273,17 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
                 statement,
                 bound_to: None,
             }),
-            Use::Bound(names) => self.candidates.push(Candidate {
-                kind,
-                call: call.range(),
-                statement,
-                names,
-                bodies: self.bodies.clone(),
-            }),
+            Use::Bound(names) => {
+                self.candidates.push(Candidate {
+                    kind,
+                    call: call.range(),
+                    statement,
+                    names,
+                    bodies: self.bodies.clone(),
+                    id: self.created,
+                });
+                self.created += 1;
+            }
             Use::Discarded | Use::Kept => {}
         }
     }
@@ -379,19 +389,18 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
     }
 
     /// Forgets the candidates found since `before` that `next` releases.
+    /// Drops the candidates created since `before` (a count of
+    /// [`Scan::created`]) that `next` releases at once.
     fn drop_released_by(&mut self, before: usize, next: Option<&Stmt>) {
-        if self.candidates.len() == before {
+        if self.created == before {
             return;
         }
         let Some(released) = next.and_then(released_name) else {
             return;
         };
         let targets = &self.targets;
-        let mut index = 0;
-        self.candidates.retain(|c| {
-            index += 1;
-            index <= before || !targets[c.names].contains(&released.as_str())
-        });
+        self.candidates
+            .retain(|c| c.id < before || !targets[c.names].contains(&released.as_str()));
     }
 
     fn finish(mut self) -> Vec<Unmanaged<'a, K>> {
@@ -459,7 +468,7 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
         self.body_count += 1;
         self.bodies.push(self.body_count);
         for (i, stmt) in body.iter().enumerate() {
-            let before = self.candidates.len();
+            let before = self.created;
             self.visit_stmt(stmt);
             // `f = open(p)` then at once `f.close()` (or `out = p.communicate()`,
             // `return not p.wait()`): nothing in between can raise, as good as
@@ -504,7 +513,7 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
                 finalbody,
                 ..
             }) => {
-                let before = self.candidates.len();
+                let before = self.created;
                 self.visit_body(body);
                 // `try: f = open(p) except OSError: ... else: f.close()`.
                 self.drop_released_by(before, orelse.first());
