@@ -39,7 +39,6 @@ pub struct Checker<'a> {
     pub(crate) semantic: SemanticModel<'a>,
     locator: &'a Locator<'a>,
     // Read by the rules that take options (PF106's `blocking-calls`).
-    #[allow(dead_code)]
     pub(crate) settings: &'a FileSettings,
     rules: RuleSet,
     findings: Vec<Finding>,
