@@ -255,15 +255,26 @@ fn check(args: CheckArgs) -> Outcome {
     // project, so it is indexed (from the cache when warm) and only the
     // named files are reported.
     let named_files = paths.iter().any(|p| p.is_file());
-    let (all_files, report_only) = match &root {
-        Some(root) if named_files => {
-            let mut all = discover(std::slice::from_ref(root), false).unwrap_or_default();
-            all.extend(files.iter().cloned());
-            all.sort();
-            all.dedup();
-            (all, Some(files.iter().cloned().collect::<FxHashSet<_>>()))
+    // Outside a configured project or git repository, the packages the named
+    // files belong to (their topmost folder with an `__init__.py`) are
+    // indexed, so a package checked in a bare folder still sees itself.
+    let index_roots: Vec<PathBuf> = match &root {
+        Some(root) => vec![root.clone()],
+        None => {
+            let mut roots: Vec<PathBuf> = files.iter().filter_map(|f| topmost_package(f)).collect();
+            roots.sort();
+            roots.dedup();
+            roots
         }
-        _ => (files, None),
+    };
+    let (all_files, report_only) = if named_files && !index_roots.is_empty() {
+        let mut all = discover(&index_roots, false).unwrap_or_default();
+        all.extend(files.iter().cloned());
+        all.sort();
+        all.dedup();
+        (all, Some(files.iter().cloned().collect::<FxHashSet<_>>()))
+    } else {
+        (files, None)
     };
     let options = RunOptions {
         cache: cache.as_ref(),
@@ -541,5 +552,15 @@ fn project_root(settings: &Settings, first: &std::path::Path) -> Option<PathBuf>
     start
         .ancestors()
         .find(|dir| dir.join(".git").exists())
+        .map(std::path::Path::to_path_buf)
+}
+
+/// The outermost folder above `file` that is a package (has an
+/// `__init__.py`), if `file` is in one.
+fn topmost_package(file: &std::path::Path) -> Option<PathBuf> {
+    file.ancestors()
+        .skip(1)
+        .take_while(|dir| dir.join("__init__.py").is_file())
+        .last()
         .map(std::path::Path::to_path_buf)
 }

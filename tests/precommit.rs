@@ -167,3 +167,21 @@ fn two_runs_at_once_do_not_corrupt_the_cache() {
     assert_eq!(code, 1);
     assert_eq!(stdout.as_bytes(), &a.stdout[..]);
 }
+
+#[test]
+fn a_bare_folder_indexes_the_named_files_packages() {
+    // No configuration file and no git repository: the package the named
+    // file belongs to is still indexed (and nothing is cached).
+    let dir = project();
+    let root = dir.path();
+    std::fs::remove_file(root.join("pyproject.toml")).unwrap();
+    let (code, stdout, stderr) = run(root, &["--select", "PF1", "app/views.py"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let found = pf100_lines(&stdout);
+    assert_eq!(found.len(), 2, "{stdout}");
+    assert!(found[0].contains("app.store.db:4"), "{}", found[0]);
+    assert!(
+        !root.join(".pitfalls_cache").exists(),
+        "no project root, no cache"
+    );
+}
