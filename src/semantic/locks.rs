@@ -664,12 +664,10 @@ mod tests {
         assert_eq!(found, vec![None]);
     }
 
-    #[test]
-    fn class_attributes_and_self_attributes() {
-        let found = probe(
-            "import asyncio\n\
+    /// A class with locks as class attributes, `self.` attributes set in
+    /// methods, and attributes that are not (or not always) locks.
+    const BANK: &str = "import asyncio\n\
              import threading\n\
-             from dataclasses import dataclass, field\n\
              class Bank:\n\
              \x20   lock_a = threading.Lock()\n\
              \x20   _lazy = None\n\
@@ -684,14 +682,21 @@ mod tests {
              \x20   @classmethod\n\
              \x20   def probe(cls):\n\
              \x20       with cls.lock_a, cls.lock_b, cls._lazy, cls.given, cls.mixed, cls.missing:\n\
-             \x20           pass\n\
+             \x20           pass\n";
+
+    #[test]
+    fn class_attributes_and_self_attributes() {
+        // The same class, then a dataclass using it.
+        let with_pool = format!(
+            "from dataclasses import dataclass, field\n{BANK}\
              @dataclass\n\
              class Pool:\n\
              \x20   guard: threading.Lock = field(default_factory=threading.Lock)\n\
              \x20   def probe(self):\n\
              \x20       with self.guard, Pool.guard, Bank.lock_a:\n\
-             \x20           pass\n",
+             \x20           pass\n"
         );
+        let found = probe(&with_pool);
         // `probe` is found last: Pool.probe.
         assert_eq!(
             found,
@@ -701,25 +706,7 @@ mod tests {
                 lock("shop.bank.Bank.lock_a", LockKind::Lock, false),
             ]
         );
-        let found = probe(
-            "import asyncio\n\
-             import threading\n\
-             class Bank:\n\
-             \x20   lock_a = threading.Lock()\n\
-             \x20   _lazy = None\n\
-             \x20   def __init__(self, lock):\n\
-             \x20       self.lock_b = threading.RLock()\n\
-             \x20       self.given = lock\n\
-             \x20       self.mixed = threading.Lock()\n\
-             \x20       if lock:\n\
-             \x20           self.mixed = lock\n\
-             \x20   def start(this):\n\
-             \x20       this._lazy = asyncio.Lock()\n\
-             \x20   @classmethod\n\
-             \x20   def probe(cls):\n\
-             \x20       with cls.lock_a, cls.lock_b, cls._lazy, cls.given, cls.mixed, cls.missing:\n\
-             \x20           pass\n",
-        );
+        let found = probe(BANK);
         assert_eq!(
             found,
             vec![
