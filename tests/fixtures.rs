@@ -148,3 +148,93 @@ fn python_files(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The whole rendering of one fixture folder, pinned: every finding's
+/// span (row:col-row:col), code, message, labels, and its fix as the diff it
+/// makes to the file. A changed message, column, label or fix shows up as a
+/// snapshot difference (`cargo insta review`).
+fn render_folder(dir: &Path) -> String {
+    use std::fmt::Write;
+    let overrides = Overrides {
+        select: Some(vec!["ALL".into()]),
+        ..Default::default()
+    };
+    let config_path = dir.join("pitfalls.toml");
+    let config = config_path
+        .is_file()
+        .then(|| pitfalls::settings::load_config(&config_path).unwrap());
+    let settings = Settings::resolve(config, &overrides, dir).unwrap();
+    let files = pitfalls::discover::discover(&[dir.to_path_buf()], &settings, false).unwrap();
+    let result = pitfalls::pipeline::check_files(&files, &settings);
+    let mut diagnostics: Vec<_> = result.diagnostics.iter().collect();
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.finding.span.location, a.finding.rule.code()).cmp(&(
+            &b.path,
+            b.finding.span.location,
+            b.finding.rule.code(),
+        ))
+    });
+    let mut out = String::new();
+    for d in diagnostics {
+        let f = &d.finding;
+        let rel = d.path.strip_prefix(dir).unwrap_or(&d.path);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let (s, e) = (f.span.location, f.span.end_location);
+        writeln!(
+            out,
+            "{rel}:{}:{}-{}:{}: {} {}",
+            s.row,
+            s.column,
+            e.row,
+            e.column,
+            f.rule.code(),
+            f.message
+        )
+        .unwrap();
+        for label in &f.labels {
+            let l = label.span.location;
+            writeln!(out, "    label {}:{}: {}", l.row, l.column, label.message).unwrap();
+        }
+        if let Some(fix) = &f.fix {
+            let applicability = match fix.applicability {
+                pitfalls::report::Applicability::Safe => "safe",
+                pitfalls::report::Applicability::Unsafe => "unsafe",
+            };
+            writeln!(out, "    fix ({applicability}): {}", fix.message).unwrap();
+            let text = pitfalls::source::read_source(&d.path).unwrap().text;
+            let (fixed, _) = pitfalls::fix::apply_fixes(&text, &[fix]);
+            for line in pitfalls::fix::unified_diff(&rel, &text, &fixed).lines() {
+                writeln!(out, "    | {line}").unwrap();
+            }
+        }
+    }
+    for e in &result.errors {
+        writeln!(out, "error: {}: {}", e.path.display(), e.message).unwrap();
+    }
+    out
+}
+
+/// One snapshot per rule (`tests/snapshots/fixtures__CODE.snap`), for every
+/// code in the registry: a rule without a snapshot fails here.
+#[test]
+fn every_rule_output_is_pinned() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut failures = Vec::new();
+    for rule in pitfalls::rules::Rule::ALL {
+        let code = rule.code();
+        let dir = root.join(code);
+        let rendered = render_folder(&dir);
+        let outcome = std::panic::catch_unwind(|| {
+            insta::with_settings!({ prepend_module_to_snapshot => true, omit_expression => true }, {
+                insta::assert_snapshot!(code, rendered);
+            });
+        });
+        if outcome.is_err() {
+            failures.push(code);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "snapshots differ for {failures:?} (run `cargo insta review`)"
+    );
+}
