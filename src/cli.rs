@@ -159,6 +159,7 @@ fn list_rules(format: ListFormat) {
     let fix = |f: FixAvailability| match f {
         FixAvailability::None => "none",
         FixAvailability::Safe => "safe",
+        FixAvailability::Unsafe => "unsafe",
         FixAvailability::Sometimes => "sometimes",
     };
     match format {

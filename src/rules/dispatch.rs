@@ -288,7 +288,7 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     if lock_events_enabled(cx) {
         threads::lock_events::on_call(cx, call);
     }
-    if cx.enabled(Rule::ListComprehensionInCall) {
+    if cx.enabled(Rule::ListComprehensionInCall) || cx.enabled(Rule::ListComprehensionInReducer) {
         iterators::list_comprehension_in_call::check(cx, call);
     }
     if cx.enabled(Rule::UnboundedModuleCache) {

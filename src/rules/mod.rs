@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 pub enum FixAvailability {
     None,
     Safe,
+    /// Every fix changes behaviour in some way (`--unsafe-fixes`).
+    Unsafe,
     /// Safe for some findings, unsafe for others.
     Sometimes,
 }
@@ -92,6 +94,7 @@ registry! {
     ReadlinesInLoop => iterators::readlines_in_loop,
     ExhaustedIteratorReuse => iterators::exhausted_iterator_reuse,
     UnnecessaryMaterialization => iterators::unnecessary_materialization,
+    ListComprehensionInReducer => iterators::list_comprehension_in_reducer,
     CacheOnMethod => memory::cache_on_method,
     MutableDefaultArgument => memory::mutable_default_argument,
     UnboundedModuleCache => memory::unbounded_module_cache,
