@@ -47,7 +47,10 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 memory::cache_on_method::check(cx, def);
             }
             if cx.enabled(Rule::MutableDefaultArgument) {
-                memory::mutable_default_argument::check(cx, &def.parameters);
+                memory::mutable_default_argument::check(
+                    cx,
+                    memory::mutable_default_argument::Function::Def(def),
+                );
             }
             if cx.enabled(Rule::ContextmanagerUnprotectedYield) {
                 resources::contextmanager_unprotected_yield::check(cx, def);
@@ -341,10 +344,11 @@ pub(crate) fn on_comprehension_iter<'a>(cx: &mut Checker<'a>, generator: &'a ast
 }
 
 pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
-    if cx.enabled(Rule::MutableDefaultArgument)
-        && let Some(parameters) = &lambda.parameters
-    {
-        memory::mutable_default_argument::check(cx, parameters);
+    if cx.enabled(Rule::MutableDefaultArgument) {
+        memory::mutable_default_argument::check(
+            cx,
+            memory::mutable_default_argument::Function::Lambda(lambda),
+        );
     }
 }
 
