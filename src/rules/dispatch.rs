@@ -433,6 +433,9 @@ pub fn answer_pending(
         Rule::SyncWrapperOnCoroutine => {
             decorators::sync_wrapper_on_coroutine::answer(pending, question, index)
         }
+        Rule::MissingFunctoolsWraps => {
+            decorators::missing_functools_wraps::answer(pending, question, index)
+        }
         Rule::DecoratorFactoryNotCalled => {
             decorators::decorator_factory_not_called::answer(pending, question, index)
         }
