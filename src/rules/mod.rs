@@ -179,6 +179,10 @@ pub struct RuleState<'a> {
     pub main_guards: Vec<ruff_text_size::TextSize>,
     /// Functions calling `.acquire()` on a known lock (PF202).
     pub acquiring_functions: Vec<crate::semantic::model::ScopeId>,
+    /// `(function, lock id, handed to a thread)` for each `.release()` on a
+    /// known lock and each lock handed to a thread (PF202: a lock used as a
+    /// signal).
+    pub lock_signals: Vec<(Option<crate::semantic::model::ScopeId>, String, bool)>,
 }
 
 #[cfg(test)]

@@ -26,30 +26,79 @@ const CONTEXT_MANAGERS: &[&str] = &[
     "contextlib.asynccontextmanager",
 ];
 
-/// During the walk: `X.acquire(...)` on a known lock marks the function.
+/// Calls that start a thread with what they are given.
+const THREAD_STARTERS: &[&str] = &[
+    "threading.Thread",
+    "threading.Timer",
+    "_thread.start_new_thread",
+    "_thread.start_new",
+];
+
+/// During the walk: `X.acquire(...)` on a known lock marks the function;
+/// `X.release()` and a lock handed to a thread are noted (a lock released
+/// in another function, or by a thread, is a signal, not a critical section).
 pub(crate) fn note_call(cx: &mut Checker, call: &ast::ExprCall) {
-    let Expr::Attribute(attr) = &*call.func else {
-        return;
-    };
-    if attr.attr.as_str() != "acquire" {
+    let scope = cx.semantic().function_scope_id();
+    if let Expr::Attribute(attr) = &*call.func {
+        match attr.attr.as_str() {
+            "acquire" => {
+                if let Some(scope) = scope
+                    && !cx.state.acquiring_functions.contains(&scope)
+                    && cx.lock_for(&attr.value).is_some()
+                {
+                    cx.state.acquiring_functions.push(scope);
+                }
+                return;
+            }
+            "release" => {
+                if let Some(lock) = cx.lock_for(&attr.value) {
+                    cx.state.lock_signals.push((scope, lock.id, false));
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+    let starts_thread = cx
+        .semantic()
+        .resolve_qualified_name(&call.func)
+        .is_some_and(|n| n.is_any(THREAD_STARTERS));
+    if !starts_thread {
         return;
     }
-    let Some(scope) = cx.semantic().function_scope_id() else {
-        return;
-    };
-    if !cx.state.acquiring_functions.contains(&scope) && cx.lock_for(&attr.value).is_some() {
-        cx.state.acquiring_functions.push(scope);
+    // `Thread(target=worker, args=(lock,))`: the thread releases it.
+    let mut handed = Vec::new();
+    crate::ast::helpers::any_over_expr(&Expr::Call(call.clone()), |e| {
+        if matches!(e, Expr::Name(_) | Expr::Attribute(_))
+            && let Some(lock) = cx.lock_for(e)
+        {
+            handed.push(lock.id);
+        }
+        false
+    });
+    for id in handed {
+        // Handed to a thread: a signal wherever it is acquired.
+        cx.state.lock_signals.push((None, id, true));
     }
 }
 
 pub(crate) fn check_functions(cx: &mut Checker) {
     let functions = std::mem::take(&mut cx.state.acquiring_functions);
+    let signals = std::mem::take(&mut cx.state.lock_signals);
     for scope in functions {
         let ScopeKind::Function(def) = cx.semantic().scope(scope).kind else {
             continue;
         };
-        // The class releases in `__exit__`/`__aexit__`.
-        if matches!(def.name.as_str(), "__enter__" | "__aenter__") {
+        // The class releases in `__exit__`/`__aexit__`; a lock wrapper's own
+        // `acquire` hands the release to its `release`.
+        let in_class = cx
+            .semantic()
+            .scope(scope)
+            .parent
+            .is_some_and(|p| matches!(cx.semantic().scope(p).kind, ScopeKind::Class(_)));
+        if matches!(def.name.as_str(), "__enter__" | "__aenter__")
+            || (in_class && matches!(def.name.as_str(), "acquire" | "_acquire"))
+        {
             continue;
         }
         cx.semantic.set_current_scope(scope);
@@ -65,9 +114,22 @@ pub(crate) fn check_functions(cx: &mut Checker) {
             context_manager,
             found: Vec::new(),
         };
-        scan.suite(&def.body, &mut Vec::new(), true);
+        scan.suite(&def.body, &mut Vec::new(), true, &[]);
         let found = scan.found;
-        for (call, statement, lock) in found {
+        for (call, statement, lock, id) in found {
+            // Handed to a thread, or released only by other functions: a
+            // signal between threads, not a critical section.
+            let handed = signals.iter().any(|(_, l, thread)| *thread && *l == id);
+            let released_here = signals
+                .iter()
+                .any(|(s, l, thread)| !*thread && *l == id && *s == Some(scope));
+            let released_elsewhere = signals
+                .iter()
+                .any(|(s, l, thread)| !*thread && *l == id && *s != Some(scope));
+            let signal = handed || (!released_here && released_elsewhere);
+            if signal {
+                continue;
+            }
             let finding = cx.report_in_statement(
                 Rule::AcquireWithoutRelease,
                 call,
@@ -90,17 +152,27 @@ struct Scan<'s, 'a> {
     locator_text: &'s str,
     body: &'a [Stmt],
     context_manager: bool,
-    /// `(acquire call, statement, lock as written)`.
-    found: Vec<(TextRange, TextRange, String)>,
+    /// `(acquire call, statement, lock as written, lock id)`.
+    found: Vec<(TextRange, TextRange, String, String)>,
 }
 
 impl<'a> Scan<'_, 'a> {
     /// `finals`: the `finally` bodies of the `try`s whose body we are in.
     /// `tail`: nothing in the function runs after `stmts`.
-    fn suite(&mut self, stmts: &'a [Stmt], finals: &mut Vec<&'a [Stmt]>, tail: bool) {
+    /// `after`: for the body of an `if`, the statements after that `if`.
+    fn suite(
+        &mut self,
+        stmts: &'a [Stmt],
+        finals: &mut Vec<&'a [Stmt]>,
+        tail: bool,
+        after: &'a [Stmt],
+    ) {
         for (i, stmt) in stmts.iter().enumerate() {
             let rest = &stmts[i + 1..];
             let last = tail && rest.is_empty();
+            // `if single: await L.acquire()` directly before `try:` ...
+            // `finally: if single: L.release()`: the conditional idiom.
+            let holding = if rest.is_empty() { after } else { rest };
             match stmt {
                 Stmt::Expr(expr) => {
                     // An acquire that ends the function is its purpose (a
@@ -108,7 +180,7 @@ impl<'a> Scan<'_, 'a> {
                     if let Some((call, lock)) = self.acquire(&expr.value)
                         && !last
                     {
-                        self.judge(call, stmt.range(), lock, rest, finals);
+                        self.judge(call, stmt.range(), lock, holding, finals);
                     }
                 }
                 Stmt::If(s) => {
@@ -131,36 +203,36 @@ impl<'a> Scan<'_, 'a> {
                         };
                         self.judge(call, header, lock, holding, finals);
                     }
-                    self.suite(&s.body, finals, last);
+                    self.suite(&s.body, finals, last, rest);
                     for clause in &s.elif_else_clauses {
-                        self.suite(&clause.body, finals, last);
+                        self.suite(&clause.body, finals, last, rest);
                     }
                 }
                 Stmt::Try(s) => {
                     finals.push(&s.finalbody);
                     // `try: L.acquire() except: L.release(); raise` at the end.
                     let body_last = last && s.orelse.is_empty() && s.finalbody.is_empty();
-                    self.suite(&s.body, finals, body_last);
+                    self.suite(&s.body, finals, body_last, &[]);
                     finals.pop();
                     for handler in &s.handlers {
                         let ast::ExceptHandler::ExceptHandler(h) = handler;
-                        self.suite(&h.body, finals, false);
+                        self.suite(&h.body, finals, false, &[]);
                     }
-                    self.suite(&s.orelse, finals, false);
-                    self.suite(&s.finalbody, finals, false);
+                    self.suite(&s.orelse, finals, false, &[]);
+                    self.suite(&s.finalbody, finals, false, &[]);
                 }
                 Stmt::For(s) => {
-                    self.suite(&s.body, finals, false);
-                    self.suite(&s.orelse, finals, false);
+                    self.suite(&s.body, finals, false, &[]);
+                    self.suite(&s.orelse, finals, false, &[]);
                 }
                 Stmt::While(s) => {
-                    self.suite(&s.body, finals, false);
-                    self.suite(&s.orelse, finals, false);
+                    self.suite(&s.body, finals, false, &[]);
+                    self.suite(&s.orelse, finals, false, &[]);
                 }
-                Stmt::With(s) => self.suite(&s.body, finals, false),
+                Stmt::With(s) => self.suite(&s.body, finals, false, &[]),
                 Stmt::Match(s) => {
                     for case in &s.cases {
-                        self.suite(&case.body, finals, last);
+                        self.suite(&case.body, finals, last, &[]);
                     }
                 }
                 _ => {}
@@ -215,7 +287,7 @@ impl<'a> Scan<'_, 'a> {
             return;
         };
         let written = self.locator_text[attr.value.range()].to_string();
-        self.found.push((call.range(), statement, written));
+        self.found.push((call.range(), statement, written, lock));
     }
 
     /// Does `body` (through nested blocks) call `.release()` on `lock`?
