@@ -198,14 +198,15 @@ fn quiet_drops_the_summary_line() {
 /// configuration): the two help-line shapes.
 fn full_project() -> Project {
     let p = Project::new();
-    p.write("pitfalls.toml", "extend-select = [\"PF504\"]\n").write(
-        "a.py",
-        "import time\n\n\nasync def h():\n    time.sleep(1)\n",
-    )
-    .write(
-        "b.py",
-        "def total(xs):\n    return sum([x * 2 for x in xs])\n",
-    );
+    p.write("pitfalls.toml", "extend-select = [\"PF504\"]\n")
+        .write(
+            "a.py",
+            "import time\n\n\nasync def h():\n    time.sleep(1)\n",
+        )
+        .write(
+            "b.py",
+            "def total(xs):\n    return sum([x * 2 for x in xs])\n",
+        );
     p
 }
 

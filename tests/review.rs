@@ -66,7 +66,13 @@ impl Project {
     /// `check --no-color --no-cache --extend-select PF504 ARGS` (PF504, off
     /// by default, has the safe fix these tests apply).
     fn check(&self, args: &[&str]) -> Run {
-        let mut all = vec!["check", "--no-color", "--no-cache", "--extend-select", "PF504"];
+        let mut all = vec![
+            "check",
+            "--no-color",
+            "--no-cache",
+            "--extend-select",
+            "PF504",
+        ];
         all.extend_from_slice(args);
         self.run(&all)
     }

@@ -151,7 +151,11 @@ impl Flow<'_> {
                 is_async,
                 ..
             }) => {
-                let groups = if *is_async { task_group_names(items) } else { Vec::new() };
+                let groups = if *is_async {
+                    task_group_names(items)
+                } else {
+                    Vec::new()
+                };
                 let pushed = groups.len();
                 self.task_groups.extend(groups);
                 let out = self.block(body, Some(state), protected);

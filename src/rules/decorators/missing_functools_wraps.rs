@@ -47,14 +47,11 @@ pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
     }
     // A parameter with a default is an injected factory or callback
     // (`def make_handler(send, build=Response)`), not the wrapped function.
-    let wrapped_has_default = decorator
-        .parameters
-        .iter_non_variadic_params()
-        .any(|p| {
-            p.parameter.name.as_str() == wrapped_name(&wrapper)
+    let wrapped_has_default = decorator.parameters.iter_non_variadic_params().any(|p| {
+        p.parameter.name.as_str() == wrapped_name(&wrapper)
                 // `func=None`: a decorator usable with and without arguments.
                 && p.default.as_deref().is_some_and(|d| !d.is_none_literal_expr())
-        });
+    });
     if wrapped_has_default || only_raised(wrapper.def, wrapper.wrapped) {
         return;
     }
@@ -106,7 +103,9 @@ fn applied_question(cx: &Checker, decorator: &ast::StmtFunctionDef) -> Question 
     let mut names = vec![own.to_string(), format!("{own}()")];
     let mut qualified = Vec::new();
     let scope = semantic.scope(semantic.current_scope_id());
-    let parent_is_module = scope.parent.is_none_or(|p| p == crate::semantic::model::MODULE_SCOPE);
+    let parent_is_module = scope
+        .parent
+        .is_none_or(|p| p == crate::semantic::model::MODULE_SCOPE);
     match scope.kind {
         ScopeKind::Module => {
             qualified.push(format!("{prefix}{own}"));

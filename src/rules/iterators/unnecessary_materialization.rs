@@ -173,9 +173,27 @@ fn calls_something(semantic: &SemanticModel, scope: ScopeId, element: &Expr) -> 
 
 /// String methods that only compute a value.
 const STR_METHODS: &[&str] = &[
-    "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "split", "rsplit",
-    "splitlines", "startswith", "endswith", "replace", "removeprefix", "removesuffix",
-    "partition", "rpartition", "format", "join", "encode", "decode", "title",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "casefold",
+    "split",
+    "rsplit",
+    "splitlines",
+    "startswith",
+    "endswith",
+    "replace",
+    "removeprefix",
+    "removesuffix",
+    "partition",
+    "rpartition",
+    "format",
+    "join",
+    "encode",
+    "decode",
+    "title",
 ];
 
 /// The assignment statement binding at `target` and the statement after it

@@ -251,10 +251,9 @@ impl ChangeFinder<'_> {
             Expr::Tuple(t) => t.elts.iter().any(|e| self.holds(e)),
             Expr::List(l) => l.elts.iter().any(|e| self.holds(e)),
             Expr::Set(s) => s.elts.iter().any(|e| self.holds(e)),
-            Expr::Dict(d) => d
-                .items
-                .iter()
-                .any(|item| self.holds(&item.value) || item.key.as_ref().is_some_and(|k| self.holds(k))),
+            Expr::Dict(d) => d.items.iter().any(|item| {
+                self.holds(&item.value) || item.key.as_ref().is_some_and(|k| self.holds(k))
+            }),
             Expr::Starred(s) => self.holds(&s.value),
             Expr::BoolOp(b) => b.values.iter().any(|e| self.holds(e)),
             Expr::If(i) => self.holds(&i.body) || self.holds(&i.orelse),
@@ -310,7 +309,10 @@ impl<'a> Visitor<'a> for ChangeFinder<'_> {
             }
             Stmt::AugAssign(assign) => {
                 if self.rooted(&assign.target) {
-                    self.found(format!("`{name} {}=` changes it", assign.op.as_str()), stmt.start());
+                    self.found(
+                        format!("`{name} {}=` changes it", assign.op.as_str()),
+                        stmt.start(),
+                    );
                 }
             }
             Stmt::Delete(delete) => {
@@ -356,7 +358,10 @@ impl<'a> Visitor<'a> for ChangeFinder<'_> {
                         } else {
                             format!("{}[...]", self.name)
                         };
-                        self.found(format!("`{receiver}.{method}(...)` changes it"), expr.start());
+                        self.found(
+                            format!("`{receiver}.{method}(...)` changes it"),
+                            expr.start(),
+                        );
                     } else if STORING_METHODS.contains(&method)
                         && call.arguments.args.iter().any(|a| self.holds(a))
                     {

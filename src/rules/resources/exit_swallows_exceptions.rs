@@ -22,7 +22,10 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
     let name = def.name.as_str();
     // `async def __exit__` returns a coroutine (always true) and a plain
     // `def __aexit__` an awaited value: both are PF405's broken protocols.
-    let protocol = matches!((name, def.is_async), ("__exit__", false) | ("__aexit__", true));
+    let protocol = matches!(
+        (name, def.is_async),
+        ("__exit__", false) | ("__aexit__", true)
+    );
     if !protocol || !super::is_method(cx) {
         return;
     }

@@ -85,6 +85,10 @@ pub(crate) fn note_call(cx: &mut Checker, call: &ast::ExprCall) {
 pub(crate) fn check_functions(cx: &mut Checker) {
     let functions = std::mem::take(&mut cx.state.acquiring_functions);
     let signals = std::mem::take(&mut cx.state.lock_signals);
+    // Locks acquired as their initial state (in `__init__`, or right after
+    // they are created): a signal that another thread or call releases.
+    let mut initially_locked: Vec<String> = Vec::new();
+    let mut candidates = Vec::new();
     for scope in functions {
         let ScopeKind::Function(def) = cx.semantic().scope(scope).kind else {
             continue;
@@ -112,11 +116,19 @@ pub(crate) fn check_functions(cx: &mut Checker) {
             locator_text: cx.locator().text(),
             body: &def.body,
             context_manager,
+            in_init: def.name.as_str() == "__init__",
             found: Vec::new(),
+            initially_locked: Vec::new(),
         };
         scan.suite(&def.body, &mut Vec::new(), true, &[]);
-        let found = scan.found;
-        for (call, statement, lock, id) in found {
+        initially_locked.extend(scan.initially_locked);
+        candidates.extend(scan.found.into_iter().map(|f| (scope, f)));
+    }
+    for (scope, (call, statement, lock, id)) in candidates {
+        {
+            if initially_locked.contains(&id) {
+                continue;
+            }
             // Handed to a thread, or released only by other functions: a
             // signal between threads, not a critical section.
             let handed = signals.iter().any(|(_, l, thread)| *thread && *l == id);
@@ -152,8 +164,12 @@ struct Scan<'s, 'a> {
     locator_text: &'s str,
     body: &'a [Stmt],
     context_manager: bool,
+    /// The function is an `__init__`: a lock it acquires starts locked.
+    in_init: bool,
     /// `(acquire call, statement, lock as written, lock id)`.
     found: Vec<(TextRange, TextRange, String, String)>,
+    /// Ids of the locks this function acquires as their initial state.
+    initially_locked: Vec<String>,
 }
 
 impl<'a> Scan<'_, 'a> {
@@ -175,12 +191,15 @@ impl<'a> Scan<'_, 'a> {
             let holding = if rest.is_empty() { after } else { rest };
             match stmt {
                 Stmt::Expr(expr) => {
-                    // An acquire that ends the function is its purpose (a
-                    // `lock()` method; the release is another method's).
-                    if let Some((call, lock)) = self.acquire(&expr.value)
-                        && !last
-                    {
-                        self.judge(call, stmt.range(), lock, holding, finals);
+                    if let Some((call, lock)) = self.acquire(&expr.value) {
+                        if self.in_init || self.just_created(call, &stmts[..i]) {
+                            self.initially_locked.push(lock);
+                        } else if !last {
+                            // An acquire that ends the function is its
+                            // purpose (a `lock()` method; the release is
+                            // another method's).
+                            self.judge(call, stmt.range(), lock, holding, finals);
+                        }
                     }
                 }
                 Stmt::If(s) => {
@@ -238,6 +257,31 @@ impl<'a> Scan<'_, 'a> {
                 _ => {}
             }
         }
+    }
+
+    /// `done = Lock()` (then other creations and acquires) then
+    /// `done.acquire()`: the lock is created locked.
+    fn just_created(&self, call: &ast::ExprCall, before: &[Stmt]) -> bool {
+        let Expr::Attribute(attr) = &*call.func else {
+            return false;
+        };
+        let written = &self.locator_text[attr.value.range()];
+        for stmt in before.iter().rev() {
+            match stmt {
+                Stmt::Assign(assign) if assign.value.is_call_expr() => {
+                    if assign
+                        .targets
+                        .iter()
+                        .any(|t| &self.locator_text[t.range()] == written)
+                    {
+                        return true;
+                    }
+                }
+                Stmt::Expr(expr) if self.acquire(&expr.value).is_some() => {}
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// `L.acquire(...)` or `await L.acquire(...)` on a known lock: the call
