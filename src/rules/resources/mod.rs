@@ -131,8 +131,27 @@ fn mock_patched_names<'a>(
                 }
                 _ => None,
             };
-            if let Some(Expr::StringLiteral(target)) = target {
-                let text = target.value.to_str();
+            // `"builtins.open"`, `"%s.open" % __name__`, `f"{__name__}.open"`,
+            // `__name__ + ".open"`: the text after the last dot.
+            let text = match target {
+                Some(Expr::StringLiteral(target)) => Some(target.value.to_str()),
+                Some(Expr::BinOp(ast::ExprBinOp {
+                    left, op, right, ..
+                })) => match (op, &**left, &**right) {
+                    (ast::Operator::Mod, Expr::StringLiteral(s), _)
+                    | (ast::Operator::Add, _, Expr::StringLiteral(s)) => Some(s.value.to_str()),
+                    _ => None,
+                },
+                Some(Expr::FString(f)) => f.value.iter().last().and_then(|part| match part {
+                    ast::FStringPart::Literal(s) => Some(&*s.value),
+                    ast::FStringPart::FString(f) => match f.elements.last() {
+                        Some(ast::InterpolatedStringElement::Literal(l)) => Some(&*l.value),
+                        _ => None,
+                    },
+                }),
+                _ => None,
+            };
+            if let Some(text) = text {
                 self.0.push(text.rsplit('.').next().unwrap_or(text));
             }
         }
