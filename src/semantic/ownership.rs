@@ -556,6 +556,12 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
                 value: Some(value),
                 ..
             }) => self.assign(std::slice::from_ref(&**target), value),
+            // `self._socks += [client, server]`: stored on an attribute.
+            Stmt::AugAssign(ast::StmtAugAssign { target, value, .. })
+                if !target.is_name_expr() =>
+            {
+                self.visit_as(value, Use::Kept);
+            }
             Stmt::With(ast::StmtWith { items, body, .. }) => {
                 for item in items {
                     self.visit_as(&item.context_expr, Use::Kept);
