@@ -363,6 +363,9 @@ impl<'a> Visitor<'a> for ChangeFinder<'_> {
                             expr.start(),
                         );
                     } else if STORING_METHODS.contains(&method)
+                        // `self.add("checkbutton", cnf)` is the object's own
+                        // method (tkinter's `Menu.add`), not a container.
+                        && !matches!(&*attr.value, Expr::Name(n) if matches!(n.id.as_str(), "self" | "cls"))
                         && call.arguments.args.iter().any(|a| self.holds(a))
                     {
                         self.found(format!("it is stored by `.{method}(...)`"), expr.start());
