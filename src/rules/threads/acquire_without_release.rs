@@ -317,11 +317,26 @@ impl<'a> Scan<'_, 'a> {
         finals: &[&'a [Stmt]],
     ) {
         let released_in_finally = |body: &[Stmt]| self.releases(body, &lock);
+        // Before the `try`: guards that release and leave
+        // (`if closed: L.release(); raise Closed()`) and assignments of
+        // constants (`task = None`) cannot leave the lock held.
+        let first = holding.iter().find(|stmt| match stmt {
+            Stmt::If(s) => {
+                !(s.elif_else_clauses.is_empty()
+                    && matches!(s.body.last(), Some(Stmt::Raise(_) | Stmt::Return(_)))
+                    && self.releases(&s.body, &lock))
+            }
+            Stmt::Assign(ast::StmtAssign { value, .. })
+            | Stmt::AnnAssign(ast::StmtAnnAssign {
+                value: Some(value), ..
+            }) => !value.is_literal_expr() && !value.is_none_literal_expr(),
+            _ => true,
+        });
         // `L.acquire()` then `L.release()` right away: nothing in between can raise.
         let released_next =
             matches!(holding.first(), Some(Stmt::Expr(e)) if self.is_release(&e.value, &lock));
         let guarded = released_next
-            || matches!(holding.first(), Some(Stmt::Try(t)) if released_in_finally(&t.finalbody))
+            || matches!(first, Some(Stmt::Try(t)) if released_in_finally(&t.finalbody))
             || finals.iter().any(|f| released_in_finally(f))
             || (self.context_manager && self.yield_guarded(self.body, &lock));
         if guarded {
