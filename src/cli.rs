@@ -524,12 +524,23 @@ fn fix_files(
         .into_iter()
         .map(|path| {
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-            (path, namer.module_name(&absolute), settings.for_file(path))
+            let confirmed: Vec<(crate::rules::Rule, String)> = result
+                .diagnostics
+                .iter()
+                .filter(|d| d.path == path)
+                .map(|d| (d.finding.rule, d.finding.message.clone()))
+                .collect();
+            (
+                path,
+                namer.module_name(&absolute),
+                settings.for_file(path),
+                confirmed,
+            )
         })
         .collect();
     crate::pipeline::in_worker_pool(|| {
         jobs.into_par_iter()
-            .filter_map(|(path, module, file_settings)| {
+            .filter_map(|(path, module, file_settings, confirmed)| {
                 let source = crate::source::read_source(path).ok()?;
                 Some(crate::fix::fix_text(
                     path,
@@ -537,6 +548,7 @@ fn fix_files(
                     &module,
                     &file_settings,
                     unsafe_fixes,
+                    &confirmed,
                 ))
             })
             .collect()

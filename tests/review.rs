@@ -576,12 +576,14 @@ fn fixed(src: &str) -> String {
 
 #[test]
 fn pf300_fix_follows_the_import_style() {
-    let body = "def deco(f):\n    def wrapper(*a):\n        return f(*a)\n    return wrapper\n";
+    // A generic wrapper (`*a, **k` passed on): a decorator whatever applies it.
+    let body =
+        "def deco(f):\n    def wrapper(*a, **k):\n        return f(*a, **k)\n    return wrapper\n";
     // `import functools` present.
     assert_eq!(
         fixed(&format!("import functools\n\n\n{body}")),
         format!(
-            "import functools\n\n\ndef deco(f):\n    @functools.wraps(f)\n    def wrapper(*a):\n        return f(*a)\n    return wrapper\n"
+            "import functools\n\n\ndef deco(f):\n    @functools.wraps(f)\n    def wrapper(*a, **k):\n        return f(*a, **k)\n    return wrapper\n"
         )
     );
     // An alias.
@@ -652,24 +654,24 @@ import contextlib
 def retry(times):
     def decorator(fn):
         @contextlib.contextmanager
-        async def wrapper(*a):
-            return await fn(*a)
+        async def wrapper(*a, **k):
+            return await fn(*a, **k)
         return wrapper
     return decorator
 
 
 def log(f):
-    def inner(*a):
-        return f(*a)
+    def inner(*a, **k):
+        return f(*a, **k)
     return inner
 ";
     let out = fixed(src);
     assert!(
-        out.contains("        @contextlib.contextmanager\n        @functools.wraps(fn)\n        async def wrapper(*a):\n"),
+        out.contains("        @contextlib.contextmanager\n        @functools.wraps(fn)\n        async def wrapper(*a, **k):\n"),
         "{out}"
     );
     assert!(
-        out.contains("    @functools.wraps(f)\n    def inner(*a):\n"),
+        out.contains("    @functools.wraps(f)\n    def inner(*a, **k):\n"),
         "{out}"
     );
     assert_eq!(out.matches("import functools").count(), 1);
@@ -688,6 +690,17 @@ def b(g):
     def w(*x):
         return g(*x)
     return w
+
+
+# Fixed-signature wrappers: decorators because they are applied.
+@a
+def c():
+    pass
+
+
+@b
+def d():
+    pass
 ";
     let p = Project::new();
     p.write("m.py", src);

@@ -557,9 +557,7 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
                 ..
             }) => self.assign(std::slice::from_ref(&**target), value),
             // `self._socks += [client, server]`: stored on an attribute.
-            Stmt::AugAssign(ast::StmtAugAssign { target, value, .. })
-                if !target.is_name_expr() =>
-            {
+            Stmt::AugAssign(ast::StmtAugAssign { target, value, .. }) if !target.is_name_expr() => {
                 self.visit_as(value, Use::Kept);
             }
             Stmt::With(ast::StmtWith { items, body, .. }) => {

@@ -135,7 +135,7 @@ fn own_line(text: &str, bracket: TextRange) -> Option<TextRange> {
     let blank = after
         .find(|c: char| c != ' ' && c != '\t')
         .unwrap_or(after.len());
-    let line_end = match after[blank..].as_bytes() {
+    let line_end = match &after.as_bytes()[blank..] {
         [b'\r', b'\n', ..] => end + blank + 2,
         [b'\n' | b'\r', ..] => end + blank + 1,
         [] => end + blank,

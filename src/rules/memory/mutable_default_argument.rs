@@ -307,22 +307,19 @@ impl<'a> Visitor<'a> for ChangeFinder<'_> {
                     self.found(what, stmt.start());
                 }
             }
-            Stmt::AugAssign(assign) => {
-                if self.rooted(&assign.target) {
-                    self.found(
-                        format!("`{name} {}=` changes it", assign.op.as_str()),
-                        stmt.start(),
-                    );
-                }
+            Stmt::AugAssign(assign) if self.rooted(&assign.target) => {
+                self.found(
+                    format!("`{name} {}=` changes it", assign.op.as_str()),
+                    stmt.start(),
+                );
             }
-            Stmt::Delete(delete) => {
+            Stmt::Delete(delete)
                 if delete
                     .targets
                     .iter()
-                    .any(|t| matches!(t, Expr::Subscript(s) if self.rooted(&s.value)))
-                {
-                    self.found(format!("`del {name}[...]` changes it"), stmt.start());
-                }
+                    .any(|t| matches!(t, Expr::Subscript(s) if self.rooted(&s.value))) =>
+            {
+                self.found(format!("`del {name}[...]` changes it"), stmt.start());
             }
             Stmt::Return(ast::StmtReturn {
                 value: Some(value), ..
