@@ -329,7 +329,7 @@ impl<'a> Scan<'_, 'a> {
             Stmt::Assign(ast::StmtAssign { value, .. })
             | Stmt::AnnAssign(ast::StmtAnnAssign {
                 value: Some(value), ..
-            }) => !value.is_literal_expr() && !value.is_none_literal_expr(),
+            }) => !cannot_raise(value),
             _ => true,
         });
         // `L.acquire()` then `L.release()` right away: nothing in between can raise.
@@ -394,6 +394,17 @@ impl<'a> Scan<'_, 'a> {
             Stmt::With(s) => self.yield_guarded(&s.body, lock),
             _ => false,
         })
+    }
+}
+
+/// `None`, `0`, `"x"`, `[]`, `{}`, `()`: a value whose evaluation cannot
+/// raise.
+fn cannot_raise(value: &Expr) -> bool {
+    match value {
+        Expr::List(l) => l.elts.is_empty(),
+        Expr::Dict(d) => d.items.is_empty(),
+        Expr::Tuple(t) => t.elts.is_empty(),
+        other => other.is_literal_expr() || other.is_none_literal_expr(),
     }
 }
 
