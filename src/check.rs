@@ -4,14 +4,16 @@
 use std::path::Path;
 
 use crate::checker::Checker;
+use crate::finding::Finding;
 use crate::noqa::Suppressions;
 use crate::parse::parse_module;
-use crate::report::{FileReport, Finding, Location, Span};
-use crate::rules::Rule;
+use crate::registry::Rule;
+use crate::report::FileReport;
 use crate::semantic::summary::build_summary;
 use crate::semantic::{ModuleName, SemanticModel};
 use crate::settings::FileSettings;
 use crate::source::{Locator, ReadError, decode};
+use crate::span::{Location, Span};
 
 pub fn check_path(path: &Path, module: ModuleName, settings: &FileSettings) -> FileReport {
     match std::fs::read(path) {

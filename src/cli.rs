@@ -10,8 +10,8 @@ use rustc_hash::FxHashSet;
 
 use crate::cache::Cache;
 use crate::pipeline::RunOptions;
+use crate::registry::{FixAvailability, Rule};
 use crate::render::{self, RenderOptions};
-use crate::rules::{FixAvailability, Rule};
 use crate::settings::{self, OutputFormat, Overrides, Settings};
 
 #[derive(Debug, Parser)]

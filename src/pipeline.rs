@@ -12,9 +12,10 @@ use rustc_hash::FxHashSet;
 
 use crate::cache::Cache;
 use crate::check::{check_bytes, check_path};
+use crate::checker::dispatch::{answer_pending, project_findings};
+use crate::finding::Finding;
 use crate::noqa::SuppressedBy;
-use crate::report::{FileReport, Finding};
-use crate::rules::dispatch::{answer_pending, project_findings};
+use crate::report::FileReport;
 use crate::semantic::ModuleName;
 use crate::semantic::index::ProjectIndex;
 use crate::semantic::module_name::ModuleNamer;

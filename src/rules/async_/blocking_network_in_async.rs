@@ -1,19 +1,10 @@
 //! PF102: synchronous network calls inside `async def`.
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::semantic::typing::{annotation_types, type_name};
 use crate::semantic::{QualifiedName, SemanticModel};
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF102",
-    name: "blocking-network-in-async",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a synchronous network call inside an async function",
-    doc: include_str!("../../../rules/PF102.md"),
-};
 
 const BLOCKING: &[&str] = &[
     "requests.get",
@@ -59,7 +50,7 @@ const CLIENT_METHODS: &[&str] = &[
 const HELP: &str =
     "use an async client (`httpx.AsyncClient`, `aiohttp`) or `await asyncio.to_thread(...)`";
 
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
     if callee.is_any(BLOCKING) {
         super::report_blocking(
             cx,
@@ -72,7 +63,7 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedNa
 }
 
 /// `client.get(...)` where `client` is a synchronous client.
-pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
     };

@@ -5,18 +5,9 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::semantic::SemanticModel;
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF109",
-    name: "swallowed-cancellation",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`asyncio.CancelledError` caught and not re-raised inside an async function",
-    doc: include_str!("../../../rules/PF109.md"),
-};
 
 const CANCELLED: &[&str] = &[
     "asyncio.CancelledError",
@@ -73,7 +64,7 @@ fn catches(semantic: &SemanticModel, type_: Option<&Expr>) -> Catches {
     }
 }
 
-pub(crate) fn check_try(cx: &mut Checker, try_stmt: &ast::StmtTry) {
+pub(crate) fn check_try(cx: &mut Context, try_stmt: &ast::StmtTry) {
     let mut function_reraises = None;
     let mut foreign_handled = false;
     for handler in &try_stmt.handlers {
@@ -121,7 +112,7 @@ pub(crate) fn check_try(cx: &mut Checker, try_stmt: &ast::StmtTry) {
 }
 
 /// `with contextlib.suppress(asyncio.CancelledError):`.
-pub(crate) fn check_with(cx: &mut Checker, with: &ast::StmtWith) {
+pub(crate) fn check_with(cx: &mut Context, with: &ast::StmtWith) {
     if with.is_async {
         return;
     }
@@ -155,7 +146,7 @@ pub(crate) fn check_with(cx: &mut Checker, with: &ast::StmtWith) {
     }
 }
 
-fn function_name(cx: &Checker) -> String {
+fn function_name(cx: &Context) -> String {
     cx.semantic()
         .current_function()
         .map_or("?", |f| f.name.as_str())
@@ -177,7 +168,7 @@ fn header_range(handler: &ast::ExceptHandlerExceptHandler, star: &str) -> TextRa
 /// that task: waiting for a task cancelled on purpose. (A cancellation of the
 /// current task that lands during that one `await` is lost too; the doc's
 /// Known problems say so.)
-fn awaits_cancelled_task(cx: &Checker, body: &[Stmt], start: TextSize) -> bool {
+fn awaits_cancelled_task(cx: &Context, body: &[Stmt], start: TextSize) -> bool {
     let [Stmt::Expr(ast::StmtExpr { value, .. })] = body else {
         return false;
     };

@@ -6,21 +6,12 @@
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Finding, Pending, PendingContext};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::finding::{Finding, Pending, PendingContext};
+use crate::registry::Rule;
 use crate::semantic::index::{KEEPS_COROUTINE, ProjectIndex, Question};
 use crate::semantic::model::BindingKind;
 use crate::semantic::{ScopeKind, SemanticModel};
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF100",
-    name: "unawaited-coroutine",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a coroutine function called without `await`",
-    doc: include_str!("../../../rules/PF100.md"),
-};
 
 /// asyncio's own coroutine functions.
 const KNOWN: &[&str] = &[
@@ -76,7 +67,7 @@ fn message(callee: &str, context: &PendingContext, definition: Option<&str>) -> 
     }
 }
 
-fn context(usage: Usage, cx: &Checker) -> PendingContext {
+fn context(usage: Usage, cx: &Context) -> PendingContext {
     match usage {
         Usage::Discarded => PendingContext::Discarded,
         Usage::TruthTested => PendingContext::TruthTested,
@@ -89,7 +80,12 @@ fn context(usage: Usage, cx: &Checker) -> PendingContext {
     }
 }
 
-pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usage: Usage) {
+pub(crate) fn check_call<'a>(
+    cx: &mut Context<'a>,
+    state: &mut Vec<Candidate<'a>>,
+    call: &'a ast::ExprCall,
+    usage: Usage,
+) {
     let semantic = cx.semantic();
     if let Some(name) = semantic.resolve_qualified_name(&call.func)
         && name.is_any(KNOWN)
@@ -107,7 +103,7 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
             match binding.kind {
                 BindingKind::FunctionDef(def) if def.is_async => {
                     let ctx = context(usage, cx);
-                    local_candidate(cx, def, call, name.id.as_str(), ctx);
+                    local_candidate(cx, state, def, call, name.id.as_str(), ctx);
                 }
                 BindingKind::Import => {
                     if let Some(qualified) = semantic.resolve_name(name.id.as_str()) {
@@ -134,7 +130,7 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
                 Expr::Name(receiver) if is_self_or_cls(semantic, receiver.id.as_str()) => {
                     let callee = format!("{}.{method}", receiver.id);
                     let ctx = context(usage, cx);
-                    method_call(cx, call, method, false, &callee, ctx);
+                    method_call(cx, state, call, method, false, &callee, ctx);
                 }
                 // `super().m()`.
                 Expr::Call(inner)
@@ -144,7 +140,15 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
                             .is_some_and(|n| n.is("builtins.super")) =>
                 {
                     let ctx = context(usage, cx);
-                    method_call(cx, call, method, true, &format!("super().{method}"), ctx);
+                    method_call(
+                        cx,
+                        state,
+                        call,
+                        method,
+                        true,
+                        &format!("super().{method}"),
+                        ctx,
+                    );
                 }
                 _ => {
                     // `db.fetch()` after `from .store import db`, `Class.m()`.
@@ -209,7 +213,8 @@ fn is_self_or_cls(semantic: &SemanticModel, name: &str) -> bool {
 /// `self.m()`: the class's own `m` decides when it has one; otherwise (or
 /// for `super().m()`) the project index looks through the bases.
 fn method_call<'a>(
-    cx: &mut Checker<'a>,
+    cx: &mut Context<'a>,
+    state: &mut Vec<Candidate<'a>>,
     call: &'a ast::ExprCall,
     method: &str,
     inherited: bool,
@@ -226,7 +231,7 @@ fn method_call<'a>(
     {
         match semantic.binding(id).kind {
             BindingKind::FunctionDef(def) if def.is_async => {
-                local_candidate(cx, def, call, callee, ctx);
+                local_candidate(cx, state, def, call, callee, ctx);
                 return;
             }
             // A sync method, or an attribute: not a coroutine here.
@@ -266,7 +271,8 @@ fn method_call<'a>(
 /// to keep it a coroutine function (the generator check waits for the end
 /// of the file); left to the index if an in-project decorator might.
 fn local_candidate<'a>(
-    cx: &mut Checker<'a>,
+    cx: &mut Context<'a>,
+    state: &mut Vec<Candidate<'a>>,
     def: &'a ast::StmtFunctionDef,
     call: &ast::ExprCall,
     callee: &str,
@@ -280,7 +286,7 @@ fn local_candidate<'a>(
     });
     if all_known {
         let statement = cx.current_statement();
-        cx.state.unawaited.push(Candidate {
+        state.push(Candidate {
             def,
             call: call.range(),
             statement,
@@ -308,8 +314,8 @@ fn local_candidate<'a>(
     }
 }
 
-pub(crate) fn check_candidates(cx: &mut Checker) {
-    let candidates = std::mem::take(&mut cx.state.unawaited);
+pub(crate) fn check_candidates(cx: &mut Context, state: &mut Vec<Candidate<'_>>) {
+    let candidates = std::mem::take(state);
     for candidate in candidates {
         let is_generator = cx
             .def_scopes

@@ -3,21 +3,12 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
 use crate::semantic::SemanticModel;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF700",
-    name: "metaclass-for-registration",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a metaclass that only registers the classes it creates",
-    doc: include_str!("../../../rules/PF700.md"),
-};
-
-pub(crate) fn check(cx: &mut Checker, class: &ast::StmtClassDef) {
+pub(crate) fn check(cx: &mut Context, class: &ast::StmtClassDef) {
     let semantic = cx.semantic();
     if !is_metaclass(semantic, class) {
         return;

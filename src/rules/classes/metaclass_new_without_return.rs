@@ -4,19 +4,10 @@ use ruff_text_size::Ranged;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
 use crate::semantic::SemanticModel;
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF701",
-    name: "metaclass-new-without-return",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a metaclass `__new__` that can return `None`",
-    doc: include_str!("../../../rules/PF701.md"),
-};
 
 /// Calls that never return.
 const NO_RETURN: &[&str] = &[
@@ -27,7 +18,7 @@ const NO_RETURN: &[&str] = &[
     "builtins.quit",
 ];
 
-pub(crate) fn check(cx: &mut Checker, class: &ast::StmtClassDef) {
+pub(crate) fn check(cx: &mut Context, class: &ast::StmtClassDef) {
     let semantic = cx.semantic();
     let Some(new) = methods(class)
         .filter(|d| d.name.as_str() == "__new__")

@@ -4,22 +4,13 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Finding, Pending, PendingContext};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::finding::{Finding, Pending, PendingContext};
+use crate::registry::Rule;
 use crate::semantic::index::{ProjectIndex, Question};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF303",
-    name: "decorator-factory-not-called",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a decorator factory used as `@factory` without parentheses",
-    doc: include_str!("../../../rules/PF303.md"),
-};
-
 /// The decorators of a `def` or `class` named `decorated`.
-pub(crate) fn check(cx: &mut Checker, decorators: &[ast::Decorator], decorated: &str) {
+pub(crate) fn check(cx: &mut Context, decorators: &[ast::Decorator], decorated: &str) {
     for decorator in decorators {
         let expr = &decorator.expression;
         if !matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {

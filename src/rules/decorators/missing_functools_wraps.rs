@@ -4,21 +4,12 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Applicability, Edit, Fix};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::finding::{Applicability, Edit, Fix};
+use crate::registry::Rule;
 use crate::semantic::decorators::{copies_metadata, is_method, returned_wrapper};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF300",
-    name: "missing-functools-wraps",
-    default_on: true,
-    fix: FixAvailability::Safe,
-    summary: "a decorator's wrapper is not decorated with `functools.wraps`",
-    doc: include_str!("../../../rules/PF300.md"),
-};
-
-pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, decorator: &ast::StmtFunctionDef) {
     let semantic = cx.semantic();
     let is_method = is_method(semantic, decorator);
     // `functools.wraps(f)` as a bare statement builds a decorator and drops
@@ -54,13 +45,13 @@ pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
         message,
     );
     finding.fix = fix;
-    finding.labels.push(crate::report::Label {
+    finding.labels.push(crate::finding::Label {
         span: finding.span,
         message: format!("add `@functools.wraps({})`", wrapper.wrapped),
     });
 }
 
-fn may_copy_metadata(cx: &Checker, decorator: &Expr, wrapped: &str) -> bool {
+fn may_copy_metadata(cx: &Context, decorator: &Expr, wrapped: &str) -> bool {
     let Expr::Call(call) = decorator else {
         return false;
     };
@@ -96,9 +87,9 @@ impl<'a> Visitor<'a> for Mentions<'_> {
 /// The fix: `@functools.wraps(f)` right above the wrapper's `def` (below its
 /// own decorators), spelled in the file's import style, plus the import when
 /// nothing usable is imported. `None` when a name it would need is taken.
-fn wraps_fix(cx: &Checker, wrapper: &ast::StmtFunctionDef, wrapped: &str) -> Option<Fix> {
+fn wraps_fix(cx: &Context, wrapper: &ast::StmtFunctionDef, wrapped: &str) -> Option<Fix> {
     let text = cx.locator().text();
-    let newline = crate::fix::line_ending(text);
+    let newline = crate::source::line_ending(text);
     let suite = cx.module_suite();
     let semantic = cx.semantic();
     // A name usable here for `target`: bound to it, or not bound yet (a
@@ -186,7 +177,7 @@ fn wraps_fix(cx: &Checker, wrapper: &ast::StmtFunctionDef, wrapped: &str) -> Opt
     })
 }
 
-fn insertion(cx: &Checker, at: TextSize, content: String) -> Edit {
+fn insertion(cx: &Context, at: TextSize, content: String) -> Edit {
     Edit {
         content,
         span: cx.locator().span(TextRange::empty(at)),

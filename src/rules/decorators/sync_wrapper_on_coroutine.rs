@@ -5,22 +5,13 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Finding, Pending, PendingContext};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::finding::{Finding, Pending, PendingContext};
+use crate::registry::Rule;
 use crate::semantic::decorators::yields;
 use crate::semantic::index::{ProjectIndex, Question};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF302",
-    name: "sync-wrapper-on-coroutine",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a decorator with a sync wrapper applied to an `async def`",
-    doc: include_str!("../../../rules/PF302.md"),
-};
-
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     // An async generator is iterated, not awaited: out of scope.
     if !def.is_async || yields(&def.body) {
         return;

@@ -11,20 +11,11 @@ use rustc_hash::FxHashMap;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::report::Label;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::finding::Label;
+use crate::registry::Rule;
 use crate::semantic::model::ScopeId;
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF502",
-    name: "exhausted-iterator-reuse",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "an iterator consumed a second time, or given to `len()` or indexed",
-    doc: include_str!("../../../rules/PF502.md"),
-};
 
 /// Builtins that return a single-pass iterator.
 const ITERATOR_BUILTINS: &[&str] = &["map", "filter", "zip", "iter", "reversed"];
@@ -86,7 +77,7 @@ fn join<'a>(a: Flow<'a>, b: Flow<'a>) -> Flow<'a> {
 }
 
 /// Runs the pass over every function of the file that binds a candidate.
-pub(crate) fn check_functions(cx: &mut Checker) {
+pub(crate) fn check_functions(cx: &mut Context) {
     let semantic = cx.semantic();
     let mut findings = Vec::new();
     for (scope_id, scope) in semantic.scopes() {

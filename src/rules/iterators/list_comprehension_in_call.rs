@@ -4,20 +4,11 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Applicability, Edit, Fix};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::finding::{Applicability, Edit, Fix};
+use crate::registry::Rule;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF500",
-    name: "list-comprehension-in-call",
-    default_on: true,
-    fix: FixAvailability::Sometimes,
-    summary: "a list comprehension passed to a function that consumes it once",
-    doc: include_str!("../../../rules/PF500.md"),
-};
-
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall) {
     // Cheap test first: most calls have no comprehension argument.
     if !matches!(
         call.arguments.args.first(),

@@ -3,20 +3,11 @@
 use ruff_text_size::Ranged;
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::semantic::ScopeKind;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF603",
-    name: "finalizer-defined",
-    default_on: false,
-    fix: FixAvailability::None,
-    summary: "a class defines `__del__`",
-    doc: include_str!("../../../rules/PF603.md"),
-};
-
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     if def.name.as_str() != "__del__" {
         return;
     }

@@ -3,19 +3,10 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::semantic::SemanticModel;
 use crate::semantic::typing::{annotation_types, type_name};
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF601",
-    name: "mutable-default-argument",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a mutable parameter default shared by every call",
-    doc: include_str!("../../../rules/PF601.md"),
-};
 
 const MUTABLE_CALLS: &[&str] = &[
     "builtins.list",
@@ -40,7 +31,7 @@ const READ_ONLY: &[&str] = &[
     "Container",
 ];
 
-pub(crate) fn check(cx: &mut Checker, parameters: &ast::Parameters) {
+pub(crate) fn check(cx: &mut Context, parameters: &ast::Parameters) {
     for parameter in parameters.iter_non_variadic_params() {
         let Some(default) = parameter.default.as_deref() else {
             continue;

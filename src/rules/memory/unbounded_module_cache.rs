@@ -12,20 +12,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::rules::classes::is_metaclass;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
 use crate::semantic::model::{BindingId, MODULE_SCOPE};
 use crate::semantic::{BindingKind, SemanticModel};
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF602",
-    name: "unbounded-module-cache",
-    default_on: false,
-    fix: FixAvailability::None,
-    summary: "a module-level container that only ever grows",
-    doc: include_str!("../../../rules/PF602.md"),
-};
 
 const ADDS: &[&str] = &["append", "add", "update", "setdefault", "extend", "insert"];
 
@@ -111,7 +102,7 @@ enum Use {
     Read,
 }
 
-fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
+fn record(cx: &mut Context, state: &mut ModuleContainers, id: BindingId, at: TextRange, what: Use) {
     // Adds made at import time, in a registration decorator or while a class
     // is being created are bounded by the code, not by the traffic.
     let add_in = match what {
@@ -124,7 +115,7 @@ fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
         }
         _ => None,
     };
-    let uses = cx.state.module_containers.uses.entry(id).or_default();
+    let uses = state.uses.entry(id).or_default();
     uses.accounted += 1;
     match what {
         Use::Add => uses.adds.extend(add_in.map(|f| (at, f))),
@@ -134,14 +125,11 @@ fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
 }
 
 /// `C.append(x)`, `C.pop()`, `C.get(k)`, `len(C)`.
-pub(crate) fn check_call(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn check_call(cx: &mut Context, state: &mut ModuleContainers, call: &ast::ExprCall) {
     if cx.semantic().at_module_level()
         && let Expr::Name(callee) = &*call.func
     {
-        cx.state
-            .module_containers
-            .called_at_import
-            .insert(callee.id.to_string());
+        state.called_at_import.insert(callee.id.to_string());
     }
     if let Expr::Attribute(attr) = &*call.func {
         let Some(id) = module_binding(cx.semantic(), &attr.value) else {
@@ -157,7 +145,7 @@ pub(crate) fn check_call(cx: &mut Checker, call: &ast::ExprCall) {
         } else {
             return;
         };
-        record(cx, id, call.range(), what);
+        record(cx, state, id, call.range(), what);
         return;
     }
     let [argument] = &call.arguments.args[..] else {
@@ -172,12 +160,12 @@ pub(crate) fn check_call(cx: &mut Checker, call: &ast::ExprCall) {
         .and_then(|n| n.as_str().strip_prefix("builtins.").map(str::to_string))
         .is_some_and(|b| READING_BUILTINS.contains(&b.as_str()));
     if reads {
-        record(cx, id, call.range(), Use::Read);
+        record(cx, state, id, call.range(), Use::Read);
     }
 }
 
 /// `C[k]`, `C[k] = v`, `del C[k]`, `k in C`.
-pub(crate) fn check_expr(cx: &mut Checker, expr: &Expr) {
+pub(crate) fn check_expr(cx: &mut Context, state: &mut ModuleContainers, expr: &Expr) {
     match expr {
         Expr::Subscript(subscript) => {
             let Some(id) = module_binding(cx.semantic(), &subscript.value) else {
@@ -189,14 +177,14 @@ pub(crate) fn check_expr(cx: &mut Checker, expr: &Expr) {
                 // `del C[k]`, `C[:] = []`.
                 _ => Use::Remove,
             };
-            record(cx, id, subscript.range(), what);
+            record(cx, state, id, subscript.range(), what);
         }
         Expr::Compare(compare) => {
             for (op, comparator) in compare.ops.iter().zip(&compare.comparators) {
                 if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
                     && let Some(id) = module_binding(cx.semantic(), comparator)
                 {
-                    record(cx, id, comparator.range(), Use::Read);
+                    record(cx, state, id, comparator.range(), Use::Read);
                 }
             }
         }
@@ -205,14 +193,14 @@ pub(crate) fn check_expr(cx: &mut Checker, expr: &Expr) {
 }
 
 /// `for x in C:` and a comprehension's `for x in C`.
-pub(crate) fn check_iterable(cx: &mut Checker, iter: &Expr) {
+pub(crate) fn check_iterable(cx: &mut Context, state: &mut ModuleContainers, iter: &Expr) {
     if let Some(id) = module_binding(cx.semantic(), iter) {
-        record(cx, id, iter.range(), Use::Read);
+        record(cx, state, id, iter.range(), Use::Read);
     }
 }
 
 /// `C |= {...}` adds, `C -= {...}` removes; `del C` removes everything.
-pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
+pub(crate) fn check_stmt(cx: &mut Context, state: &mut ModuleContainers, stmt: &Stmt) {
     match stmt {
         Stmt::AugAssign(s) => {
             let Some(id) = module_binding(cx.semantic(), &s.target) else {
@@ -222,18 +210,13 @@ pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
                 ast::Operator::BitOr | ast::Operator::Add => Use::Add,
                 _ => Use::Remove,
             };
-            record(cx, id, s.range(), what);
+            record(cx, state, id, s.range(), what);
         }
         Stmt::Delete(s) => {
             for target in &s.targets {
                 if let Some(id) = module_binding(cx.semantic(), target) {
                     // `del C` is not a load: nothing to account for.
-                    cx.state
-                        .module_containers
-                        .uses
-                        .entry(id)
-                        .or_default()
-                        .removed = true;
+                    state.uses.entry(id).or_default().removed = true;
                 }
             }
         }
@@ -241,11 +224,11 @@ pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
     }
 }
 
-pub(crate) fn check_unbounded(cx: &mut Checker) {
+pub(crate) fn check_unbounded(cx: &mut Context, state: &mut ModuleContainers) {
     let ModuleContainers {
         uses,
         called_at_import,
-    } = std::mem::take(&mut cx.state.module_containers);
+    } = std::mem::take(state);
     let semantic = cx.semantic();
     let module = semantic.scope(MODULE_SCOPE);
     let mut findings = Vec::new();

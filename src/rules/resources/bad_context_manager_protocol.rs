@@ -5,17 +5,8 @@ use ruff_text_size::Ranged;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF405",
-    name: "bad-context-manager-protocol",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`__enter__`/`__exit__`/`__aenter__`/`__aexit__` with a signature or kind `with` cannot use",
-    doc: include_str!("../../../rules/PF405.md"),
-};
+use crate::context::Context;
+use crate::registry::Rule;
 
 /// Decorators that leave a method's signature and kind as written.
 const TRANSPARENT_DECORATORS: &[&str] = &[
@@ -24,7 +15,7 @@ const TRANSPARENT_DECORATORS: &[&str] = &[
     "typing_extensions.override",
 ];
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let name = def.name.as_str();
     let (is_async_protocol, is_exit) = match name {
         "__enter__" => (false, false),

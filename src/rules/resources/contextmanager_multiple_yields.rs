@@ -1,19 +1,10 @@
 //! PF403: a `@contextmanager` generator that can yield twice.
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::registry::Rule;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF403",
-    name: "contextmanager-multiple-yields",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a `@contextmanager` generator that can yield more than once",
-    doc: include_str!("../../../rules/PF403.md"),
-};
-
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let Some(flow) = super::contextmanager_flow(cx, def) else {
         return;
     };

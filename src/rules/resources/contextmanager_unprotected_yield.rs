@@ -2,19 +2,10 @@
 //! body raises.
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::registry::Rule;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF402",
-    name: "contextmanager-unprotected-yield",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a `@contextmanager` yield not protected by `try`/`finally`, so teardown is skipped on error",
-    doc: include_str!("../../../rules/PF402.md"),
-};
-
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let Some(flow) = super::contextmanager_flow(cx, def) else {
         return;
     };

@@ -6,19 +6,10 @@ use rustc_hash::FxHashSet;
 
 use crate::ast::helpers::any_over_expr;
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::registry::Rule;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF404",
-    name: "exit-swallows-exceptions",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`__exit__` returns a truthy constant without testing the exception, silencing every error",
-    doc: include_str!("../../../rules/PF404.md"),
-};
-
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let name = def.name.as_str();
     if !matches!(name, "__exit__" | "__aexit__") || !super::is_method(cx) {
         return;

@@ -2,17 +2,8 @@
 //! `with` item.
 
 use crate::ast::{self, Expr};
-use crate::rules::{FixAvailability, RuleMeta};
-use crate::semantic::SemanticModel;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF401",
-    name: "resource-without-with",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a socket, process, archive or pool created outside a `with` block and not reliably released",
-    doc: include_str!("../../../rules/PF401.md"),
-};
+use crate::semantic::SemanticModel;
 
 const OPENERS: &[&str] = &[
     "socket.socket",

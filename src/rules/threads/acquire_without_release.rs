@@ -7,19 +7,10 @@
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::semantic::index::LockKind;
 use crate::semantic::{ScopeKind, SemanticModel};
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF202",
-    name: "acquire-without-release",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`lock.acquire()` not followed by `try`/`finally: lock.release()`",
-    doc: include_str!("../../../rules/PF202.md"),
-};
 
 const CONTEXT_MANAGERS: &[&str] = &[
     "contextlib.contextmanager",
@@ -27,7 +18,11 @@ const CONTEXT_MANAGERS: &[&str] = &[
 ];
 
 /// During the walk: `X.acquire(...)` on a known lock marks the function.
-pub(crate) fn note_call(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn note_call(
+    cx: &mut Context,
+    state: &mut Vec<crate::semantic::model::ScopeId>,
+    call: &ast::ExprCall,
+) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
     };
@@ -37,13 +32,13 @@ pub(crate) fn note_call(cx: &mut Checker, call: &ast::ExprCall) {
     let Some(scope) = cx.semantic().function_scope_id() else {
         return;
     };
-    if !cx.state.acquiring_functions.contains(&scope) && cx.lock_for(&attr.value).is_some() {
-        cx.state.acquiring_functions.push(scope);
+    if !state.contains(&scope) && cx.lock_for(&attr.value).is_some() {
+        state.push(scope);
     }
 }
 
-pub(crate) fn check_functions(cx: &mut Checker) {
-    let functions = std::mem::take(&mut cx.state.acquiring_functions);
+pub(crate) fn check_functions(cx: &mut Context, state: &mut Vec<crate::semantic::model::ScopeId>) {
+    let functions = std::mem::take(state);
     for scope in functions {
         let ScopeKind::Function(def) = cx.semantic().scope(scope).kind else {
             continue;
@@ -77,7 +72,7 @@ pub(crate) fn check_functions(cx: &mut Checker) {
                 ),
             );
             let span = finding.span;
-            finding.labels.push(crate::report::Label {
+            finding.labels.push(crate::finding::Label {
                 span,
                 message: format!("`{lock}` is acquired here"),
             });

@@ -14,8 +14,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::Rule;
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::semantic::index::{
     Callee, FunctionLocks, HeldStep, LockEvents, LockName, LockStep, SharedWrite, ThreadStart,
 };
@@ -140,7 +140,7 @@ fn current_function<'a>(
 }
 
 /// How the summary names the lock `expr` stands for, if it may be one.
-fn lock_name(cx: &Checker, expr: &Expr) -> Option<LockName> {
+fn lock_name(cx: &Context, expr: &Expr) -> Option<LockName> {
     if let Some(lock) = cx.lock_for(expr) {
         return Some(LockName::Known {
             id: lock.id,
@@ -200,17 +200,25 @@ pub(crate) fn callee(semantic: &SemanticModel, func: &Expr) -> Option<Callee> {
     }
 }
 
-pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
+pub(crate) fn enter_with(cx: &mut Context, state: &mut LockEventsBuilder, with: &ast::StmtWith) {
     let Some((function, def)) = current_function(cx.semantic()) else {
         return;
     };
     for item in &with.items {
         let lock = lock_name(cx, &item.context_expr).map(|name| {
-            let id = cx.state.lock_events.lock_id(name);
-            acquire(cx, function, def, id, true, item.context_expr.range());
+            let id = state.lock_id(name);
+            acquire(
+                cx,
+                state,
+                function,
+                def,
+                id,
+                true,
+                item.context_expr.range(),
+            );
             id
         });
-        cx.state.lock_events.withs.push(HeldWith {
+        state.withs.push(HeldWith {
             with_start: with.start(),
             function,
             lock,
@@ -219,11 +227,10 @@ pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
 }
 
 /// A compound statement: its branch bodies bound the `acquire()`s in them.
-pub(crate) fn enter_compound(cx: &mut Checker, stmt: &Stmt) {
+pub(crate) fn enter_compound(state: &mut LockEventsBuilder, stmt: &Stmt) {
     let mut push = |body: &[Stmt]| {
         if let (Some(first), Some(last)) = (body.first(), body.last()) {
-            cx.state
-                .lock_events
+            state
                 .blocks
                 .push((stmt.start(), TextRange::new(first.start(), last.end())));
         }
@@ -262,8 +269,8 @@ pub(crate) fn enter_compound(cx: &mut Checker, stmt: &Stmt) {
     }
 }
 
-pub(crate) fn leave_compound(cx: &mut Checker, stmt: &Stmt) {
-    let blocks = &mut cx.state.lock_events.blocks;
+pub(crate) fn leave_compound(state: &mut LockEventsBuilder, stmt: &Stmt) {
+    let blocks = &mut state.blocks;
     while blocks
         .last()
         .is_some_and(|(owner, _)| *owner == stmt.start())
@@ -272,15 +279,16 @@ pub(crate) fn leave_compound(cx: &mut Checker, stmt: &Stmt) {
     }
 }
 
-pub(crate) fn leave_with(cx: &mut Checker, with: &ast::StmtWith) {
-    let withs = &mut cx.state.lock_events.withs;
+pub(crate) fn leave_with(state: &mut LockEventsBuilder, with: &ast::StmtWith) {
+    let withs = &mut state.withs;
     while withs.last().is_some_and(|w| w.with_start == with.start()) {
         withs.pop();
     }
 }
 
 fn acquire(
-    cx: &mut Checker,
+    cx: &mut Context,
+    state: &mut LockEventsBuilder,
     function: ScopeId,
     def: &ast::StmtFunctionDef,
     lock: u32,
@@ -291,7 +299,7 @@ fn acquire(
     let row = cx.locator().row(range.start());
     let (span, noqa_row) = cx.site(range);
     let semantic = &cx.semantic;
-    let builder = &mut cx.state.lock_events;
+    let builder = &mut *state;
     let mut held = builder.held(function, range.start());
     // `L.acquire()` twice in a row is the hand-shake idiom: the second waits
     // for another thread to release it (a `with` never is).
@@ -324,16 +332,16 @@ fn is_blocking(arguments: &ast::Arguments) -> bool {
 }
 
 /// `await L.acquire()`: an asyncio lock taken on this path.
-pub(crate) fn on_await(cx: &mut Checker, await_expr: &ast::ExprAwait) {
+pub(crate) fn on_await(state: &mut LockEventsBuilder, await_expr: &ast::ExprAwait) {
     if let Expr::Call(call) = &*await_expr.value {
-        cx.state.lock_events.awaited = Some(call.range());
+        state.awaited = Some(call.range());
     }
 }
 
-pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
-    let awaited = cx.state.lock_events.awaited.take();
+pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &ast::ExprCall) {
+    let awaited = state.awaited.take();
     if cx.enabled(Rule::UnsynchronizedSharedMutation) {
-        thread_start(cx, call);
+        thread_start(cx, state, call);
     }
     let Some((function, def)) = current_function(cx.semantic()) else {
         return;
@@ -351,18 +359,19 @@ pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
                 return;
             }
             Some(name) => {
-                let id = cx.state.lock_events.lock_id(name);
+                let id = state.lock_id(name);
                 let at = call.start();
                 if attr.attr.as_str() == "acquire" {
                     acquire(
                         cx,
+                        state,
                         function,
                         def,
                         id,
                         is_blocking(&call.arguments),
                         call.range(),
                     );
-                    let builder = &mut cx.state.lock_events;
+                    let builder = &mut *state;
                     builder.held(function, at);
                     // Held until the end of the branch that took it.
                     let end = builder
@@ -373,7 +382,7 @@ pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
                         .map_or(def.end(), |(_, block)| block.end());
                     builder.manual.push((id, end));
                 } else {
-                    let builder = &mut cx.state.lock_events;
+                    let builder = &mut *state;
                     builder.held(function, at);
                     if let Some(i) = builder.manual.iter().rposition(|(l, _)| *l == id) {
                         builder.manual.remove(i);
@@ -382,7 +391,7 @@ pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
                 return;
             }
             None if attr.attr.as_str() == "acquire" => {
-                cx.state.lock_events.unknown_acquire = Some(function);
+                state.unknown_acquire = Some(function);
             }
             None => {}
         }
@@ -392,14 +401,14 @@ pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
     };
     let line = cx.locator().row(def.name.start());
     // The site's position is only needed for a call made while holding.
-    let held = cx.state.lock_events.held(function, call.start());
+    let held = state.held(function, call.start());
     let (span, noqa_row) = if held.is_empty() {
         Default::default()
     } else {
         cx.site(call.range())
     };
     let semantic = &cx.semantic;
-    let builder = &mut cx.state.lock_events;
+    let builder = &mut *state;
     let callee = builder.callee_id(callee);
     let record = builder.function(semantic, function, line);
     if !record.calls.contains(&callee) {
@@ -422,7 +431,7 @@ const THREAD_POOLS: &[&str] = &[
 ];
 
 /// PF203: `Thread(target=f)`, `Timer(t, f)`, `executor.submit(f)`/`.map(f, …)`.
-fn thread_start(cx: &mut Checker, call: &ast::ExprCall) {
+fn thread_start(cx: &mut Context, state: &mut LockEventsBuilder, call: &ast::ExprCall) {
     let semantic = cx.semantic();
     let argument = |position: usize, keyword: &str| {
         call.arguments
@@ -453,7 +462,7 @@ fn thread_start(cx: &mut Checker, call: &ast::ExprCall) {
         return;
     };
     let line = cx.locator().row(call.start());
-    let builder = &mut cx.state.lock_events;
+    let builder = &mut *state;
     let target = builder.callee_id(target);
     builder.events.threads.push(ThreadStart {
         target,
@@ -477,7 +486,7 @@ fn is_thread_pool(semantic: &SemanticModel, receiver: &Expr) -> bool {
 
 /// PF203: `x += 1` on shared state (a `global`, a `self.`/class attribute,
 /// an item of one), or `x = x + …`, with no lock held.
-pub(crate) fn on_assignment(cx: &mut Checker, stmt: &Stmt) {
+pub(crate) fn on_assignment(cx: &mut Context, state: &mut LockEventsBuilder, stmt: &Stmt) {
     let target = match stmt {
         Stmt::AugAssign(assign) => &*assign.target,
         Stmt::Assign(assign) => {
@@ -498,17 +507,14 @@ pub(crate) fn on_assignment(cx: &mut Checker, stmt: &Stmt) {
     let Some((function, def)) = current_function(cx.semantic()) else {
         return;
     };
-    if !is_shared(cx.semantic(), target, true)
-        || cx.state.lock_events.maybe_holding(function, stmt.start())
-    {
+    if !is_shared(cx.semantic(), target, true) || state.maybe_holding(function, stmt.start()) {
         return;
     }
     let line = cx.locator().row(def.name.start());
     let text = cx.locator().text()[target.range()].to_string();
     let (span, noqa_row) = cx.site(stmt.range());
     let semantic = &cx.semantic;
-    cx.state
-        .lock_events
+    state
         .function(semantic, function, line)
         .shared_writes
         .push(SharedWrite {

@@ -5,19 +5,10 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::report::Label;
+use crate::finding::Label;
+use crate::registry::Rule;
 use crate::rules::threads::lock_graph::{LockGraph, LockId, Site};
 use crate::rules::threads::{ModulePaths, ProjectFinding, file_line, finding};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
-
-pub const META: RuleMeta = RuleMeta {
-    code: "PF200",
-    name: "lock-order-inversion",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "two code paths acquire the same locks in opposite orders (potential deadlock)",
-    doc: include_str!("../../../rules/PF200.md"),
-};
 
 pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
     let mut edges: Vec<(LockId, LockId)> = graph.edges.keys().copied().collect();

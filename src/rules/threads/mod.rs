@@ -13,8 +13,8 @@ use std::path::PathBuf;
 
 use rustc_hash::FxHashMap;
 
-use crate::report::Finding;
-use crate::rules::Rule;
+use crate::finding::Finding;
+use crate::registry::Rule;
 
 /// Where each module's file is, for messages that name another file.
 pub type ModulePaths = FxHashMap<String, PathBuf>;

@@ -1,29 +1,55 @@
-//! Which rules run on which node kind. The checker's one walk calls these;
-//! each rule's check is in its own file and starts from the node it asked for.
+//! Which rules run on which node kind. The checker's one walk calls these
+//! with the [`Context`] and, for a rule that gathers facts over the file, its
+//! own state ([`States`]); each rule's check is in its own file and starts
+//! from the node it asked for.
 
 // One `if cx.enabled(...)` per rule under each node kind keeps the table
 // uniform as rules are added; folding a lone one into the match is not clearer.
 #![allow(clippy::collapsible_match, clippy::collapsible_if)]
 
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::report::{Finding, Pending};
+use crate::context::Context;
+use crate::finding::{Finding, Pending};
+use crate::registry::Rule;
 use crate::rules::async_::unawaited_coroutine::Usage;
-use crate::rules::{Rule, async_, classes, decorators, iterators, memory, resources, threads};
+use crate::rules::{async_, classes, decorators, iterators, memory, resources, threads};
 use crate::semantic::index::{ProjectIndex, Question};
 use ruff_text_size::Ranged;
 
+/// The facts each stateful rule gathers during the walk and judges at the
+/// end of the file; each type is its rule's own.
+#[derive(Default)]
+pub(crate) struct States<'a> {
+    /// PF400/PF401: scopes whose own body calls something named like a
+    /// resource opener (only those are scanned).
+    opener_scopes: rustc_hash::FxHashSet<crate::semantic::model::ScopeId>,
+    dangling_tasks: Vec<async_::dangling_task::Candidate<'a>>,
+    unawaited: Vec<async_::unawaited_coroutine::Candidate<'a>>,
+    module_containers: memory::unbounded_module_cache::ModuleContainers,
+    discarded_results: decorators::wrapper_discards_result::State,
+    /// PF107: threading locks held by the `with` statements the walk is
+    /// inside of.
+    held_locks: Vec<async_::thread_lock_held_across_await::HeldLock>,
+    /// Per function, the lock events of PF200/PF201/PF203.
+    lock_events: threads::lock_events::LockEventsBuilder,
+    /// PF204: the `if __name__ == "__main__":` statements the walk is inside
+    /// of.
+    main_guards: Vec<ruff_text_size::TextSize>,
+    /// PF202: functions calling `.acquire()` on a known lock.
+    acquiring_functions: Vec<crate::semantic::model::ScopeId>,
+}
+
 /// Any of the rules that read the per-function lock events.
-fn lock_events_enabled(cx: &Checker) -> bool {
+fn lock_events_enabled(cx: &Context) -> bool {
     cx.enabled(Rule::LockOrderInversion)
         || cx.enabled(Rule::LockReacquired)
         || cx.enabled(Rule::UnsynchronizedSharedMutation)
 }
 
 // One arm per node kind, one `if` per rule: the table stays a table.
-pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
+pub(crate) fn on_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
     if lock_events_enabled(cx) {
-        threads::lock_events::enter_compound(cx, stmt);
+        threads::lock_events::enter_compound(&mut st.lock_events, stmt);
     }
     match stmt {
         Stmt::FunctionDef(def) => {
@@ -31,7 +57,7 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 decorators::missing_functools_wraps::check(cx, def);
             }
             if cx.enabled(Rule::WrapperDiscardsResult) {
-                decorators::wrapper_discards_result::check(cx, def);
+                decorators::wrapper_discards_result::check(cx, &mut st.discarded_results, def);
             }
             if cx.enabled(Rule::SyncWrapperOnCoroutine) {
                 decorators::sync_wrapper_on_coroutine::check(cx, def);
@@ -88,18 +114,26 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 iterators::unnecessary_materialization::check_for(cx, for_stmt);
             }
             if cx.enabled(Rule::UnboundedModuleCache) {
-                memory::unbounded_module_cache::check_iterable(cx, &for_stmt.iter);
+                memory::unbounded_module_cache::check_iterable(
+                    cx,
+                    &mut st.module_containers,
+                    &for_stmt.iter,
+                );
             }
             if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
-                async_::thread_lock_held_across_await::await_statement(cx, stmt);
+                async_::thread_lock_held_across_await::await_statement(
+                    cx,
+                    &mut st.held_locks,
+                    stmt,
+                );
             }
         }
         Stmt::AugAssign(_) | Stmt::Delete(_) => {
             if cx.enabled(Rule::UnboundedModuleCache) {
-                memory::unbounded_module_cache::check_stmt(cx, stmt);
+                memory::unbounded_module_cache::check_stmt(cx, &mut st.module_containers, stmt);
             }
             if cx.enabled(Rule::UnsynchronizedSharedMutation) {
-                threads::lock_events::on_assignment(cx, stmt);
+                threads::lock_events::on_assignment(cx, &mut st.lock_events, stmt);
             }
         }
         Stmt::Expr(ast::StmtExpr { value, .. }) => {
@@ -109,15 +143,20 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             if cx.enabled(Rule::UnawaitedCoroutine)
                 && let Expr::Call(call) = &**value
             {
-                async_::unawaited_coroutine::check_call(cx, call, Usage::Discarded);
+                async_::unawaited_coroutine::check_call(
+                    cx,
+                    &mut st.unawaited,
+                    call,
+                    Usage::Discarded,
+                );
             }
         }
         Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
             if cx.enabled(Rule::DanglingTask) {
-                async_::dangling_task::check_assignment(cx, targets, value);
+                async_::dangling_task::check_assignment(cx, &mut st.dangling_tasks, targets, value);
             }
             if cx.enabled(Rule::UnsynchronizedSharedMutation) {
-                threads::lock_events::on_assignment(cx, stmt);
+                threads::lock_events::on_assignment(cx, &mut st.lock_events, stmt);
             }
         }
         Stmt::AnnAssign(ast::StmtAnnAssign {
@@ -126,7 +165,12 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             ..
         }) => {
             if cx.enabled(Rule::DanglingTask) {
-                async_::dangling_task::check_assignment(cx, std::slice::from_ref(&**target), value);
+                async_::dangling_task::check_assignment(
+                    cx,
+                    &mut st.dangling_tasks,
+                    std::slice::from_ref(&**target),
+                    value,
+                );
             }
         }
         Stmt::If(
@@ -137,19 +181,19 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
             },
         ) => {
             if cx.enabled(Rule::ProcessWithoutMainGuard) {
-                threads::process_without_main_guard::enter_if(cx, if_stmt);
+                threads::process_without_main_guard::enter_if(&mut st.main_guards, if_stmt);
             }
             if cx.enabled(Rule::UnawaitedCoroutine) {
                 let tests = std::iter::once(&**test)
                     .chain(elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
                 for test in tests {
-                    truth_tested(cx, test);
+                    truth_tested(cx, st, test);
                 }
             }
         }
         Stmt::While(ast::StmtWhile { test, .. }) | Stmt::Assert(ast::StmtAssert { test, .. }) => {
             if cx.enabled(Rule::UnawaitedCoroutine) {
-                truth_tested(cx, test);
+                truth_tested(cx, st, test);
             }
         }
         Stmt::Return(ast::StmtReturn {
@@ -159,13 +203,22 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 && cx.semantic().in_async_function()
                 && let Expr::Call(call) = &**value
             {
-                async_::unawaited_coroutine::check_call(cx, call, Usage::Returned);
+                async_::unawaited_coroutine::check_call(
+                    cx,
+                    &mut st.unawaited,
+                    call,
+                    Usage::Returned,
+                );
             }
         }
         Stmt::With(with) => {
             if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
-                async_::thread_lock_held_across_await::await_statement(cx, stmt);
-                async_::thread_lock_held_across_await::enter_with(cx, with);
+                async_::thread_lock_held_across_await::await_statement(
+                    cx,
+                    &mut st.held_locks,
+                    stmt,
+                );
+                async_::thread_lock_held_across_await::enter_with(cx, &mut st.held_locks, with);
             }
             if cx.enabled(Rule::SwallowedCancellation) && cx.semantic().in_async_function() {
                 async_::swallowed_cancellation::check_with(cx, with);
@@ -174,7 +227,7 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 async_::wrong_with_for_lock::check(cx, with);
             }
             if lock_events_enabled(cx) {
-                threads::lock_events::enter_with(cx, with);
+                threads::lock_events::enter_with(cx, &mut st.lock_events, with);
             }
         }
         Stmt::Try(try_stmt) => {
@@ -186,47 +239,47 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
     }
 }
 
-fn truth_tested<'a>(cx: &mut Checker<'a>, test: &'a Expr) {
+fn truth_tested<'a>(cx: &mut Context<'a>, st: &mut States<'a>, test: &'a Expr) {
     let mut calls = Vec::new();
     async_::unawaited_coroutine::truth_tested_calls(test, &mut calls);
     for call in calls {
-        async_::unawaited_coroutine::check_call(cx, call, Usage::TruthTested);
+        async_::unawaited_coroutine::check_call(cx, &mut st.unawaited, call, Usage::TruthTested);
     }
 }
 
 /// After the walk has left `stmt` (its body included).
-pub(crate) fn after_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
+pub(crate) fn after_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
     match stmt {
         Stmt::With(with) => {
             if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
-                async_::thread_lock_held_across_await::leave_with(cx, with);
+                async_::thread_lock_held_across_await::leave_with(cx, &mut st.held_locks, with);
             }
             if lock_events_enabled(cx) {
-                threads::lock_events::leave_with(cx, with);
+                threads::lock_events::leave_with(&mut st.lock_events, with);
             }
         }
         Stmt::If(if_stmt) => {
             if cx.enabled(Rule::ProcessWithoutMainGuard) {
-                threads::process_without_main_guard::leave_if(cx, if_stmt.start());
+                threads::process_without_main_guard::leave_if(&mut st.main_guards, if_stmt.start());
             }
         }
         _ => {}
     }
     if lock_events_enabled(cx) {
-        threads::lock_events::leave_compound(cx, stmt);
+        threads::lock_events::leave_compound(&mut st.lock_events, stmt);
     }
 }
 
 /// An `await` expression, or a list/set/dict comprehension with `async for`.
-pub(crate) fn on_await_point(cx: &mut Checker, range: ruff_text_size::TextRange) {
+pub(crate) fn on_await_point(cx: &mut Context, st: &mut States, range: ruff_text_size::TextRange) {
     if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
-        async_::thread_lock_held_across_await::await_point(cx, range);
+        async_::thread_lock_held_across_await::await_point(cx, &mut st.held_locks, range);
     }
 }
 
-pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
+pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a ast::ExprCall) {
     if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
-        resources::note_opener_call(cx, call);
+        resources::note_opener_call(cx, &mut st.opener_scopes, call);
     }
     if cx.semantic().in_async_function() {
         // Resolved once for every blocking-call rule.
@@ -269,7 +322,12 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
         match cx.semantic().resolve_qualified_name(&call.func) {
             Some(name) => {
                 if cx.enabled(Rule::ProcessWithoutMainGuard) {
-                    threads::process_without_main_guard::check(cx, call, &name);
+                    threads::process_without_main_guard::check(
+                        cx,
+                        &mut st.main_guards,
+                        call,
+                        &name,
+                    );
                 }
                 if cx.enabled(Rule::UnpicklableProcessTarget) {
                     threads::unpicklable_process_target::check(cx, call, &name);
@@ -283,30 +341,30 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
         }
     }
     if cx.enabled(Rule::AcquireWithoutRelease) {
-        threads::acquire_without_release::note_call(cx, call);
+        threads::acquire_without_release::note_call(cx, &mut st.acquiring_functions, call);
     }
     if lock_events_enabled(cx) {
-        threads::lock_events::on_call(cx, call);
+        threads::lock_events::on_call(cx, &mut st.lock_events, call);
     }
     if cx.enabled(Rule::ListComprehensionInCall) {
         iterators::list_comprehension_in_call::check(cx, call);
     }
     if cx.enabled(Rule::UnboundedModuleCache) {
-        memory::unbounded_module_cache::check_call(cx, call);
+        memory::unbounded_module_cache::check_call(cx, &mut st.module_containers, call);
     }
 }
 
 /// Every expression, before its children.
-pub(crate) fn on_expr<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
+pub(crate) fn on_expr<'a>(cx: &mut Context<'a>, st: &mut States<'a>, expr: &'a Expr) {
     match expr {
         Expr::Await(await_expr) => {
             if lock_events_enabled(cx) {
-                threads::lock_events::on_await(cx, await_expr);
+                threads::lock_events::on_await(&mut st.lock_events, await_expr);
             }
         }
         Expr::Subscript(_) | Expr::Compare(_) => {
             if cx.enabled(Rule::UnboundedModuleCache) {
-                memory::unbounded_module_cache::check_expr(cx, expr);
+                memory::unbounded_module_cache::check_expr(cx, &mut st.module_containers, expr);
             }
         }
         // `not f()`, `x if f() else y`: only the truth value is used.
@@ -318,12 +376,17 @@ pub(crate) fn on_expr<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
             if cx.enabled(Rule::UnawaitedCoroutine)
                 && let Expr::Call(call) = &**operand
             {
-                async_::unawaited_coroutine::check_call(cx, call, Usage::TruthTested);
+                async_::unawaited_coroutine::check_call(
+                    cx,
+                    &mut st.unawaited,
+                    call,
+                    Usage::TruthTested,
+                );
             }
         }
         Expr::If(ast::ExprIf { test, .. }) => {
             if cx.enabled(Rule::UnawaitedCoroutine) {
-                truth_tested(cx, test);
+                truth_tested(cx, st, test);
             }
         }
         _ => {}
@@ -331,16 +394,24 @@ pub(crate) fn on_expr<'a>(cx: &mut Checker<'a>, expr: &'a Expr) {
 }
 
 /// A comprehension's `for … in <iter>`, from the scope `iter` is evaluated in.
-pub(crate) fn on_comprehension_iter<'a>(cx: &mut Checker<'a>, generator: &'a ast::Comprehension) {
+pub(crate) fn on_comprehension_iter<'a>(
+    cx: &mut Context<'a>,
+    st: &mut States<'a>,
+    generator: &'a ast::Comprehension,
+) {
     if cx.enabled(Rule::ReadlinesInLoop) {
         iterators::readlines_in_loop::check_comprehension(cx, generator);
     }
     if cx.enabled(Rule::UnboundedModuleCache) {
-        memory::unbounded_module_cache::check_iterable(cx, &generator.iter);
+        memory::unbounded_module_cache::check_iterable(
+            cx,
+            &mut st.module_containers,
+            &generator.iter,
+        );
     }
 }
 
-pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
+pub(crate) fn on_lambda<'a>(cx: &mut Context<'a>, lambda: &'a ast::ExprLambda) {
     if cx.enabled(Rule::MutableDefaultArgument)
         && let Some(parameters) = &lambda.parameters
     {
@@ -349,26 +420,30 @@ pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
 }
 
 /// After a function's body is walked, with its scope current and complete.
-pub(crate) fn on_function_end<'a>(cx: &mut Checker<'a>, def: &'a ast::StmtFunctionDef) {
+pub(crate) fn on_function_end<'a>(
+    cx: &mut Context<'a>,
+    st: &mut States<'a>,
+    def: &'a ast::StmtFunctionDef,
+) {
     if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
-        resources::check_unmanaged(cx, &def.body, true);
+        resources::check_unmanaged(cx, &mut st.opener_scopes, &def.body, true);
     }
 }
 
 /// After every function of the file is walked, with the module scope current.
-pub(crate) fn on_module_end<'a>(cx: &mut Checker<'a>, suite: &'a [Stmt]) {
+pub(crate) fn on_module_end<'a>(cx: &mut Context<'a>, st: &mut States<'a>, suite: &'a [Stmt]) {
     if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
-        resources::check_unmanaged(cx, suite, false);
+        resources::check_unmanaged(cx, &mut st.opener_scopes, suite, false);
     }
 }
 
 /// After every scope of the file is complete.
-pub(crate) fn on_file_end(cx: &mut Checker) {
+pub(crate) fn on_file_end(cx: &mut Context, st: &mut States) {
     if cx.enabled(Rule::DanglingTask) {
-        async_::dangling_task::check_unread(cx);
+        async_::dangling_task::check_unread(cx, &mut st.dangling_tasks);
     }
     if cx.enabled(Rule::UnawaitedCoroutine) {
-        async_::unawaited_coroutine::check_candidates(cx);
+        async_::unawaited_coroutine::check_candidates(cx, &mut st.unawaited);
     }
     if cx.enabled(Rule::ExhaustedIteratorReuse) {
         iterators::exhausted_iterator_reuse::check_functions(cx);
@@ -377,23 +452,26 @@ pub(crate) fn on_file_end(cx: &mut Checker) {
         iterators::unnecessary_materialization::check_functions(cx);
     }
     if cx.enabled(Rule::UnboundedModuleCache) {
-        memory::unbounded_module_cache::check_unbounded(cx);
+        memory::unbounded_module_cache::check_unbounded(cx, &mut st.module_containers);
     }
     if cx.enabled(Rule::WrapperDiscardsResult) {
-        decorators::wrapper_discards_result::check_candidates(cx);
+        decorators::wrapper_discards_result::check_candidates(cx, &mut st.discarded_results);
     }
     if cx.enabled(Rule::AcquireWithoutRelease) {
-        threads::acquire_without_release::check_functions(cx);
+        threads::acquire_without_release::check_functions(cx, &mut st.acquiring_functions);
     }
 }
 
 /// The file's lock events for its summary (empty unless a lock rule is on).
-pub(crate) fn take_lock_events(cx: &mut Checker) -> crate::semantic::index::LockEvents {
+pub(crate) fn take_lock_events(
+    cx: &mut Context,
+    st: &mut States,
+) -> crate::semantic::index::LockEvents {
     if !lock_events_enabled(cx) {
         return Default::default();
     }
     let rules = cx.rules();
-    std::mem::take(&mut cx.state.lock_events).finish(rules.iter())
+    std::mem::take(&mut st.lock_events).finish(rules.iter())
 }
 
 /// Findings decided from the whole project at once, after the index is

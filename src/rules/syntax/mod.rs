@@ -1,4 +1,0 @@
-//! PF0: the file itself.
-
-pub mod syntax_error;
-pub mod unused_noqa;
