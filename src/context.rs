@@ -1,16 +1,20 @@
 //! What a rule sees of the walk (like oxc's `LintContext`): the semantic
 //! model as it stands at the node, the source, the file's settings, and the
-//! sinks for findings and project questions. It names no rule: the checker
-//! (`crate::checker`) walks the tree and calls the rules with it.
+//! sinks for findings and project questions; and [`Check`], the hooks a rule
+//! implements. It names no rule: the checker (`crate::checker`) walks the
+//! tree and calls each enabled rule's hooks with it.
+
+use std::path::PathBuf;
 
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::ast::{Expr, Stmt};
+use crate::ast::{self, Expr, Stmt};
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::registry::{Rule, RuleSet};
-use crate::semantic::SemanticModel;
-use crate::semantic::index::Question;
+use crate::semantic::index::{ProjectIndex, Question};
+use crate::semantic::lock_graph::LockGraph;
 use crate::semantic::model::ScopeId;
+use crate::semantic::{QualifiedName, SemanticModel};
 use crate::settings::FileSettings;
 use crate::source::Locator;
 
@@ -177,5 +181,157 @@ impl<'a> Context<'a> {
             _ => return stmt.range(),
         };
         TextRange::new(stmt.start(), end.max(stmt.start()))
+    }
+}
+
+/// A rule: the hooks the checker calls, at each node kind, for every enabled
+/// rule (registered by its line in [`crate::registry`]). Every hook does
+/// nothing unless the rule implements it; one it does not implement costs
+/// nothing.
+#[allow(unused_variables)]
+pub trait Check<'a> {
+    /// What the rule gathers over the file and judges at its end (`()` for
+    /// none). The checker keeps one per file, for this rule alone.
+    type State: Default;
+
+    /// The shared analyses the rule reads ([`Facts`]): the checker runs one
+    /// while a rule that declares it is enabled.
+    const FACTS: Facts = Facts::NONE;
+
+    /// A statement, before its children.
+    fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {}
+    /// A statement, after its children (its body included).
+    fn after_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {}
+    /// An expression, before its children.
+    fn on_expr(cx: &mut Context<'a>, state: &mut Self::State, expr: &'a Expr) {}
+    /// A call, before its children; `callee` resolves its name once for all
+    /// rules.
+    fn on_call(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        call: &'a ast::ExprCall,
+        callee: &mut Callee<'a>,
+    ) {
+    }
+    /// An `await`, or a list/set/dict comprehension with `async for`.
+    fn on_await_point(cx: &mut Context<'a>, state: &mut Self::State, range: TextRange) {}
+    /// A comprehension's `for … in <iter>`, from the scope `iter` is
+    /// evaluated in.
+    fn on_comprehension_iter(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        generator: &'a ast::Comprehension,
+    ) {
+    }
+    fn on_lambda(cx: &mut Context<'a>, state: &mut Self::State, lambda: &'a ast::ExprLambda) {}
+    /// After a function's body is walked, with its scope current and
+    /// complete.
+    fn on_function_end(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        def: &'a ast::StmtFunctionDef,
+    ) {
+    }
+    /// After every function of the file is walked, with the module scope
+    /// current.
+    fn on_module_end(cx: &mut Context<'a>, state: &mut Self::State, suite: &'a [Stmt]) {}
+    /// After every scope of the file is complete, with the module scope
+    /// current.
+    fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {}
+
+    /// Answers a question this rule left for the project index
+    /// ([`Context::ask`]); `None` is silence.
+    fn answer(pending: &Pending, question: &Question, index: &ProjectIndex) -> Option<Finding> {
+        None
+    }
+    /// Findings decided from the whole project at once, after the index is
+    /// built, each with the module of the file it is in.
+    fn project_findings(project: &Project) -> Vec<ProjectFinding> {
+        Vec::new()
+    }
+}
+
+/// Analyses shared by several rules, run once per file while a rule that
+/// declares one is enabled ([`Check::FACTS`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Facts(u8);
+
+impl Facts {
+    pub const NONE: Facts = Facts(0);
+    /// Per function, the locks it acquires, what it calls meanwhile, the
+    /// threads it starts (`rules::threads::lock_events`), for the project's
+    /// lock graph.
+    pub const LOCK_EVENTS: Facts = Facts(1);
+    /// Resources created outside a `with` and not reliably released
+    /// (`rules::resources`): one scan reports both PF400 and PF401.
+    pub const RESOURCES: Facts = Facts(2);
+
+    #[inline]
+    pub const fn union(self, other: Facts) -> Facts {
+        Facts(self.0 | other.0)
+    }
+
+    #[inline]
+    pub const fn contains(self, other: Facts) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
+}
+
+/// A call's callee resolved through imports (`t.sleep` after `import time as
+/// t` is `time.sleep`), computed at most once however many rules ask.
+pub struct Callee<'a> {
+    func: &'a Expr,
+    resolved: Option<Option<QualifiedName>>,
+}
+
+impl<'a> Callee<'a> {
+    pub fn new(func: &'a Expr) -> Self {
+        Self {
+            func,
+            resolved: None,
+        }
+    }
+
+    pub fn name(&mut self, cx: &Context<'a>) -> Option<&QualifiedName> {
+        self.resolved
+            .get_or_insert_with(|| cx.semantic.resolve_qualified_name(self.func))
+            .as_ref()
+    }
+}
+
+/// Each module's file (for messages naming another file's line).
+pub type ModulePaths = rustc_hash::FxHashMap<String, PathBuf>;
+
+/// A project-wide finding and the module of the file it is in.
+pub type ProjectFinding = (String, Finding);
+
+/// What a project-wide rule sees once every file is indexed.
+pub struct Project<'i> {
+    pub index: &'i ProjectIndex,
+    pub paths: &'i ModulePaths,
+    lock_graph: std::cell::OnceCell<Option<LockGraph<'i>>>,
+}
+
+impl<'i> Project<'i> {
+    pub fn new(index: &'i ProjectIndex, paths: &'i ModulePaths) -> Self {
+        Self {
+            index,
+            paths,
+            lock_graph: Default::default(),
+        }
+    }
+
+    /// The project's lock graph, built on first use; `None` when no file
+    /// recorded a lock event for an enabled rule.
+    pub fn lock_graph(&self) -> Option<&LockGraph<'i>> {
+        self.lock_graph
+            .get_or_init(|| {
+                let any = self
+                    .index
+                    .modules()
+                    .any(|m| !m.lock_events.rules.is_empty() && !m.lock_events.is_empty());
+                any.then(|| LockGraph::build(self.index))
+            })
+            .as_ref()
     }
 }

@@ -148,7 +148,7 @@ pub fn finish(
     // Which report each module's project findings go to (the first file
     // claiming a module name, as in the index), and its path for messages.
     let mut owners: rustc_hash::FxHashMap<String, usize> = Default::default();
-    let mut paths: crate::rules::threads::ModulePaths = Default::default();
+    let mut paths: crate::context::ModulePaths = Default::default();
     for (i, report) in reports.iter().enumerate() {
         if let Some(summary) = &report.summary
             && !owners.contains_key(&summary.module)

@@ -1,396 +1,212 @@
-//! Which rules run on which node kind. The checker's one walk calls these
-//! with the [`Context`] and, for a rule that gathers facts over the file, its
-//! own state ([`States`]); each rule's check is in its own file and starts
-//! from the node it asked for.
+//! Which rules run at each node kind. The checker's one walk calls these
+//! with the [`Context`]; each calls the hook of every enabled rule in the
+//! registry ([`crate::registry::for_each_rule`]), with that rule's own state,
+//! and runs the shared analyses ([`Facts`]) an enabled rule declares. Each
+//! rule's check is in its own file and starts from the node it asked for.
 
-// One `if cx.enabled(...)` per rule under each node kind keeps the table
-// uniform as rules are added; folding a lone one into the match is not clearer.
-#![allow(clippy::collapsible_match, clippy::collapsible_if)]
+use ruff_text_size::TextRange;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Callee, Check, Context, Facts, ModulePaths, Project, ProjectFinding};
 use crate::finding::{Finding, Pending};
-use crate::registry::Rule;
-use crate::rules::async_::unawaited_coroutine::Usage;
-use crate::rules::{async_, classes, decorators, iterators, memory, resources, threads};
-use crate::semantic::index::{ProjectIndex, Question};
-use ruff_text_size::Ranged;
+use crate::registry::{Rule, RuleSet, for_each_rule};
+use crate::rules::{resources, threads};
+use crate::semantic::index::{LockEvents, ProjectIndex, Question};
+use crate::semantic::model::MODULE_SCOPE;
 
-/// The facts each stateful rule gathers during the walk and judges at the
-/// end of the file; each type is its rule's own.
+/// The shared analyses, each with its facts over the file.
 #[derive(Default)]
-pub(crate) struct States<'a> {
-    /// PF400/PF401: scopes whose own body calls something named like a
-    /// resource opener (only those are scanned).
-    opener_scopes: rustc_hash::FxHashSet<crate::semantic::model::ScopeId>,
-    dangling_tasks: Vec<async_::dangling_task::Candidate<'a>>,
-    unawaited: Vec<async_::unawaited_coroutine::Candidate<'a>>,
-    module_containers: memory::unbounded_module_cache::ModuleContainers,
-    discarded_results: decorators::wrapper_discards_result::State,
-    /// PF107: threading locks held by the `with` statements the walk is
-    /// inside of.
-    held_locks: Vec<async_::thread_lock_held_across_await::HeldLock>,
-    /// Per function, the lock events of PF200/PF201/PF203.
+struct Shared<'a> {
+    facts: Facts,
     lock_events: threads::lock_events::LockEventsBuilder,
-    /// PF204: the `if __name__ == "__main__":` statements the walk is inside
-    /// of.
-    main_guards: Vec<ruff_text_size::TextSize>,
-    /// PF202: functions calling `.acquire()` on a known lock.
-    acquiring_functions: Vec<crate::semantic::model::ScopeId>,
+    resources: resources::Openers,
+    _file: std::marker::PhantomData<&'a ()>,
 }
 
-/// Any of the rules that read the per-function lock events.
-fn lock_events_enabled(cx: &Context) -> bool {
-    cx.enabled(Rule::LockOrderInversion)
-        || cx.enabled(Rule::LockReacquired)
-        || cx.enabled(Rule::UnsynchronizedSharedMutation)
+macro_rules! declare_dispatch {
+    ($($code:ident $variant:ident $name:literal, $default:ident, fix $fix:ident,
+        $family:ident::$module:ident, $summary:literal;)*) => {
+        /// Each enabled rule's state over the file, and the shared analyses.
+        #[allow(non_snake_case)]
+        #[derive(Default)]
+        pub(crate) struct States<'a> {
+            $($variant: <crate::rules::$family::$module::$variant as Check<'a>>::State,)*
+            shared: Shared<'a>,
+        }
+
+        /// The shared analyses the enabled rules declare.
+        fn facts(rules: RuleSet) -> Facts {
+            let mut facts = Facts::NONE;
+            $(if rules.contains(Rule::$variant) {
+                facts = facts.union(
+                    <crate::rules::$family::$module::$variant as Check<'_>>::FACTS,
+                );
+            })*
+            facts
+        }
+
+        /// Each hook of every enabled rule, with its own state.
+        struct Rules;
+
+        impl Rules {
+            fn on_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
+                $(if cx.enabled(Rule::$variant) {
+                    <crate::rules::$family::$module::$variant as Check<'a>>::on_stmt(
+                        cx, &mut st.$variant, stmt,
+                    );
+                })*
+            }
+
+            fn after_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
+                $(if cx.enabled(Rule::$variant) {
+                    <crate::rules::$family::$module::$variant as Check<'a>>::after_stmt(
+                        cx, &mut st.$variant, stmt,
+                    );
+                })*
+            }
+
+            fn on_expr<'a>(cx: &mut Context<'a>, st: &mut States<'a>, expr: &'a Expr) {
+                $(if cx.enabled(Rule::$variant) {
+                    <crate::rules::$family::$module::$variant as Check<'a>>::on_expr(
+                        cx, &mut st.$variant, expr,
+                    );
+                })*
+            }
+
+            fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+                $(if cx.enabled(Rule::$variant) {
+                    <crate::rules::$family::$module::$variant as Check<'a>>::on_call(
+                        cx, &mut st.$variant, call, callee,
+                    );
+                })*
+            }
+
+            fn on_await_point<'a>(cx: &mut Context<'a>, st: &mut States<'a>, range: TextRange) {
+                $(if cx.enabled(Rule::$variant) {
+                    <crate::rules::$family::$module::$variant as Check<'a>>::on_await_point(
+                        cx, &mut st.$variant, range,
+                    );
+                })*
+            }
+
+            fn on_comprehension_iter<'a>(cx: &mut Context<'a>, st: &mut States<'a>, generator: &'a ast::Comprehension) {
+                $(if cx.enabled(Rule::$variant) {
+                    <crate::rules::$family::$module::$variant as Check<'a>>::on_comprehension_iter(
+                        cx, &mut st.$variant, generator,
+                    );
+                })*
+            }
+
+            fn on_lambda<'a>(cx: &mut Context<'a>, st: &mut States<'a>, lambda: &'a ast::ExprLambda) {
+                $(if cx.enabled(Rule::$variant) {
+                    <crate::rules::$family::$module::$variant as Check<'a>>::on_lambda(
+                        cx, &mut st.$variant, lambda,
+                    );
+                })*
+            }
+
+            fn on_function_end<'a>(cx: &mut Context<'a>, st: &mut States<'a>, def: &'a ast::StmtFunctionDef) {
+                $(if cx.enabled(Rule::$variant) {
+                    <crate::rules::$family::$module::$variant as Check<'a>>::on_function_end(
+                        cx, &mut st.$variant, def,
+                    );
+                })*
+            }
+
+            fn on_module_end<'a>(cx: &mut Context<'a>, st: &mut States<'a>, suite: &'a [Stmt]) {
+                $(if cx.enabled(Rule::$variant) {
+                    <crate::rules::$family::$module::$variant as Check<'a>>::on_module_end(
+                        cx, &mut st.$variant, suite,
+                    );
+                })*
+            }
+
+            /// Each rule starts at the module scope.
+            fn on_file_end<'a>(cx: &mut Context<'a>, st: &mut States<'a>) {
+                $(if cx.enabled(Rule::$variant) {
+                    cx.semantic.set_current_scope(MODULE_SCOPE);
+                    <crate::rules::$family::$module::$variant as Check<'a>>::on_file_end(
+                        cx, &mut st.$variant,
+                    );
+                })*
+            }
+        }
+
+        /// Answers a question a file left for the project index; `None` is
+        /// silence.
+        pub fn answer_pending(
+            pending: &Pending,
+            question: &Question,
+            index: &ProjectIndex,
+        ) -> Option<Finding> {
+            match pending.rule {
+                $(Rule::$variant => {
+                    <crate::rules::$family::$module::$variant as Check<'_>>::answer(
+                        pending, question, index,
+                    )
+                })*
+            }
+        }
+
+        /// Findings decided from the whole project at once, after the index
+        /// is built, each with the module of the file it is in.
+        pub fn project_findings(index: &ProjectIndex, paths: &ModulePaths) -> Vec<ProjectFinding> {
+            let project = Project::new(index, paths);
+            let mut out = Vec::new();
+            $(out.extend(
+                <crate::rules::$family::$module::$variant as Check<'_>>::project_findings(
+                    &project,
+                ),
+            );)*
+            out
+        }
+    };
 }
 
-// One arm per node kind, one `if` per rule: the table stays a table.
+for_each_rule!(declare_dispatch);
+
+/// Before the walk: which shared analyses run for this file.
+pub(crate) fn start(cx: &Context, st: &mut States) {
+    st.shared.facts = facts(cx.rules());
+}
+
 pub(crate) fn on_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
-    if lock_events_enabled(cx) {
-        threads::lock_events::enter_compound(&mut st.lock_events, stmt);
+    if st.shared.facts.contains(Facts::LOCK_EVENTS) {
+        threads::lock_events::on_stmt(cx, &mut st.shared.lock_events, stmt);
     }
-    match stmt {
-        Stmt::FunctionDef(def) => {
-            if cx.enabled(Rule::MissingFunctoolsWraps) {
-                decorators::missing_functools_wraps::check(cx, def);
-            }
-            if cx.enabled(Rule::WrapperDiscardsResult) {
-                decorators::wrapper_discards_result::check(cx, &mut st.discarded_results, def);
-            }
-            if cx.enabled(Rule::SyncWrapperOnCoroutine) {
-                decorators::sync_wrapper_on_coroutine::check(cx, def);
-            }
-            if cx.enabled(Rule::DecoratorFactoryNotCalled) {
-                decorators::decorator_factory_not_called::check(
-                    cx,
-                    &def.decorator_list,
-                    def.name.as_str(),
-                );
-            }
-            if cx.enabled(Rule::CacheOnMethod) {
-                memory::cache_on_method::check(cx, def);
-            }
-            if cx.enabled(Rule::MutableDefaultArgument) {
-                memory::mutable_default_argument::check(cx, &def.parameters);
-            }
-            if cx.enabled(Rule::ContextmanagerUnprotectedYield) {
-                resources::contextmanager_unprotected_yield::check(cx, def);
-            }
-            if cx.enabled(Rule::ContextmanagerMultipleYields) {
-                resources::contextmanager_multiple_yields::check(cx, def);
-            }
-            if cx.enabled(Rule::ExitSwallowsExceptions) {
-                resources::exit_swallows_exceptions::check(cx, def);
-            }
-            if cx.enabled(Rule::BadContextManagerProtocol) {
-                resources::bad_context_manager_protocol::check(cx, def);
-            }
-            if cx.enabled(Rule::FinalizerDefined) {
-                memory::finalizer_defined::check(cx, def);
-            }
-        }
-        Stmt::ClassDef(class) => {
-            if cx.enabled(Rule::DecoratorFactoryNotCalled) {
-                decorators::decorator_factory_not_called::check(
-                    cx,
-                    &class.decorator_list,
-                    class.name.as_str(),
-                );
-            }
-            if cx.enabled(Rule::MetaclassForRegistration) {
-                classes::metaclass_for_registration::check(cx, class);
-            }
-            if cx.enabled(Rule::MetaclassNewWithoutReturn) {
-                classes::metaclass_new_without_return::check(cx, class);
-            }
-        }
-        Stmt::For(for_stmt) => {
-            if cx.enabled(Rule::ReadlinesInLoop) {
-                iterators::readlines_in_loop::check_for(cx, for_stmt);
-            }
-            if cx.enabled(Rule::UnnecessaryMaterialization) {
-                iterators::unnecessary_materialization::check_for(cx, for_stmt);
-            }
-            if cx.enabled(Rule::UnboundedModuleCache) {
-                memory::unbounded_module_cache::check_iterable(
-                    cx,
-                    &mut st.module_containers,
-                    &for_stmt.iter,
-                );
-            }
-            if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
-                async_::thread_lock_held_across_await::await_statement(
-                    cx,
-                    &mut st.held_locks,
-                    stmt,
-                );
-            }
-        }
-        Stmt::AugAssign(_) | Stmt::Delete(_) => {
-            if cx.enabled(Rule::UnboundedModuleCache) {
-                memory::unbounded_module_cache::check_stmt(cx, &mut st.module_containers, stmt);
-            }
-            if cx.enabled(Rule::UnsynchronizedSharedMutation) {
-                threads::lock_events::on_assignment(cx, &mut st.lock_events, stmt);
-            }
-        }
-        Stmt::Expr(ast::StmtExpr { value, .. }) => {
-            if cx.enabled(Rule::DanglingTask) {
-                async_::dangling_task::check_expression_statement(cx, value);
-            }
-            if cx.enabled(Rule::UnawaitedCoroutine)
-                && let Expr::Call(call) = &**value
-            {
-                async_::unawaited_coroutine::check_call(
-                    cx,
-                    &mut st.unawaited,
-                    call,
-                    Usage::Discarded,
-                );
-            }
-        }
-        Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
-            if cx.enabled(Rule::DanglingTask) {
-                async_::dangling_task::check_assignment(cx, &mut st.dangling_tasks, targets, value);
-            }
-            if cx.enabled(Rule::UnsynchronizedSharedMutation) {
-                threads::lock_events::on_assignment(cx, &mut st.lock_events, stmt);
-            }
-        }
-        Stmt::AnnAssign(ast::StmtAnnAssign {
-            target,
-            value: Some(value),
-            ..
-        }) => {
-            if cx.enabled(Rule::DanglingTask) {
-                async_::dangling_task::check_assignment(
-                    cx,
-                    &mut st.dangling_tasks,
-                    std::slice::from_ref(&**target),
-                    value,
-                );
-            }
-        }
-        Stmt::If(
-            if_stmt @ ast::StmtIf {
-                test,
-                elif_else_clauses,
-                ..
-            },
-        ) => {
-            if cx.enabled(Rule::ProcessWithoutMainGuard) {
-                threads::process_without_main_guard::enter_if(&mut st.main_guards, if_stmt);
-            }
-            if cx.enabled(Rule::UnawaitedCoroutine) {
-                let tests = std::iter::once(&**test)
-                    .chain(elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
-                for test in tests {
-                    truth_tested(cx, st, test);
-                }
-            }
-        }
-        Stmt::While(ast::StmtWhile { test, .. }) | Stmt::Assert(ast::StmtAssert { test, .. }) => {
-            if cx.enabled(Rule::UnawaitedCoroutine) {
-                truth_tested(cx, st, test);
-            }
-        }
-        Stmt::Return(ast::StmtReturn {
-            value: Some(value), ..
-        }) => {
-            if cx.enabled(Rule::UnawaitedCoroutine)
-                && cx.semantic().in_async_function()
-                && let Expr::Call(call) = &**value
-            {
-                async_::unawaited_coroutine::check_call(
-                    cx,
-                    &mut st.unawaited,
-                    call,
-                    Usage::Returned,
-                );
-            }
-        }
-        Stmt::With(with) => {
-            if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
-                async_::thread_lock_held_across_await::await_statement(
-                    cx,
-                    &mut st.held_locks,
-                    stmt,
-                );
-                async_::thread_lock_held_across_await::enter_with(cx, &mut st.held_locks, with);
-            }
-            if cx.enabled(Rule::SwallowedCancellation) && cx.semantic().in_async_function() {
-                async_::swallowed_cancellation::check_with(cx, with);
-            }
-            if cx.enabled(Rule::WrongWithForLock) {
-                async_::wrong_with_for_lock::check(cx, with);
-            }
-            if lock_events_enabled(cx) {
-                threads::lock_events::enter_with(cx, &mut st.lock_events, with);
-            }
-        }
-        Stmt::Try(try_stmt) => {
-            if cx.enabled(Rule::SwallowedCancellation) && cx.semantic().in_async_function() {
-                async_::swallowed_cancellation::check_try(cx, try_stmt);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn truth_tested<'a>(cx: &mut Context<'a>, st: &mut States<'a>, test: &'a Expr) {
-    let mut calls = Vec::new();
-    async_::unawaited_coroutine::truth_tested_calls(test, &mut calls);
-    for call in calls {
-        async_::unawaited_coroutine::check_call(cx, &mut st.unawaited, call, Usage::TruthTested);
-    }
+    Rules::on_stmt(cx, st, stmt);
 }
 
 /// After the walk has left `stmt` (its body included).
 pub(crate) fn after_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
-    match stmt {
-        Stmt::With(with) => {
-            if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
-                async_::thread_lock_held_across_await::leave_with(cx, &mut st.held_locks, with);
-            }
-            if lock_events_enabled(cx) {
-                threads::lock_events::leave_with(&mut st.lock_events, with);
-            }
-        }
-        Stmt::If(if_stmt) => {
-            if cx.enabled(Rule::ProcessWithoutMainGuard) {
-                threads::process_without_main_guard::leave_if(&mut st.main_guards, if_stmt.start());
-            }
-        }
-        _ => {}
-    }
-    if lock_events_enabled(cx) {
-        threads::lock_events::leave_compound(&mut st.lock_events, stmt);
+    Rules::after_stmt(cx, st, stmt);
+    if st.shared.facts.contains(Facts::LOCK_EVENTS) {
+        threads::lock_events::after_stmt(&mut st.shared.lock_events, stmt);
     }
 }
 
-/// An `await` expression, or a list/set/dict comprehension with `async for`.
-pub(crate) fn on_await_point(cx: &mut Context, st: &mut States, range: ruff_text_size::TextRange) {
-    if cx.enabled(Rule::ThreadLockHeldAcrossAwait) {
-        async_::thread_lock_held_across_await::await_point(cx, &mut st.held_locks, range);
-    }
+pub(crate) fn on_await_point<'a>(cx: &mut Context<'a>, st: &mut States<'a>, range: TextRange) {
+    Rules::on_await_point(cx, st, range);
 }
 
 pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a ast::ExprCall) {
-    if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
-        resources::note_opener_call(cx, &mut st.opener_scopes, call);
+    if st.shared.facts.contains(Facts::RESOURCES) {
+        resources::note_opener_call(cx, &mut st.shared.resources, call);
     }
-    if cx.semantic().in_async_function() {
-        // Resolved once for every blocking-call rule.
-        if let Some(name) = cx.semantic().resolve_qualified_name(&call.func) {
-            if cx.enabled(Rule::BlockingSleepInAsync) {
-                async_::blocking_sleep_in_async::check(cx, call, &name);
-            }
-            if cx.enabled(Rule::BlockingNetworkInAsync) {
-                async_::blocking_network_in_async::check(cx, call, &name);
-            }
-            if cx.enabled(Rule::BlockingProcessInAsync) {
-                async_::blocking_process_in_async::check(cx, call, &name);
-            }
-            if cx.enabled(Rule::BlockingFileIoInAsync) {
-                async_::blocking_file_io_in_async::check(cx, call, &name);
-            }
-            if cx.enabled(Rule::BlockingInputInAsync) {
-                async_::blocking_input_in_async::check(cx, call, &name);
-            }
-            if cx.enabled(Rule::BlockingCallInAsync) && !cx.settings.blocking_calls.is_empty() {
-                async_::blocking_call_in_async::check(cx, call, &name);
-            }
-            if cx.enabled(Rule::NestedEventLoop) {
-                async_::nested_event_loop::check(cx, call, &name);
-            }
-        } else {
-            // Methods on objects: a sync HTTP client, a `Path`.
-            if cx.enabled(Rule::BlockingNetworkInAsync) {
-                async_::blocking_network_in_async::check_method(cx, call);
-            }
-            if cx.enabled(Rule::BlockingFileIoInAsync) {
-                async_::blocking_file_io_in_async::check_method(cx, call);
-            }
-            if cx.enabled(Rule::NestedEventLoop) {
-                async_::nested_event_loop::check_method(cx, call);
-            }
-        }
-    }
-    if cx.enabled(Rule::ProcessWithoutMainGuard) || cx.enabled(Rule::UnpicklableProcessTarget) {
-        match cx.semantic().resolve_qualified_name(&call.func) {
-            Some(name) => {
-                if cx.enabled(Rule::ProcessWithoutMainGuard) {
-                    threads::process_without_main_guard::check(
-                        cx,
-                        &mut st.main_guards,
-                        call,
-                        &name,
-                    );
-                }
-                if cx.enabled(Rule::UnpicklableProcessTarget) {
-                    threads::unpicklable_process_target::check(cx, call, &name);
-                }
-            }
-            None => {
-                if cx.enabled(Rule::UnpicklableProcessTarget) {
-                    threads::unpicklable_process_target::check_method(cx, call);
-                }
-            }
-        }
-    }
-    if cx.enabled(Rule::AcquireWithoutRelease) {
-        threads::acquire_without_release::note_call(cx, &mut st.acquiring_functions, call);
-    }
-    if lock_events_enabled(cx) {
-        threads::lock_events::on_call(cx, &mut st.lock_events, call);
-    }
-    if cx.enabled(Rule::ListComprehensionInCall) {
-        iterators::list_comprehension_in_call::check(cx, call);
-    }
-    if cx.enabled(Rule::UnboundedModuleCache) {
-        memory::unbounded_module_cache::check_call(cx, &mut st.module_containers, call);
+    Rules::on_call(cx, st, call, &mut Callee::new(&call.func));
+    if st.shared.facts.contains(Facts::LOCK_EVENTS) {
+        threads::lock_events::on_call(cx, &mut st.shared.lock_events, call);
     }
 }
 
 /// Every expression, before its children.
 pub(crate) fn on_expr<'a>(cx: &mut Context<'a>, st: &mut States<'a>, expr: &'a Expr) {
-    match expr {
-        Expr::Await(await_expr) => {
-            if lock_events_enabled(cx) {
-                threads::lock_events::on_await(&mut st.lock_events, await_expr);
-            }
-        }
-        Expr::Subscript(_) | Expr::Compare(_) => {
-            if cx.enabled(Rule::UnboundedModuleCache) {
-                memory::unbounded_module_cache::check_expr(cx, &mut st.module_containers, expr);
-            }
-        }
-        // `not f()`, `x if f() else y`: only the truth value is used.
-        Expr::UnaryOp(ast::ExprUnaryOp {
-            op: ast::UnaryOp::Not,
-            operand,
-            ..
-        }) => {
-            if cx.enabled(Rule::UnawaitedCoroutine)
-                && let Expr::Call(call) = &**operand
-            {
-                async_::unawaited_coroutine::check_call(
-                    cx,
-                    &mut st.unawaited,
-                    call,
-                    Usage::TruthTested,
-                );
-            }
-        }
-        Expr::If(ast::ExprIf { test, .. }) => {
-            if cx.enabled(Rule::UnawaitedCoroutine) {
-                truth_tested(cx, st, test);
-            }
-        }
-        _ => {}
+    if st.shared.facts.contains(Facts::LOCK_EVENTS)
+        && let Expr::Await(await_expr) = expr
+    {
+        threads::lock_events::on_await(&mut st.shared.lock_events, await_expr);
     }
+    Rules::on_expr(cx, st, expr);
 }
 
 /// A comprehension's `for … in <iter>`, from the scope `iter` is evaluated in.
@@ -399,24 +215,15 @@ pub(crate) fn on_comprehension_iter<'a>(
     st: &mut States<'a>,
     generator: &'a ast::Comprehension,
 ) {
-    if cx.enabled(Rule::ReadlinesInLoop) {
-        iterators::readlines_in_loop::check_comprehension(cx, generator);
-    }
-    if cx.enabled(Rule::UnboundedModuleCache) {
-        memory::unbounded_module_cache::check_iterable(
-            cx,
-            &mut st.module_containers,
-            &generator.iter,
-        );
-    }
+    Rules::on_comprehension_iter(cx, st, generator);
 }
 
-pub(crate) fn on_lambda<'a>(cx: &mut Context<'a>, lambda: &'a ast::ExprLambda) {
-    if cx.enabled(Rule::MutableDefaultArgument)
-        && let Some(parameters) = &lambda.parameters
-    {
-        memory::mutable_default_argument::check(cx, parameters);
-    }
+pub(crate) fn on_lambda<'a>(
+    cx: &mut Context<'a>,
+    st: &mut States<'a>,
+    lambda: &'a ast::ExprLambda,
+) {
+    Rules::on_lambda(cx, st, lambda);
 }
 
 /// After a function's body is walked, with its scope current and complete.
@@ -425,91 +232,32 @@ pub(crate) fn on_function_end<'a>(
     st: &mut States<'a>,
     def: &'a ast::StmtFunctionDef,
 ) {
-    if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
-        resources::check_unmanaged(cx, &mut st.opener_scopes, &def.body, true);
+    if st.shared.facts.contains(Facts::RESOURCES) {
+        resources::check_unmanaged(cx, &mut st.shared.resources, &def.body, true);
     }
+    Rules::on_function_end(cx, st, def);
 }
 
 /// After every function of the file is walked, with the module scope current.
 pub(crate) fn on_module_end<'a>(cx: &mut Context<'a>, st: &mut States<'a>, suite: &'a [Stmt]) {
-    if cx.enabled(Rule::OpenWithoutWith) || cx.enabled(Rule::ResourceWithoutWith) {
-        resources::check_unmanaged(cx, &mut st.opener_scopes, suite, false);
+    if st.shared.facts.contains(Facts::RESOURCES) {
+        resources::check_unmanaged(cx, &mut st.shared.resources, suite, false);
     }
+    Rules::on_module_end(cx, st, suite);
 }
 
-/// After every scope of the file is complete.
-pub(crate) fn on_file_end(cx: &mut Context, st: &mut States) {
-    if cx.enabled(Rule::DanglingTask) {
-        async_::dangling_task::check_unread(cx, &mut st.dangling_tasks);
-    }
-    if cx.enabled(Rule::UnawaitedCoroutine) {
-        async_::unawaited_coroutine::check_candidates(cx, &mut st.unawaited);
-    }
-    if cx.enabled(Rule::ExhaustedIteratorReuse) {
-        iterators::exhausted_iterator_reuse::check_functions(cx);
-    }
-    if cx.enabled(Rule::UnnecessaryMaterialization) {
-        iterators::unnecessary_materialization::check_functions(cx);
-    }
-    if cx.enabled(Rule::UnboundedModuleCache) {
-        memory::unbounded_module_cache::check_unbounded(cx, &mut st.module_containers);
-    }
-    if cx.enabled(Rule::WrapperDiscardsResult) {
-        decorators::wrapper_discards_result::check_candidates(cx, &mut st.discarded_results);
-    }
-    if cx.enabled(Rule::AcquireWithoutRelease) {
-        threads::acquire_without_release::check_functions(cx, &mut st.acquiring_functions);
-    }
+/// After every scope of the file is complete; each rule starts at the module
+/// scope.
+pub(crate) fn on_file_end<'a>(cx: &mut Context<'a>, st: &mut States<'a>) {
+    Rules::on_file_end(cx, st);
+    cx.semantic.set_current_scope(MODULE_SCOPE);
 }
 
-/// The file's lock events for its summary (empty unless a lock rule is on).
-pub(crate) fn take_lock_events(
-    cx: &mut Context,
-    st: &mut States,
-) -> crate::semantic::index::LockEvents {
-    if !lock_events_enabled(cx) {
+/// The file's lock events for its summary (empty unless a rule that reads
+/// them is on).
+pub(crate) fn take_lock_events(cx: &Context, st: &mut States) -> LockEvents {
+    if !st.shared.facts.contains(Facts::LOCK_EVENTS) {
         return Default::default();
     }
-    let rules = cx.rules();
-    std::mem::take(&mut st.lock_events).finish(rules.iter())
-}
-
-/// Findings decided from the whole project at once, after the index is
-/// built (the lock graph: PF200, PF201, PF203), each with the module of the
-/// file it is in.
-pub fn project_findings(
-    index: &ProjectIndex,
-    paths: &threads::ModulePaths,
-) -> Vec<threads::ProjectFinding> {
-    let any = index
-        .modules()
-        .any(|m| !m.lock_events.rules.is_empty() && !m.lock_events.is_empty());
-    if !any {
-        return Vec::new();
-    }
-    let graph = threads::lock_graph::LockGraph::build(index);
-    let mut out = threads::lock_order_inversion::findings(&graph, paths);
-    out.extend(threads::lock_reacquired::findings(&graph, paths));
-    out.extend(threads::unsynchronized_shared_mutation::findings(
-        &graph, paths,
-    ));
-    out
-}
-
-/// Answers a question a file left for the project index; `None` is silence.
-pub fn answer_pending(
-    pending: &Pending,
-    question: &Question,
-    index: &ProjectIndex,
-) -> Option<Finding> {
-    match pending.rule {
-        Rule::UnawaitedCoroutine => async_::unawaited_coroutine::answer(pending, question, index),
-        Rule::SyncWrapperOnCoroutine => {
-            decorators::sync_wrapper_on_coroutine::answer(pending, question, index)
-        }
-        Rule::DecoratorFactoryNotCalled => {
-            decorators::decorator_factory_not_called::answer(pending, question, index)
-        }
-        _ => None,
-    }
+    std::mem::take(&mut st.shared.lock_events).finish(cx.rules().iter())
 }

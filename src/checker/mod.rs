@@ -64,6 +64,7 @@ impl<'a> Checker<'a> {
     /// rules. Returns the findings and the questions left for the project.
     pub fn check(mut self, suite: &'a [Stmt]) -> CheckOutput<'a> {
         self.cx.suite = suite;
+        dispatch::start(&self.cx, &mut self.states);
         self.visit_body(suite);
         while let Some(deferred) = self.deferred.pop_front() {
             match deferred {
@@ -92,7 +93,7 @@ impl<'a> Checker<'a> {
         self.cx.semantic.set_current_scope(MODULE_SCOPE);
         dispatch::on_module_end(&mut self.cx, &mut self.states, suite);
         dispatch::on_file_end(&mut self.cx, &mut self.states);
-        let lock_events = dispatch::take_lock_events(&mut self.cx, &mut self.states);
+        let lock_events = dispatch::take_lock_events(&self.cx, &mut self.states);
         // Reports outlive the pass until the project stage: no growth slack.
         self.cx.pending.shrink_to_fit();
         self.cx.findings.shrink_to_fit();
@@ -328,7 +329,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.bind_target(&named.target, Some(&named.value));
             }
             Expr::Lambda(lambda) => {
-                dispatch::on_lambda(&mut self.cx, lambda);
+                dispatch::on_lambda(&mut self.cx, &mut self.states, lambda);
                 if let Some(parameters) = &lambda.parameters {
                     // Defaults only; the body is deferred.
                     for p in parameters.iter_non_variadic_params() {

@@ -7,4 +7,5 @@ pub mod decorators;
 pub mod iterators;
 pub mod memory;
 pub mod resources;
+pub mod syntax;
 pub mod threads;

@@ -5,6 +5,7 @@ pub mod decorators;
 pub mod generator_flow;
 pub mod index;
 pub mod known;
+pub mod lock_graph;
 pub mod locks;
 pub mod model;
 pub mod module_name;

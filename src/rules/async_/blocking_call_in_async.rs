@@ -1,9 +1,24 @@
 //! PF106: a call the user listed in `blocking-calls` inside `async def`.
 
 use crate::ast;
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::QualifiedName;
+
+pub struct BlockingCallInAsync;
+
+impl<'a> Check<'a> for BlockingCallInAsync {
+    type State = ();
+
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if cx.semantic().in_async_function()
+            && !cx.settings.blocking_calls.is_empty()
+            && let Some(name) = callee.name(cx)
+        {
+            check(cx, call, name);
+        }
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
     if cx

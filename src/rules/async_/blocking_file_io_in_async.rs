@@ -1,11 +1,26 @@
 //! PF104: blocking file I/O inside `async def`.
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::known::PATH_TYPES;
 use crate::semantic::model::BindingKind;
 use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
+
+pub struct BlockingFileIoInAsync;
+
+impl<'a> Check<'a> for BlockingFileIoInAsync {
+    type State = ();
+
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if cx.semantic().in_async_function() {
+            match callee.name(cx) {
+                Some(name) => check(cx, call, name),
+                None => check_method(cx, call),
+            }
+        }
+    }
+}
 
 const BLOCKING: &[&str] = &[
     "builtins.open",

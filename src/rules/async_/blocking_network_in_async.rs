@@ -1,10 +1,25 @@
 //! PF102: synchronous network calls inside `async def`.
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::typing::{annotation_types, type_name};
 use crate::semantic::{QualifiedName, SemanticModel};
+
+pub struct BlockingNetworkInAsync;
+
+impl<'a> Check<'a> for BlockingNetworkInAsync {
+    type State = ();
+
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if cx.semantic().in_async_function() {
+            match callee.name(cx) {
+                Some(name) => check(cx, call, name),
+                None => check_method(cx, call),
+            }
+        }
+    }
+}
 
 const BLOCKING: &[&str] = &[
     "requests.get",

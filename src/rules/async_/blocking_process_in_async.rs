@@ -1,9 +1,23 @@
 //! PF103: running or waiting for a child process inside `async def`.
 
 use crate::ast;
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::QualifiedName;
+
+pub struct BlockingProcessInAsync;
+
+impl<'a> Check<'a> for BlockingProcessInAsync {
+    type State = ();
+
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if cx.semantic().in_async_function()
+            && let Some(name) = callee.name(cx)
+        {
+            check(cx, call, name);
+        }
+    }
+}
 
 const BLOCKING: &[&str] = &[
     "subprocess.run",

@@ -1,9 +1,23 @@
 //! PF101: `time.sleep` inside `async def`.
 
 use crate::ast;
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::QualifiedName;
+
+pub struct BlockingSleepInAsync;
+
+impl<'a> Check<'a> for BlockingSleepInAsync {
+    type State = ();
+
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if cx.semantic().in_async_function()
+            && let Some(name) = callee.name(cx)
+        {
+            check(cx, call, name);
+        }
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
     if callee.is("time.sleep") {

@@ -3,10 +3,35 @@
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::semantic::model::ScopeId;
 use crate::semantic::{ScopeKind, SemanticModel};
+
+pub struct DanglingTask;
+
+impl<'a> Check<'a> for DanglingTask {
+    type State = Vec<Candidate<'a>>;
+
+    fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
+        match stmt {
+            ast::Stmt::Expr(ast::StmtExpr { value, .. }) => check_expression_statement(cx, value),
+            ast::Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+                check_assignment(cx, state, targets, value);
+            }
+            ast::Stmt::AnnAssign(ast::StmtAnnAssign {
+                target,
+                value: Some(value),
+                ..
+            }) => check_assignment(cx, state, std::slice::from_ref(&**target), value),
+            _ => {}
+        }
+    }
+
+    fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
+        check_unread(cx, state);
+    }
+}
 
 const LOOP_GETTERS: &[&str] = &[
     "asyncio.get_event_loop",

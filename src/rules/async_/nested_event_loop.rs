@@ -3,9 +3,24 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::{QualifiedName, SemanticModel};
+
+pub struct NestedEventLoop;
+
+impl<'a> Check<'a> for NestedEventLoop {
+    type State = ();
+
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if cx.semantic().in_async_function() {
+            match callee.name(cx) {
+                Some(name) => check(cx, call, name),
+                None => check_method(cx, call),
+            }
+        }
+    }
+}
 
 const RUNNERS: &[&str] = &["asyncio.run", "asyncio.runners.run"];
 

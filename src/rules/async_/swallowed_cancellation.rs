@@ -5,9 +5,25 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::semantic::SemanticModel;
+
+pub struct SwallowedCancellation;
+
+impl<'a> Check<'a> for SwallowedCancellation {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        match stmt {
+            ast::Stmt::With(with) if cx.semantic().in_async_function() => check_with(cx, with),
+            ast::Stmt::Try(try_stmt) if cx.semantic().in_async_function() => {
+                check_try(cx, try_stmt);
+            }
+            _ => {}
+        }
+    }
+}
 
 const CANCELLED: &[&str] = &[
     "asyncio.CancelledError",

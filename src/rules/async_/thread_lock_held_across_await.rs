@@ -10,10 +10,37 @@
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::{self, Stmt};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::finding::Label;
 use crate::registry::Rule;
 use crate::semantic::model::ScopeId;
+
+pub struct ThreadLockHeldAcrossAwait;
+
+impl<'a> Check<'a> for ThreadLockHeldAcrossAwait {
+    type State = Vec<HeldLock>;
+
+    fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::For(_) => await_statement(cx, state, stmt),
+            Stmt::With(with) => {
+                await_statement(cx, state, stmt);
+                enter_with(cx, state, with);
+            }
+            _ => {}
+        }
+    }
+
+    fn after_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {
+        if let Stmt::With(with) = stmt {
+            leave_with(cx, state, with);
+        }
+    }
+
+    fn on_await_point(cx: &mut Context<'a>, state: &mut Self::State, range: TextRange) {
+        await_point(cx, state, range);
+    }
+}
 
 /// A threading lock acquired by a `with` the walk is inside of.
 pub struct HeldLock {

@@ -6,12 +6,76 @@
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::registry::Rule;
 use crate::semantic::index::{KEEPS_COROUTINE, ProjectIndex, Question};
 use crate::semantic::model::BindingKind;
 use crate::semantic::{ScopeKind, SemanticModel};
+
+pub struct UnawaitedCoroutine;
+
+impl<'a> Check<'a> for UnawaitedCoroutine {
+    type State = Vec<Candidate<'a>>;
+
+    fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
+        match stmt {
+            ast::Stmt::Expr(ast::StmtExpr { value, .. }) => {
+                if let Expr::Call(call) = &**value {
+                    check_call(cx, state, call, Usage::Discarded);
+                }
+            }
+            ast::Stmt::If(ast::StmtIf {
+                test,
+                elif_else_clauses,
+                ..
+            }) => {
+                let tests = std::iter::once(&**test)
+                    .chain(elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
+                for test in tests {
+                    truth_tested(cx, state, test);
+                }
+            }
+            ast::Stmt::While(ast::StmtWhile { test, .. })
+            | ast::Stmt::Assert(ast::StmtAssert { test, .. }) => truth_tested(cx, state, test),
+            ast::Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) => {
+                if cx.semantic().in_async_function()
+                    && let Expr::Call(call) = &**value
+                {
+                    check_call(cx, state, call, Usage::Returned);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_expr(cx: &mut Context<'a>, state: &mut Self::State, expr: &'a Expr) {
+        match expr {
+            // `not f()`, `x if f() else y`: only the truth value is used.
+            Expr::UnaryOp(ast::ExprUnaryOp {
+                op: ast::UnaryOp::Not,
+                operand,
+                ..
+            }) => {
+                if let Expr::Call(call) = &**operand {
+                    check_call(cx, state, call, Usage::TruthTested);
+                }
+            }
+            Expr::If(ast::ExprIf { test, .. }) => truth_tested(cx, state, test),
+            _ => {}
+        }
+    }
+
+    fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
+        check_candidates(cx, state);
+    }
+
+    fn answer(pending: &Pending, question: &Question, index: &ProjectIndex) -> Option<Finding> {
+        answer(pending, question, index)
+    }
+}
 
 /// asyncio's own coroutine functions.
 const KNOWN: &[&str] = &[
@@ -382,6 +446,15 @@ pub(crate) fn answer(
 /// The calls whose truth value is all that is used in a statement's test:
 /// `if f():`, `while a and f():`. (`not f()` anywhere is reported from the
 /// `not` itself.)
+/// The calls whose only use is their truth value in `test`.
+fn truth_tested<'a>(cx: &mut Context<'a>, state: &mut Vec<Candidate<'a>>, test: &'a Expr) {
+    let mut calls = Vec::new();
+    truth_tested_calls(test, &mut calls);
+    for call in calls {
+        check_call(cx, state, call, Usage::TruthTested);
+    }
+}
+
 pub(crate) fn truth_tested_calls<'a>(test: &'a Expr, out: &mut Vec<&'a ast::ExprCall>) {
     match test {
         Expr::Call(call) => out.push(call),

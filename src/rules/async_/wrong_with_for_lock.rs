@@ -3,9 +3,21 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::semantic::locks::{LockRef, lock_constructor};
+
+pub struct WrongWithForLock;
+
+impl<'a> Check<'a> for WrongWithForLock {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::With(with) = stmt {
+            check(cx, with);
+        }
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, with: &ast::StmtWith) {
     for item in &with.items {

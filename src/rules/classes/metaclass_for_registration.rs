@@ -3,10 +3,22 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
 use crate::semantic::SemanticModel;
+
+pub struct MetaclassForRegistration;
+
+impl<'a> Check<'a> for MetaclassForRegistration {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::ClassDef(class) = stmt {
+            check(cx, class);
+        }
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, class: &ast::StmtClassDef) {
     let semantic = cx.semantic();

@@ -4,10 +4,22 @@ use ruff_text_size::Ranged;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
 use crate::semantic::SemanticModel;
+
+pub struct MetaclassNewWithoutReturn;
+
+impl<'a> Check<'a> for MetaclassNewWithoutReturn {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::ClassDef(class) = stmt {
+            check(cx, class);
+        }
+    }
+}
 
 /// Calls that never return.
 const NO_RETURN: &[&str] = &[

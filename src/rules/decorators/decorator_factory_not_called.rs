@@ -4,10 +4,28 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::registry::Rule;
 use crate::semantic::index::{ProjectIndex, Question};
+
+pub struct DecoratorFactoryNotCalled;
+
+impl<'a> Check<'a> for DecoratorFactoryNotCalled {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        match stmt {
+            ast::Stmt::FunctionDef(def) => check(cx, &def.decorator_list, def.name.as_str()),
+            ast::Stmt::ClassDef(class) => check(cx, &class.decorator_list, class.name.as_str()),
+            _ => {}
+        }
+    }
+
+    fn answer(pending: &Pending, question: &Question, index: &ProjectIndex) -> Option<Finding> {
+        answer(pending, question, index)
+    }
+}
 
 /// The decorators of a `def` or `class` named `decorated`.
 pub(crate) fn check(cx: &mut Context, decorators: &[ast::Decorator], decorated: &str) {

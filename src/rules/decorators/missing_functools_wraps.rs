@@ -4,10 +4,22 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::finding::{Applicability, Edit, Fix};
 use crate::registry::Rule;
 use crate::semantic::decorators::{copies_metadata, is_method, returned_wrapper};
+
+pub struct MissingFunctoolsWraps;
+
+impl<'a> Check<'a> for MissingFunctoolsWraps {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, decorator: &ast::StmtFunctionDef) {
     let semantic = cx.semantic();

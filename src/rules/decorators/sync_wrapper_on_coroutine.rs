@@ -5,11 +5,27 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::registry::Rule;
 use crate::semantic::decorators::yields;
 use crate::semantic::index::{ProjectIndex, Question};
+
+pub struct SyncWrapperOnCoroutine;
+
+impl<'a> Check<'a> for SyncWrapperOnCoroutine {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+
+    fn answer(pending: &Pending, question: &Question, index: &ProjectIndex) -> Option<Finding> {
+        answer(pending, question, index)
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     // An async generator is iterated, not awaited: out of scope.

@@ -8,12 +8,28 @@ use rustc_hash::FxHashMap;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::semantic::ScopeKind;
 use crate::semantic::decorators::{
     Wrapper, discarded_calls, is_method, returned_wrapper, returns_name, returns_value, yields,
 };
+
+pub struct WrapperDiscardsResult;
+
+impl<'a> Check<'a> for WrapperDiscardsResult {
+    type State = State;
+
+    fn on_stmt(cx: &mut Context<'a>, state: &mut State, stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, state, def);
+        }
+    }
+
+    fn on_file_end(cx: &mut Context<'a>, state: &mut State) {
+        check_candidates(cx, state);
+    }
+}
 
 /// What the walk gathers for the end of the file.
 #[derive(Default)]

@@ -11,11 +11,21 @@ use rustc_hash::FxHashMap;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::finding::Label;
 use crate::registry::Rule;
 use crate::semantic::model::ScopeId;
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
+
+pub struct ExhaustedIteratorReuse;
+
+impl<'a> Check<'a> for ExhaustedIteratorReuse {
+    type State = ();
+
+    fn on_file_end(cx: &mut Context<'a>, _: &mut ()) {
+        check_functions(cx);
+    }
+}
 
 /// Builtins that return a single-pass iterator.
 const ITERATOR_BUILTINS: &[&str] = &["map", "filter", "zip", "iter", "reversed"];

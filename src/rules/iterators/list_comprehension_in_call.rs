@@ -4,9 +4,19 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::finding::{Applicability, Edit, Fix};
 use crate::registry::Rule;
+
+pub struct ListComprehensionInCall;
+
+impl<'a> Check<'a> for ListComprehensionInCall {
+    type State = ();
+
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, _: &mut Callee<'a>) {
+        check(cx, call);
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall) {
     // Cheap test first: most calls have no comprehension argument.

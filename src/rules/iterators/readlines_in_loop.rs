@@ -6,11 +6,27 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::finding::{Applicability, Edit, Fix};
 use crate::registry::Rule;
 use crate::semantic::typing::{annotation_types, type_name};
 use crate::semantic::{BindingKind, SemanticModel};
+
+pub struct ReadlinesInLoop;
+
+impl<'a> Check<'a> for ReadlinesInLoop {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::For(for_stmt) = stmt {
+            check_for(cx, for_stmt);
+        }
+    }
+
+    fn on_comprehension_iter(cx: &mut Context<'a>, _: &mut (), generator: &'a ast::Comprehension) {
+        check_comprehension(cx, generator);
+    }
+}
 
 /// The openers of PF400: calls that return an open file.
 /// File types a parameter may be annotated with.

@@ -7,11 +7,27 @@ use rustc_hash::FxHashSet;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::rules::iterators::list_comprehension_in_call::is_async_comprehension;
 use crate::semantic::model::ScopeId;
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
+
+pub struct UnnecessaryMaterialization;
+
+impl<'a> Check<'a> for UnnecessaryMaterialization {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::For(for_stmt) = stmt {
+            check_for(cx, for_stmt);
+        }
+    }
+
+    fn on_file_end(cx: &mut Context<'a>, _: &mut ()) {
+        check_functions(cx);
+    }
+}
 
 /// Builtins whose call builds a new object from arguments evaluated once:
 /// nothing the loop body does can change what `list(...)` copied.

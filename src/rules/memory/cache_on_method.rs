@@ -3,10 +3,22 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::semantic::model::BindingKind;
 use crate::semantic::{ScopeKind, SemanticModel};
+
+pub struct CacheOnMethod;
+
+impl<'a> Check<'a> for CacheOnMethod {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 const ENUMS: &[&str] = &[
     "enum.Enum",

@@ -3,9 +3,21 @@
 use ruff_text_size::Ranged;
 
 use crate::ast;
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::semantic::ScopeKind;
+
+pub struct FinalizerDefined;
+
+impl<'a> Check<'a> for FinalizerDefined {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     if def.name.as_str() != "__del__" {

@@ -3,10 +3,28 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::semantic::SemanticModel;
 use crate::semantic::typing::{annotation_types, type_name};
+
+pub struct MutableDefaultArgument;
+
+impl<'a> Check<'a> for MutableDefaultArgument {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, &def.parameters);
+        }
+    }
+
+    fn on_lambda(cx: &mut Context<'a>, _: &mut (), lambda: &'a ast::ExprLambda) {
+        if let Some(parameters) = &lambda.parameters {
+            check(cx, parameters);
+        }
+    }
+}
 
 const MUTABLE_CALLS: &[&str] = &[
     "builtins.list",

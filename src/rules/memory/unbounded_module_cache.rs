@@ -12,11 +12,52 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::rules::classes::is_metaclass;
 use crate::semantic::model::{BindingId, MODULE_SCOPE};
 use crate::semantic::{BindingKind, SemanticModel};
+
+pub struct UnboundedModuleCache;
+
+impl<'a> Check<'a> for UnboundedModuleCache {
+    type State = ModuleContainers;
+
+    fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::For(for_stmt) => check_iterable(cx, state, &for_stmt.iter),
+            Stmt::AugAssign(_) | Stmt::Delete(_) => check_stmt(cx, state, stmt),
+            _ => {}
+        }
+    }
+
+    fn on_expr(cx: &mut Context<'a>, state: &mut Self::State, expr: &'a Expr) {
+        if matches!(expr, Expr::Subscript(_) | Expr::Compare(_)) {
+            check_expr(cx, state, expr);
+        }
+    }
+
+    fn on_call(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        call: &'a ast::ExprCall,
+        _: &mut Callee<'a>,
+    ) {
+        check_call(cx, state, call);
+    }
+
+    fn on_comprehension_iter(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        generator: &'a ast::Comprehension,
+    ) {
+        check_iterable(cx, state, &generator.iter);
+    }
+
+    fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
+        check_unbounded(cx, state);
+    }
+}
 
 const ADDS: &[&str] = &["append", "add", "update", "setdefault", "extend", "insert"];
 

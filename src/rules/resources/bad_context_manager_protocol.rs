@@ -5,8 +5,20 @@ use ruff_text_size::Ranged;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
+
+pub struct BadContextManagerProtocol;
+
+impl<'a> Check<'a> for BadContextManagerProtocol {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 /// Decorators that leave a method's signature and kind as written.
 const TRANSPARENT_DECORATORS: &[&str] = &[

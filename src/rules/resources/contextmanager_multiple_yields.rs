@@ -1,8 +1,20 @@
 //! PF403: a `@contextmanager` generator that can yield twice.
 
 use crate::ast;
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
+
+pub struct ContextmanagerMultipleYields;
+
+impl<'a> Check<'a> for ContextmanagerMultipleYields {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let Some(flow) = super::contextmanager_flow(cx, def) else {

@@ -2,8 +2,20 @@
 //! body raises.
 
 use crate::ast;
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
+
+pub struct ContextmanagerUnprotectedYield;
+
+impl<'a> Check<'a> for ContextmanagerUnprotectedYield {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let Some(flow) = super::contextmanager_flow(cx, def) else {

@@ -6,8 +6,20 @@ use rustc_hash::FxHashSet;
 
 use crate::ast::helpers::any_over_expr;
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Check, Context};
 use crate::registry::Rule;
+
+pub struct ExitSwallowsExceptions;
+
+impl<'a> Check<'a> for ExitSwallowsExceptions {
+    type State = ();
+
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let name = def.name.as_str();

@@ -37,14 +37,14 @@ const OPENER_NAMES: &[&str] = &[
     "ProcessPoolExecutor",
 ];
 
+/// The scopes (function or module) whose own body calls something named
+/// like an opener.
+pub(crate) type Openers = rustc_hash::FxHashSet<crate::semantic::model::ScopeId>;
+
 /// During the walk: remembers the scopes (function or module) whose own
 /// body calls something named like an opener, so that only those bodies get
 /// the ownership scan at their end.
-pub(crate) fn note_opener_call(
-    cx: &mut Context,
-    state: &mut rustc_hash::FxHashSet<crate::semantic::model::ScopeId>,
-    call: &ast::ExprCall,
-) {
+pub(crate) fn note_opener_call(cx: &mut Context, state: &mut Openers, call: &ast::ExprCall) {
     let name = match &*call.func {
         Expr::Name(name) => name.id.as_str(),
         Expr::Attribute(attr) => attr.attr.as_str(),
@@ -63,7 +63,7 @@ pub(crate) fn note_opener_call(
 /// (`in_function`), the module's top level at the end of the file.
 pub(crate) fn check_unmanaged<'a>(
     cx: &mut Context<'a>,
-    state: &mut rustc_hash::FxHashSet<crate::semantic::model::ScopeId>,
+    state: &mut Openers,
     body: &'a [Stmt],
     in_function: bool,
 ) {

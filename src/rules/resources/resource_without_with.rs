@@ -2,8 +2,16 @@
 //! `with` item.
 
 use crate::ast::{self, Expr};
+use crate::context::{Check, Facts};
 
 use crate::semantic::SemanticModel;
+
+pub struct ResourceWithoutWith;
+
+impl<'a> Check<'a> for ResourceWithoutWith {
+    type State = ();
+    const FACTS: Facts = Facts::RESOURCES;
+}
 
 const OPENERS: &[&str] = &[
     "socket.socket",

@@ -7,10 +7,29 @@
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::index::LockKind;
 use crate::semantic::{ScopeKind, SemanticModel};
+
+pub struct AcquireWithoutRelease;
+
+impl<'a> Check<'a> for AcquireWithoutRelease {
+    type State = Vec<crate::semantic::model::ScopeId>;
+
+    fn on_call(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        call: &'a ast::ExprCall,
+        _: &mut Callee<'a>,
+    ) {
+        note_call(cx, state, call);
+    }
+
+    fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
+        check_functions(cx, state);
+    }
+}
 
 const CONTEXT_MANAGERS: &[&str] = &[
     "contextlib.contextmanager",

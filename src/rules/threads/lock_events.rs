@@ -200,6 +200,29 @@ pub(crate) fn callee(semantic: &SemanticModel, func: &Expr) -> Option<Callee> {
     }
 }
 
+/// A statement, before its children: the branch bodies it opens, the locks
+/// its `with` takes, and (PF203) the shared state it writes.
+pub(crate) fn on_stmt(cx: &mut Context, state: &mut LockEventsBuilder, stmt: &Stmt) {
+    enter_compound(state, stmt);
+    match stmt {
+        Stmt::With(with) => enter_with(cx, state, with),
+        Stmt::AugAssign(_) | Stmt::Delete(_) | Stmt::Assign(_)
+            if cx.enabled(Rule::UnsynchronizedSharedMutation) =>
+        {
+            on_assignment(cx, state, stmt);
+        }
+        _ => {}
+    }
+}
+
+/// A statement, after its children.
+pub(crate) fn after_stmt(state: &mut LockEventsBuilder, stmt: &Stmt) {
+    if let Stmt::With(with) = stmt {
+        leave_with(state, with);
+    }
+    leave_compound(state, stmt);
+}
+
 pub(crate) fn enter_with(cx: &mut Context, state: &mut LockEventsBuilder, with: &ast::StmtWith) {
     let Some((function, def)) = current_function(cx.semantic()) else {
         return;

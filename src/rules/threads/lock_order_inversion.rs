@@ -5,10 +5,25 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
 use crate::finding::Label;
 use crate::registry::Rule;
-use crate::rules::threads::lock_graph::{LockGraph, LockId, Site};
-use crate::rules::threads::{ModulePaths, ProjectFinding, file_line, finding};
+use crate::rules::threads::{file_line, finding};
+use crate::semantic::lock_graph::{LockGraph, LockId, Site};
+
+pub struct LockOrderInversion;
+
+impl<'a> Check<'a> for LockOrderInversion {
+    type State = ();
+    const FACTS: Facts = Facts::LOCK_EVENTS;
+
+    fn project_findings(project: &Project) -> Vec<ProjectFinding> {
+        match project.lock_graph() {
+            Some(graph) => findings(graph, project.paths),
+            None => Vec::new(),
+        }
+    }
+}
 
 pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
     let mut edges: Vec<(LockId, LockId)> = graph.edges.keys().copied().collect();

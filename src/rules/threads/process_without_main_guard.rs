@@ -4,9 +4,38 @@
 use ruff_text_size::{Ranged, TextSize};
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::{QualifiedName, ScopeKind};
+
+pub struct ProcessWithoutMainGuard;
+
+impl<'a> Check<'a> for ProcessWithoutMainGuard {
+    type State = Vec<TextSize>;
+
+    fn on_stmt(_: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
+        if let ast::Stmt::If(if_stmt) = stmt {
+            enter_if(state, if_stmt);
+        }
+    }
+
+    fn after_stmt(_: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
+        if let ast::Stmt::If(if_stmt) = stmt {
+            leave_if(state, if_stmt.start());
+        }
+    }
+
+    fn on_call(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        call: &'a ast::ExprCall,
+        callee: &mut Callee<'a>,
+    ) {
+        if let Some(name) = callee.name(cx) {
+            check(cx, state, call, name);
+        }
+    }
+}
 
 const CREATORS: &[&str] = &[
     "multiprocessing.Process",
@@ -47,11 +76,11 @@ pub(crate) fn leave_if(state: &mut Vec<TextSize>, start: TextSize) {
 
 pub(crate) fn check(
     cx: &mut Context,
-    state: &mut Vec<TextSize>,
+    main_guards: &[TextSize],
     call: &ast::ExprCall,
     name: &QualifiedName,
 ) {
-    if !name.is_any(CREATORS) || !state.is_empty() {
+    if !name.is_any(CREATORS) || !main_guards.is_empty() {
         return;
     }
     // Module level: no function, lambda or class body around the call.

@@ -4,10 +4,23 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::context::Context;
+use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::model::{BindingKind, MODULE_SCOPE};
 use crate::semantic::{QualifiedName, SemanticModel};
+
+pub struct UnpicklableProcessTarget;
+
+impl<'a> Check<'a> for UnpicklableProcessTarget {
+    type State = ();
+
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        match callee.name(cx) {
+            Some(name) => check(cx, call, name),
+            None => check_method(cx, call),
+        }
+    }
+}
 
 const PROCESSES: &[&str] = &[
     "multiprocessing.Process",

@@ -3,10 +3,25 @@
 //! The walk records thread starts and unguarded writes (`lock_events`); the
 //! project stage follows each thread target and its `self.` calls.
 
+use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
 use crate::finding::Finding;
 use crate::registry::Rule;
-use crate::rules::threads::lock_graph::{FunctionId, LockGraph};
-use crate::rules::threads::{ModulePaths, ProjectFinding, file_line};
+use crate::rules::threads::file_line;
+use crate::semantic::lock_graph::{FunctionId, LockGraph};
+
+pub struct UnsynchronizedSharedMutation;
+
+impl<'a> Check<'a> for UnsynchronizedSharedMutation {
+    type State = ();
+    const FACTS: Facts = Facts::LOCK_EVENTS;
+
+    fn project_findings(project: &Project) -> Vec<ProjectFinding> {
+        match project.lock_graph() {
+            Some(graph) => findings(graph, project.paths),
+            None => Vec::new(),
+        }
+    }
+}
 
 /// How many `self.` calls deep a thread target is followed.
 const DEPTH: usize = 3;
