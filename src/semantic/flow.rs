@@ -1,0 +1,325 @@
+//! One forward dataflow engine over a function body's statements.
+//!
+//! A rule describes its facts and what each statement does to them
+//! ([`Transfer`]); the engine owns the control flow, once for every rule:
+//! `if`/`elif`/`else` and `match` branches are joined, `for`/`while` bodies
+//! are walked twice (the second time from the state their end loops back
+//! with, so that what happens on an earlier pass is seen by a later one),
+//! `break`/`continue` carry their state to the loop's exit or head,
+//! `return`/`raise` end the path, a `try` handler starts from any point of
+//! its body, and `finally` runs on the way out.
+//!
+//! A flow is `Option<F>`: `None` is an unreachable point (after `return`,
+//! `raise`, `break`, ...).
+
+use crate::ast::{self, Expr, Stmt};
+
+/// A point's facts, or `None` where no path reaches.
+pub type Flow<F> = Option<F>;
+
+/// What a rule knows at a point, and what statements do to it.
+#[allow(unused_variables)]
+pub trait Transfer<'a> {
+    type Fact: Clone;
+
+    /// The facts where two paths meet.
+    fn join(&self, a: Self::Fact, b: Self::Fact) -> Self::Fact;
+
+    /// A simple statement (and a `return`'s or `raise`'s value, before the
+    /// path ends). `false` ends the path (a call that never returns).
+    fn simple(&mut self, stmt: &'a Stmt, fact: &mut Self::Fact) -> bool {
+        true
+    }
+
+    /// An expression evaluated where it stands: an `if`/`elif`/`while`
+    /// test, a `for` iterable, a `with` item, a `match` subject or guard.
+    /// `header` is the statement it belongs to.
+    fn expr(&mut self, header: &'a Stmt, expr: &'a Expr, fact: &mut Self::Fact) {}
+
+    /// A `with` item's target, after its context expression.
+    fn with_target(&mut self, target: &'a Expr, fact: &mut Self::Fact) {}
+
+    /// A `for` loop's header, after its iterable: what the loop consumes.
+    fn enter_for(&mut self, for_stmt: &'a ast::StmtFor, fact: &mut Self::Fact) {}
+
+    /// Before each pass over a loop body (`first`: from the loop's entry;
+    /// else from the state its end loops back with, after the `while` test
+    /// is evaluated again): binds the `for` target.
+    fn enter_body(&mut self, stmt: &'a Stmt, first: bool, fact: &mut Self::Fact) {}
+
+    /// Is a second pass over the loop body worth it (`entry`: the body's
+    /// entry on the first pass, `back`: the state its end loops back with)?
+    fn again(&self, entry: &Self::Fact, back: &Self::Fact) -> bool {
+        true
+    }
+
+    /// After the passes: `back` leaves the loop normally (the iterable done,
+    /// the test false), `breaks` by `break`.
+    fn leave_loop(
+        &mut self,
+        stmt: &'a Stmt,
+        back: &mut Flow<Self::Fact>,
+        breaks: &mut Flow<Self::Fact>,
+    ) {
+    }
+
+    /// A `match` case's entry: its captures and guard.
+    fn enter_case(&mut self, header: &'a Stmt, case: &'a ast::MatchCase, fact: &mut Self::Fact) {}
+
+    /// Can no case of this `match` apply (so that its end is reached from
+    /// its entry too)? By default, unless a case is irrefutable.
+    fn match_falls_through(&self, match_stmt: &ast::StmtMatch) -> bool {
+        !match_stmt.cases.iter().any(is_irrefutable)
+    }
+
+    /// An `except` handler's entry (binds its name).
+    fn enter_handler(
+        &mut self,
+        handler: &'a ast::ExceptHandlerExceptHandler,
+        fact: &mut Self::Fact,
+    ) {
+    }
+}
+
+/// Loops nested deeper than this are walked once.
+const MAX_LOOP_DEPTH: usize = 8;
+
+struct LoopFrame<F> {
+    breaks: Flow<F>,
+    continues: Flow<F>,
+}
+
+/// Runs a [`Transfer`] over statements.
+pub struct Engine<'t, T, F> {
+    transfer: &'t mut T,
+    loops: Vec<LoopFrame<F>>,
+}
+
+impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
+    pub fn new(transfer: &'t mut T) -> Self {
+        Self {
+            transfer,
+            loops: Vec::new(),
+        }
+    }
+
+    /// The facts after `body`, run from `flow`.
+    pub fn run(transfer: &'t mut T, body: &'a [Stmt], flow: Flow<T::Fact>) -> Flow<T::Fact> {
+        Self::new(transfer).stmts(body, flow)
+    }
+
+    fn join(&self, a: Flow<T::Fact>, b: Flow<T::Fact>) -> Flow<T::Fact> {
+        match (a, b) {
+            (None, b) => b,
+            (a, None) => a,
+            (Some(a), Some(b)) => Some(self.transfer.join(a, b)),
+        }
+    }
+
+    pub fn stmts(&mut self, body: &'a [Stmt], mut flow: Flow<T::Fact>) -> Flow<T::Fact> {
+        for stmt in body {
+            flow = self.stmt(stmt, flow?);
+        }
+        flow
+    }
+
+    fn stmt(&mut self, stmt: &'a Stmt, mut fact: T::Fact) -> Flow<T::Fact> {
+        match stmt {
+            Stmt::Return(_) | Stmt::Raise(_) => {
+                self.transfer.simple(stmt, &mut fact);
+                None
+            }
+            Stmt::Break(_) | Stmt::Continue(_) => {
+                if let Some(mut frame) = self.loops.pop() {
+                    if stmt.is_break_stmt() {
+                        frame.breaks = self.join(frame.breaks.take(), Some(fact));
+                    } else {
+                        frame.continues = self.join(frame.continues.take(), Some(fact));
+                    }
+                    self.loops.push(frame);
+                }
+                None
+            }
+            Stmt::If(s) => {
+                self.transfer.expr(stmt, &s.test, &mut fact);
+                let mut out = self.stmts(&s.body, Some(fact.clone()));
+                let mut has_else = false;
+                for clause in &s.elif_else_clauses {
+                    match &clause.test {
+                        Some(test) => self.transfer.expr(stmt, test, &mut fact),
+                        None => has_else = true,
+                    }
+                    let branch = self.stmts(&clause.body, Some(fact.clone()));
+                    out = self.join(out, branch);
+                }
+                if has_else {
+                    out
+                } else {
+                    self.join(out, Some(fact))
+                }
+            }
+            Stmt::For(s) => {
+                self.transfer.expr(stmt, &s.iter, &mut fact);
+                self.transfer.enter_for(s, &mut fact);
+                self.loop_(stmt, fact, None, &s.body, &s.orelse)
+            }
+            Stmt::While(s) => {
+                self.transfer.expr(stmt, &s.test, &mut fact);
+                self.loop_(stmt, fact, Some(&s.test), &s.body, &s.orelse)
+            }
+            Stmt::With(s) => {
+                for item in &s.items {
+                    self.transfer.expr(stmt, &item.context_expr, &mut fact);
+                    if let Some(vars) = &item.optional_vars {
+                        self.transfer.with_target(vars, &mut fact);
+                    }
+                }
+                self.stmts(&s.body, Some(fact))
+            }
+            Stmt::Try(s) => self.try_(s, fact),
+            Stmt::Match(s) => {
+                self.transfer.expr(stmt, &s.subject, &mut fact);
+                let mut out = self.transfer.match_falls_through(s).then(|| fact.clone());
+                for case in &s.cases {
+                    let mut entry = fact.clone();
+                    self.transfer.enter_case(stmt, case, &mut entry);
+                    let branch = self.stmts(&case.body, Some(entry));
+                    out = self.join(out, branch);
+                }
+                out
+            }
+            _ => self.transfer.simple(stmt, &mut fact).then_some(fact),
+        }
+    }
+
+    /// A loop: the body runs from the entry state, then once more from the
+    /// state its end loops back with, which is how something done in the
+    /// body is seen to repeat. The normal exit joins the entry and the
+    /// first pass's way back; `break`s of both passes leave too.
+    fn loop_(
+        &mut self,
+        stmt: &'a Stmt,
+        entry: T::Fact,
+        test: Option<&'a Expr>,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
+    ) -> Flow<T::Fact> {
+        let infinite = test.is_some_and(is_truthy_constant);
+        let mut body_entry = entry.clone();
+        self.transfer.enter_body(stmt, true, &mut body_entry);
+        let (end, frame) = self.body(body, body_entry.clone());
+        let mut back = self.join(end, frame.continues);
+        let mut breaks = frame.breaks;
+        if let Some(back) = &back
+            && self.loops.len() < MAX_LOOP_DEPTH
+            && self.transfer.again(&body_entry, back)
+        {
+            let mut again = back.clone();
+            if let Some(test) = test {
+                self.transfer.expr(stmt, test, &mut again);
+            }
+            self.transfer.enter_body(stmt, false, &mut again);
+            let (_, frame) = self.body(body, again);
+            breaks = self.join(breaks, frame.breaks);
+        }
+        self.transfer.leave_loop(stmt, &mut back, &mut breaks);
+        let normal_exit = if infinite {
+            None
+        } else {
+            self.join(Some(entry), back)
+        };
+        let after_else = self.stmts(orelse, normal_exit);
+        self.join(after_else, breaks)
+    }
+
+    fn body(&mut self, body: &'a [Stmt], entry: T::Fact) -> (Flow<T::Fact>, LoopFrame<T::Fact>) {
+        self.loops.push(LoopFrame {
+            breaks: None,
+            continues: None,
+        });
+        let end = self.stmts(body, Some(entry));
+        (end, self.loops.pop().expect("pushed above"))
+    }
+
+    /// A handler can start from any point of the body: it starts from the
+    /// join of the states before each statement and at the body's end.
+    fn try_(&mut self, s: &'a ast::StmtTry, fact: T::Fact) -> Flow<T::Fact> {
+        let mut handler_entry = Some(fact.clone());
+        let mut flow = Some(fact);
+        for stmt in &s.body {
+            let Some(fact) = flow else { break };
+            handler_entry = self.join(handler_entry, Some(fact.clone()));
+            flow = self.stmt(stmt, fact);
+        }
+        handler_entry = self.join(handler_entry, flow.clone());
+        let mut out = self.stmts(&s.orelse, flow);
+        for handler in &s.handlers {
+            let ast::ExceptHandler::ExceptHandler(handler) = handler;
+            let mut entry = handler_entry.clone();
+            if let Some(fact) = &mut entry {
+                self.transfer.enter_handler(handler, fact);
+            }
+            let branch = self.stmts(&handler.body, entry);
+            out = self.join(out, branch);
+        }
+        if s.finalbody.is_empty() {
+            out
+        } else {
+            self.stmts(&s.finalbody, out)
+        }
+    }
+}
+
+/// A constant whose truth value is true (`True`, `1`, `"x"`, `[0]`): a
+/// `while` on it exits only through `break`, a `return` of it is truthy.
+pub fn is_truthy_constant(expr: &Expr) -> bool {
+    ruff_python_ast::helpers::Truthiness::from_expr(expr, |_| false).into_bool() == Some(true)
+}
+
+/// `case _:` or `case x:` without a guard: the case always applies.
+pub fn is_irrefutable(case: &ast::MatchCase) -> bool {
+    case.guard.is_none() && matches!(&case.pattern, ast::Pattern::MatchAs(p) if p.pattern.is_none())
+}
+
+/// Can control reach the end of `body`? `ends` says which simple statements
+/// end the path (besides `return` and `raise`): a call that never returns.
+pub fn can_complete<'a>(body: &'a [Stmt], ends: impl FnMut(&'a Stmt) -> bool) -> bool {
+    struct Reach<E>(E);
+    impl<'a, E: FnMut(&'a Stmt) -> bool> Transfer<'a> for Reach<E> {
+        type Fact = ();
+        fn join(&self, (): (), (): ()) {}
+        fn simple(&mut self, stmt: &'a Stmt, (): &mut ()) -> bool {
+            !(self.0)(stmt)
+        }
+        fn again(&self, (): &(), (): &()) -> bool {
+            false
+        }
+    }
+    Engine::run(&mut Reach(ends), body, Some(())).is_some()
+}
+
+/// Does `body` (not nested functions, lambdas or classes) `yield`?
+pub fn yields(body: &[Stmt]) -> bool {
+    use crate::ast::visitor::{self, Visitor};
+    struct Finder {
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !self.found && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Yield(_) | Expr::YieldFrom(_) => self.found = true,
+                Expr::Lambda(_) => {}
+                _ if !self.found => visitor::walk_expr(self, expr),
+                _ => {}
+            }
+        }
+    }
+    let mut finder = Finder { found: false };
+    finder.visit_body(body);
+    finder.found
+}
