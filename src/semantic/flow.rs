@@ -298,6 +298,52 @@ pub fn can_complete<'a>(body: &'a [Stmt], ends: impl FnMut(&'a Stmt) -> bool) ->
     Engine::run(&mut Reach(ends), body, Some(())).is_some()
 }
 
+/// The names a `match` pattern captures.
+pub fn pattern_captures(pattern: &ast::Pattern) -> Vec<&str> {
+    use crate::ast::visitor::{self, Visitor};
+    struct Captures<'a>(Vec<&'a str>);
+    impl<'a> Visitor<'a> for Captures<'a> {
+        fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
+            let name = match pattern {
+                ast::Pattern::MatchAs(p) => p.name.as_ref(),
+                ast::Pattern::MatchStar(p) => p.name.as_ref(),
+                ast::Pattern::MatchMapping(p) => p.rest.as_ref(),
+                _ => None,
+            };
+            if let Some(name) = name {
+                self.0.push(name.as_str());
+            }
+            visitor::walk_pattern(self, pattern);
+        }
+    }
+    let mut captures = Captures(Vec::new());
+    captures.visit_pattern(pattern);
+    captures.0
+}
+
+/// The names `:=` binds in `expr` (not inside a lambda), in order.
+pub fn walrus_targets(expr: &Expr) -> Vec<&str> {
+    use crate::ast::visitor::{self, Visitor};
+    struct Targets<'a>(Vec<&'a str>);
+    impl<'a> Visitor<'a> for Targets<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Named(named) => {
+                    if let Expr::Name(name) = &*named.target {
+                        self.0.push(name.id.as_str());
+                    }
+                    visitor::walk_expr(self, expr);
+                }
+                Expr::Lambda(_) => {}
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut targets = Targets(Vec::new());
+    targets.visit_expr(expr);
+    targets.0
+}
+
 /// Does `body` (not nested functions, lambdas or classes) `yield`?
 pub fn yields(body: &[Stmt]) -> bool {
     use crate::ast::visitor::{self, Visitor};

@@ -1,6 +1,8 @@
 //! PF5: generators and iterators.
 
 pub mod exhausted_iterator_reuse;
+mod iterator_flow;
+mod iterator_use;
 pub mod list_comprehension_in_call;
 pub mod readlines_in_loop;
 pub mod unnecessary_materialization;
