@@ -8,6 +8,7 @@ use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
 use crate::semantic::SemanticModel;
+use crate::semantic::flow::can_complete;
 
 pub struct MetaclassNewWithoutReturn;
 
@@ -58,7 +59,7 @@ pub(crate) fn check(cx: &mut Context, class: &ast::StmtClassDef) {
     if returns.yields {
         return;
     }
-    let falls_off = can_complete(semantic, &new.body);
+    let falls_off = can_complete(&new.body, |stmt| ends_path(semantic, stmt));
     let mut findings = Vec::new();
     for range in returns.none_returns {
         findings.push((
@@ -120,77 +121,14 @@ impl<'a> Visitor<'a> for Returns {
     }
 }
 
-/// Can control reach the end of `body`? When unsure (a `with` whose body
-/// always raises might be suppressed), the answer is no: unknown is silent.
-fn can_complete(semantic: &SemanticModel, body: &[Stmt]) -> bool {
-    body.iter().all(|stmt| completes(semantic, stmt))
-}
-
-fn completes(semantic: &SemanticModel, stmt: &Stmt) -> bool {
+/// Does `stmt` end the path although it is no `return` or `raise`: a call
+/// that never returns, `assert False`?
+fn ends_path(semantic: &SemanticModel, stmt: &Stmt) -> bool {
     match stmt {
-        Stmt::Return(_) | Stmt::Raise(_) => false,
-        Stmt::Expr(e) => !matches!(&*e.value, Expr::Call(call) if semantic
+        Stmt::Expr(e) => matches!(&*e.value, Expr::Call(call) if semantic
             .resolve_qualified_name(&call.func)
             .is_some_and(|n| n.is_any(NO_RETURN))),
-        Stmt::Assert(a) => !matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value),
-        Stmt::If(s) => {
-            let has_else = s.elif_else_clauses.iter().any(|c| c.test.is_none());
-            !has_else
-                || can_complete(semantic, &s.body)
-                || s.elif_else_clauses
-                    .iter()
-                    .any(|c| can_complete(semantic, &c.body))
-        }
-        Stmt::While(s) => {
-            let infinite = match &*s.test {
-                Expr::BooleanLiteral(b) => b.value,
-                Expr::NumberLiteral(n) => {
-                    matches!(&n.value, ast::Number::Int(i) if *i != ast::Int::ZERO)
-                }
-                _ => false,
-            };
-            !infinite || has_break(&s.body)
-        }
-        Stmt::With(s) => can_complete(semantic, &s.body),
-        Stmt::Try(s) => {
-            let body_completes =
-                can_complete(semantic, &s.body) && can_complete(semantic, &s.orelse);
-            let handler_completes = s.handlers.iter().any(|h| {
-                let ast::ExceptHandler::ExceptHandler(h) = h;
-                can_complete(semantic, &h.body)
-            });
-            (body_completes || handler_completes) && can_complete(semantic, &s.finalbody)
-        }
-        Stmt::Match(s) => {
-            let exhaustive = s.cases.iter().any(|c| {
-                c.guard.is_none()
-                    && matches!(&c.pattern, ast::Pattern::MatchAs(p) if p.pattern.is_none())
-            });
-            !exhaustive || s.cases.iter().any(|c| can_complete(semantic, &c.body))
-        }
-        _ => true,
-    }
-}
-
-/// A `break` that leaves this loop (not one of a nested loop).
-fn has_break(body: &[Stmt]) -> bool {
-    body.iter().any(|stmt| match stmt {
-        Stmt::Break(_) => true,
-        Stmt::If(s) => has_break(&s.body) || s.elif_else_clauses.iter().any(|c| has_break(&c.body)),
-        Stmt::With(s) => has_break(&s.body),
-        Stmt::Try(s) => {
-            has_break(&s.body)
-                || has_break(&s.orelse)
-                || has_break(&s.finalbody)
-                || s.handlers.iter().any(|h| {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    has_break(&h.body)
-                })
-        }
-        Stmt::Match(s) => s.cases.iter().any(|c| has_break(&c.body)),
-        // `for`/`while` bodies: their breaks are their own; `else` is ours.
-        Stmt::For(s) => has_break(&s.orelse),
-        Stmt::While(s) => has_break(&s.orelse),
+        Stmt::Assert(a) => matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value),
         _ => false,
-    })
+    }
 }
