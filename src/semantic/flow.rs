@@ -13,6 +13,7 @@
 //! `raise`, `break`, ...).
 
 use crate::ast::{self, Expr, Stmt};
+use crate::semantic::SemanticModel;
 
 /// A point's facts, or `None` where no path reaches.
 pub type Flow<F> = Option<F>;
@@ -70,6 +71,13 @@ pub trait Transfer<'a> {
     /// its entry too)? By default, unless a case is irrefutable.
     fn match_falls_through(&self, match_stmt: &ast::StmtMatch) -> bool {
         !match_stmt.cases.iter().any(is_irrefutable)
+    }
+
+    /// Where an `except` handler starts: by default from `anywhere`, the
+    /// join of the states before each statement of the `try` body and at
+    /// its end; a rule may start it from `at_try`, the `try`'s entry.
+    fn handler_entry(&self, at_try: &Self::Fact, anywhere: Self::Fact) -> Self::Fact {
+        anywhere
     }
 
     /// An `except` handler's entry (binds its name).
@@ -244,6 +252,7 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
     /// A handler can start from any point of the body: it starts from the
     /// join of the states before each statement and at the body's end.
     fn try_(&mut self, s: &'a ast::StmtTry, fact: T::Fact) -> Flow<T::Fact> {
+        let at_try = fact.clone();
         let mut handler_entry = Some(fact.clone());
         let mut flow = Some(fact);
         for stmt in &s.body {
@@ -255,7 +264,9 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
         let mut out = self.stmts(&s.orelse, flow);
         for handler in &s.handlers {
             let ast::ExceptHandler::ExceptHandler(handler) = handler;
-            let mut entry = handler_entry.clone();
+            let mut entry = handler_entry
+                .clone()
+                .map(|anywhere| self.transfer.handler_entry(&at_try, anywhere));
             if let Some(fact) = &mut entry {
                 self.transfer.enter_handler(handler, fact);
             }
@@ -279,6 +290,27 @@ pub fn is_truthy_constant(expr: &Expr) -> bool {
 /// `case _:` or `case x:` without a guard: the case always applies.
 pub fn is_irrefutable(case: &ast::MatchCase) -> bool {
     case.guard.is_none() && matches!(&case.pattern, ast::Pattern::MatchAs(p) if p.pattern.is_none())
+}
+
+/// Calls that never return.
+pub const NO_RETURN: &[&str] = &[
+    "sys.exit",
+    "os._exit",
+    "os.abort",
+    "builtins.exit",
+    "builtins.quit",
+];
+
+/// Does `stmt` end the path although it is no `return` or `raise`: a call
+/// that never returns ([`NO_RETURN`]), `assert False`?
+pub fn ends_path(semantic: &SemanticModel, stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Expr(e) => matches!(&*e.value, Expr::Call(call) if semantic
+            .resolve_qualified_name(&call.func)
+            .is_some_and(|n| n.is_any(NO_RETURN))),
+        Stmt::Assert(a) => matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value),
+        _ => false,
+    }
 }
 
 /// Can control reach the end of `body`? `ends` says which simple statements

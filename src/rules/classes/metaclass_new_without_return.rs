@@ -7,8 +7,7 @@ use crate::ast::{self, Expr, Stmt};
 use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
-use crate::semantic::SemanticModel;
-use crate::semantic::flow::can_complete;
+use crate::semantic::flow::{can_complete, ends_path};
 
 pub struct MetaclassNewWithoutReturn;
 
@@ -21,15 +20,6 @@ impl<'a> Check<'a> for MetaclassNewWithoutReturn {
         }
     }
 }
-
-/// Calls that never return.
-const NO_RETURN: &[&str] = &[
-    "sys.exit",
-    "os._exit",
-    "os.abort",
-    "builtins.exit",
-    "builtins.quit",
-];
 
 pub(crate) fn check(cx: &mut Context, class: &ast::StmtClassDef) {
     let semantic = cx.semantic();
@@ -118,17 +108,5 @@ impl<'a> Visitor<'a> for Returns {
             Expr::Yield(_) | Expr::YieldFrom(_) => self.yields = true,
             _ => visitor::walk_expr(self, expr),
         }
-    }
-}
-
-/// Does `stmt` end the path although it is no `return` or `raise`: a call
-/// that never returns, `assert False`?
-fn ends_path(semantic: &SemanticModel, stmt: &Stmt) -> bool {
-    match stmt {
-        Stmt::Expr(e) => matches!(&*e.value, Expr::Call(call) if semantic
-            .resolve_qualified_name(&call.func)
-            .is_some_and(|n| n.is_any(NO_RETURN))),
-        Stmt::Assert(a) => matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value),
-        _ => false,
     }
 }

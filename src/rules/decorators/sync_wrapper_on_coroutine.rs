@@ -8,7 +8,7 @@ use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::registry::Rule;
-use crate::semantic::decorators::yields;
+use crate::semantic::flow::yields;
 use crate::semantic::index::{ProjectIndex, Question};
 
 pub struct SyncWrapperOnCoroutine;

@@ -12,8 +12,9 @@ use crate::context::{Check, Context};
 use crate::registry::Rule;
 use crate::semantic::ScopeKind;
 use crate::semantic::decorators::{
-    Wrapper, discarded_calls, is_method, returned_wrapper, returns_name, returns_value, yields,
+    Wrapper, discarded_calls, is_method, returned_wrapper, returns_name, returns_value,
 };
+use crate::semantic::flow::yields;
 
 pub struct WrapperDiscardsResult;
 
