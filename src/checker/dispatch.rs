@@ -34,6 +34,15 @@ macro_rules! declare_dispatch {
             shared: Shared<'a>,
         }
 
+        /// The enabled rules that declare `facts`.
+        fn readers(rules: RuleSet, facts: Facts) -> impl Iterator<Item = Rule> {
+            rules.iter().filter(move |rule| match rule {
+                $(Rule::$variant => {
+                    <crate::rules::$family::$module::$variant as Check<'_>>::FACTS.contains(facts)
+                })*
+            })
+        }
+
         /// The shared analyses the enabled rules declare.
         fn facts(rules: RuleSet) -> Facts {
             let mut facts = Facts::NONE;
@@ -259,5 +268,5 @@ pub(crate) fn take_lock_events(cx: &Context, st: &mut States) -> LockEvents {
     if !st.shared.facts.contains(Facts::LOCK_EVENTS) {
         return Default::default();
     }
-    std::mem::take(&mut st.shared.lock_events).finish(cx.rules().iter())
+    std::mem::take(&mut st.shared.lock_events).finish(readers(cx.rules(), Facts::LOCK_EVENTS))
 }

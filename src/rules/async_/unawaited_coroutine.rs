@@ -443,10 +443,7 @@ pub(crate) fn answer(
     })
 }
 
-/// The calls whose truth value is all that is used in a statement's test:
-/// `if f():`, `while a and f():`. (`not f()` anywhere is reported from the
-/// `not` itself.)
-/// The calls whose only use is their truth value in `test`.
+/// Checks the calls whose only use is their truth value in `test`.
 fn truth_tested<'a>(cx: &mut Context<'a>, state: &mut Vec<Candidate<'a>>, test: &'a Expr) {
     let mut calls = Vec::new();
     truth_tested_calls(test, &mut calls);
@@ -455,6 +452,9 @@ fn truth_tested<'a>(cx: &mut Context<'a>, state: &mut Vec<Candidate<'a>>, test: 
     }
 }
 
+/// The calls whose truth value is all that is used in a statement's test:
+/// `if f():`, `while a and f():`. (`not f()` anywhere is reported from the
+/// `not` itself.)
 pub(crate) fn truth_tested_calls<'a>(test: &'a Expr, out: &mut Vec<&'a ast::ExprCall>) {
     match test {
         Expr::Call(call) => out.push(call),

@@ -23,13 +23,6 @@ use crate::semantic::locks::{inherited_attribute, receiver_class};
 use crate::semantic::model::{BindingKind, MODULE_SCOPE, ScopeId};
 use crate::semantic::{ScopeKind, SemanticModel};
 
-/// The rules that read the lock events.
-pub const RULES: &[Rule] = &[
-    Rule::LockOrderInversion,
-    Rule::LockReacquired,
-    Rule::UnsynchronizedSharedMutation,
-];
-
 /// A `with` item the walk is inside of.
 struct HeldWith {
     with_start: TextSize,
@@ -122,8 +115,9 @@ impl LockEventsBuilder {
             || !self.held(function, at).is_empty()
     }
 
-    pub fn finish(mut self, enabled: impl Iterator<Item = Rule>) -> LockEvents {
-        self.events.rules = enabled.filter(|r| RULES.contains(r)).collect();
+    /// `readers`: the enabled rules that read the lock events.
+    pub fn finish(mut self, readers: impl Iterator<Item = Rule>) -> LockEvents {
+        self.events.rules = readers.collect();
         self.events
     }
 }
