@@ -277,11 +277,14 @@ impl Facts {
     }
 }
 
-/// A call's callee resolved through imports (`t.sleep` after `import time as
-/// t` is `time.sleep`), computed at most once however many rules ask.
+/// What several rules ask of a call site, each answer computed at most once
+/// however many rules ask: the callee resolved through imports (`t.sleep`
+/// after `import time as t` is `time.sleep`), whether the call is in an
+/// `async def`.
 pub struct Callee<'a> {
     func: &'a Expr,
     resolved: Option<Option<QualifiedName>>,
+    in_async: Option<bool>,
 }
 
 impl<'a> Callee<'a> {
@@ -289,7 +292,15 @@ impl<'a> Callee<'a> {
         Self {
             func,
             resolved: None,
+            in_async: None,
         }
+    }
+
+    /// Is the innermost function around the call an `async def`?
+    pub fn in_async_function(&mut self, cx: &Context<'a>) -> bool {
+        *self
+            .in_async
+            .get_or_insert_with(|| cx.semantic.in_async_function())
     }
 
     pub fn name(&mut self, cx: &Context<'a>) -> Option<&QualifiedName> {

@@ -10,8 +10,9 @@ pub struct BlockingCallInAsync;
 impl<'a> Check<'a> for BlockingCallInAsync {
     type State = ();
 
+    #[inline]
     fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
-        if cx.semantic().in_async_function()
+        if callee.in_async_function(cx)
             && !cx.settings.blocking_calls.is_empty()
             && let Some(name) = callee.name(cx)
         {

@@ -11,8 +11,9 @@ pub struct BlockingNetworkInAsync;
 impl<'a> Check<'a> for BlockingNetworkInAsync {
     type State = ();
 
+    #[inline]
     fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
-        if cx.semantic().in_async_function() {
+        if callee.in_async_function(cx) {
             match callee.name(cx) {
                 Some(name) => check(cx, call, name),
                 None => check_method(cx, call),

@@ -13,6 +13,7 @@ pub struct DanglingTask;
 impl<'a> Check<'a> for DanglingTask {
     type State = Vec<Candidate<'a>>;
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
         match stmt {
             ast::Stmt::Expr(ast::StmtExpr { value, .. }) => check_expression_statement(cx, value),
@@ -28,6 +29,7 @@ impl<'a> Check<'a> for DanglingTask {
         }
     }
 
+    #[inline]
     fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
         check_unread(cx, state);
     }

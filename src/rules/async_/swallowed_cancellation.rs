@@ -14,6 +14,7 @@ pub struct SwallowedCancellation;
 impl<'a> Check<'a> for SwallowedCancellation {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         match stmt {
             ast::Stmt::With(with) if cx.semantic().in_async_function() => check_with(cx, with),

@@ -20,6 +20,7 @@ pub struct ThreadLockHeldAcrossAwait;
 impl<'a> Check<'a> for ThreadLockHeldAcrossAwait {
     type State = Vec<HeldLock>;
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {
         match stmt {
             Stmt::For(_) => await_statement(cx, state, stmt),
@@ -31,12 +32,14 @@ impl<'a> Check<'a> for ThreadLockHeldAcrossAwait {
         }
     }
 
+    #[inline]
     fn after_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {
         if let Stmt::With(with) = stmt {
             leave_with(cx, state, with);
         }
     }
 
+    #[inline]
     fn on_await_point(cx: &mut Context<'a>, state: &mut Self::State, range: TextRange) {
         await_point(cx, state, range);
     }

@@ -18,6 +18,7 @@ pub struct UnawaitedCoroutine;
 impl<'a> Check<'a> for UnawaitedCoroutine {
     type State = Vec<Candidate<'a>>;
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
         match stmt {
             ast::Stmt::Expr(ast::StmtExpr { value, .. }) => {
@@ -51,6 +52,7 @@ impl<'a> Check<'a> for UnawaitedCoroutine {
         }
     }
 
+    #[inline]
     fn on_expr(cx: &mut Context<'a>, state: &mut Self::State, expr: &'a Expr) {
         match expr {
             // `not f()`, `x if f() else y`: only the truth value is used.
@@ -68,6 +70,7 @@ impl<'a> Check<'a> for UnawaitedCoroutine {
         }
     }
 
+    #[inline]
     fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
         check_candidates(cx, state);
     }

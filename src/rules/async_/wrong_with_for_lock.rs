@@ -12,6 +12,7 @@ pub struct WrongWithForLock;
 impl<'a> Check<'a> for WrongWithForLock {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::With(with) = stmt {
             check(cx, with);

@@ -13,6 +13,7 @@ pub struct MetaclassForRegistration;
 impl<'a> Check<'a> for MetaclassForRegistration {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::ClassDef(class) = stmt {
             check(cx, class);

@@ -14,6 +14,7 @@ pub struct MetaclassNewWithoutReturn;
 impl<'a> Check<'a> for MetaclassNewWithoutReturn {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::ClassDef(class) = stmt {
             check(cx, class);

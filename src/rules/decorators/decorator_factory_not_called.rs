@@ -14,6 +14,7 @@ pub struct DecoratorFactoryNotCalled;
 impl<'a> Check<'a> for DecoratorFactoryNotCalled {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         match stmt {
             ast::Stmt::FunctionDef(def) => check(cx, &def.decorator_list, def.name.as_str()),

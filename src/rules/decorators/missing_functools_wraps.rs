@@ -14,6 +14,7 @@ pub struct MissingFunctoolsWraps;
 impl<'a> Check<'a> for MissingFunctoolsWraps {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::FunctionDef(def) = stmt {
             check(cx, def);

@@ -16,6 +16,7 @@ pub struct SyncWrapperOnCoroutine;
 impl<'a> Check<'a> for SyncWrapperOnCoroutine {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::FunctionDef(def) = stmt {
             check(cx, def);

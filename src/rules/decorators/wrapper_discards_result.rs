@@ -21,12 +21,14 @@ pub struct WrapperDiscardsResult;
 impl<'a> Check<'a> for WrapperDiscardsResult {
     type State = State;
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut State, stmt: &'a ast::Stmt) {
         if let ast::Stmt::FunctionDef(def) = stmt {
             check(cx, state, def);
         }
     }
 
+    #[inline]
     fn on_file_end(cx: &mut Context<'a>, state: &mut State) {
         check_candidates(cx, state);
     }

@@ -24,6 +24,7 @@ pub struct ExhaustedIteratorReuse;
 impl<'a> Check<'a> for ExhaustedIteratorReuse {
     type State = ();
 
+    #[inline]
     fn on_file_end(cx: &mut Context<'a>, _: &mut ()) {
         check_functions(cx);
     }

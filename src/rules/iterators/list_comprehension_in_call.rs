@@ -13,6 +13,7 @@ pub struct ListComprehensionInCall;
 impl<'a> Check<'a> for ListComprehensionInCall {
     type State = ();
 
+    #[inline]
     fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, _: &mut Callee<'a>) {
         check(cx, call);
     }

@@ -17,12 +17,14 @@ pub struct ReadlinesInLoop;
 impl<'a> Check<'a> for ReadlinesInLoop {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::For(for_stmt) = stmt {
             check_for(cx, for_stmt);
         }
     }
 
+    #[inline]
     fn on_comprehension_iter(cx: &mut Context<'a>, _: &mut (), generator: &'a ast::Comprehension) {
         check_comprehension(cx, generator);
     }

@@ -18,12 +18,14 @@ pub struct UnnecessaryMaterialization;
 impl<'a> Check<'a> for UnnecessaryMaterialization {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::For(for_stmt) = stmt {
             check_for(cx, for_stmt);
         }
     }
 
+    #[inline]
     fn on_file_end(cx: &mut Context<'a>, _: &mut ()) {
         check_functions(cx);
     }

@@ -12,6 +12,7 @@ pub struct FinalizerDefined;
 impl<'a> Check<'a> for FinalizerDefined {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::FunctionDef(def) = stmt {
             check(cx, def);

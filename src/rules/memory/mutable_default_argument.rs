@@ -13,12 +13,14 @@ pub struct MutableDefaultArgument;
 impl<'a> Check<'a> for MutableDefaultArgument {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::FunctionDef(def) = stmt {
             check(cx, &def.parameters);
         }
     }
 
+    #[inline]
     fn on_lambda(cx: &mut Context<'a>, _: &mut (), lambda: &'a ast::ExprLambda) {
         if let Some(parameters) = &lambda.parameters {
             check(cx, parameters);

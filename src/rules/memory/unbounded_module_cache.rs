@@ -23,6 +23,7 @@ pub struct UnboundedModuleCache;
 impl<'a> Check<'a> for UnboundedModuleCache {
     type State = ModuleContainers;
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {
         match stmt {
             Stmt::For(for_stmt) => check_iterable(cx, state, &for_stmt.iter),
@@ -31,12 +32,14 @@ impl<'a> Check<'a> for UnboundedModuleCache {
         }
     }
 
+    #[inline]
     fn on_expr(cx: &mut Context<'a>, state: &mut Self::State, expr: &'a Expr) {
         if matches!(expr, Expr::Subscript(_) | Expr::Compare(_)) {
             check_expr(cx, state, expr);
         }
     }
 
+    #[inline]
     fn on_call(
         cx: &mut Context<'a>,
         state: &mut Self::State,
@@ -46,6 +49,7 @@ impl<'a> Check<'a> for UnboundedModuleCache {
         check_call(cx, state, call);
     }
 
+    #[inline]
     fn on_comprehension_iter(
         cx: &mut Context<'a>,
         state: &mut Self::State,
@@ -54,6 +58,7 @@ impl<'a> Check<'a> for UnboundedModuleCache {
         check_iterable(cx, state, &generator.iter);
     }
 
+    #[inline]
     fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
         check_unbounded(cx, state);
     }

@@ -13,6 +13,7 @@ pub struct BadContextManagerProtocol;
 impl<'a> Check<'a> for BadContextManagerProtocol {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::FunctionDef(def) = stmt {
             check(cx, def);

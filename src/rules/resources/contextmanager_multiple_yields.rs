@@ -9,6 +9,7 @@ pub struct ContextmanagerMultipleYields;
 impl<'a> Check<'a> for ContextmanagerMultipleYields {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::FunctionDef(def) = stmt {
             check(cx, def);

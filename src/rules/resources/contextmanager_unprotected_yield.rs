@@ -10,6 +10,7 @@ pub struct ContextmanagerUnprotectedYield;
 impl<'a> Check<'a> for ContextmanagerUnprotectedYield {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::FunctionDef(def) = stmt {
             check(cx, def);

@@ -14,6 +14,7 @@ pub struct ExitSwallowsExceptions;
 impl<'a> Check<'a> for ExitSwallowsExceptions {
     type State = ();
 
+    #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
         if let ast::Stmt::FunctionDef(def) = stmt {
             check(cx, def);

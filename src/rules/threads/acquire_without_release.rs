@@ -17,6 +17,7 @@ pub struct AcquireWithoutRelease;
 impl<'a> Check<'a> for AcquireWithoutRelease {
     type State = Vec<crate::semantic::model::ScopeId>;
 
+    #[inline]
     fn on_call(
         cx: &mut Context<'a>,
         state: &mut Self::State,
@@ -26,6 +27,7 @@ impl<'a> Check<'a> for AcquireWithoutRelease {
         note_call(cx, state, call);
     }
 
+    #[inline]
     fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
         check_functions(cx, state);
     }

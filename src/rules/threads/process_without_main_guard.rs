@@ -13,18 +13,21 @@ pub struct ProcessWithoutMainGuard;
 impl<'a> Check<'a> for ProcessWithoutMainGuard {
     type State = Vec<TextSize>;
 
+    #[inline]
     fn on_stmt(_: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
         if let ast::Stmt::If(if_stmt) = stmt {
             enter_if(state, if_stmt);
         }
     }
 
+    #[inline]
     fn after_stmt(_: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
         if let ast::Stmt::If(if_stmt) = stmt {
             leave_if(state, if_stmt.start());
         }
     }
 
+    #[inline]
     fn on_call(
         cx: &mut Context<'a>,
         state: &mut Self::State,

@@ -14,6 +14,7 @@ pub struct UnpicklableProcessTarget;
 impl<'a> Check<'a> for UnpicklableProcessTarget {
     type State = ();
 
+    #[inline]
     fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
         match callee.name(cx) {
             Some(name) => check(cx, call, name),
