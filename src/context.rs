@@ -10,6 +10,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr, Stmt};
 use crate::finding::{Finding, Pending, PendingContext};
+use crate::kinds;
 use crate::registry::{Rule, RuleSet};
 use crate::semantic::index::{ProjectIndex, Question};
 use crate::semantic::lock_graph::LockGraph;
@@ -197,6 +198,13 @@ pub trait Check<'a> {
     /// The shared analyses the rule reads ([`Facts`]): the checker runs one
     /// while a rule that declares it is enabled.
     const FACTS: Facts = Facts::NONE;
+
+    /// The statement kinds `on_stmt` and `after_stmt` look at
+    /// ([`kinds::stmt`]); they are called for those only.
+    const STMTS: u64 = kinds::ALL;
+
+    /// The expression kinds `on_expr` looks at ([`kinds::expr`]).
+    const EXPRS: u64 = kinds::ALL;
 
     /// A statement, before its children.
     fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {}

@@ -14,6 +14,7 @@ pub mod context;
 pub mod discover;
 pub mod finding;
 pub mod fix;
+pub mod kinds;
 pub mod noqa;
 pub mod parse;
 pub mod pipeline;

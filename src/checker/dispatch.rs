@@ -9,6 +9,7 @@ use ruff_text_size::TextRange;
 use crate::ast::{self, Expr, Stmt};
 use crate::context::{Callee, Check, Context, Facts, ModulePaths, Project, ProjectFinding};
 use crate::finding::{Finding, Pending};
+use crate::kinds;
 use crate::registry::{Rule, RuleSet, for_each_rule};
 use crate::rules::{resources, threads};
 use crate::semantic::index::{LockEvents, ProjectIndex, Question};
@@ -58,24 +59,30 @@ macro_rules! declare_dispatch {
         struct Rules;
 
         impl Rules {
-            fn on_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
-                $(if cx.enabled(Rule::$variant) {
+            fn on_stmt<'a, const KIND: u64>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
+                $(if <crate::rules::$family::$module::$variant as Check<'a>>::STMTS & KIND != 0
+                    && cx.enabled(Rule::$variant)
+                {
                     <crate::rules::$family::$module::$variant as Check<'a>>::on_stmt(
                         cx, &mut st.$variant, stmt,
                     );
                 })*
             }
 
-            fn after_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
-                $(if cx.enabled(Rule::$variant) {
+            fn after_stmt<'a, const KIND: u64>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
+                $(if <crate::rules::$family::$module::$variant as Check<'a>>::STMTS & KIND != 0
+                    && cx.enabled(Rule::$variant)
+                {
                     <crate::rules::$family::$module::$variant as Check<'a>>::after_stmt(
                         cx, &mut st.$variant, stmt,
                     );
                 })*
             }
 
-            fn on_expr<'a>(cx: &mut Context<'a>, st: &mut States<'a>, expr: &'a Expr) {
-                $(if cx.enabled(Rule::$variant) {
+            fn on_expr<'a, const KIND: u64>(cx: &mut Context<'a>, st: &mut States<'a>, expr: &'a Expr) {
+                $(if <crate::rules::$family::$module::$variant as Check<'a>>::EXPRS & KIND != 0
+                    && cx.enabled(Rule::$variant)
+                {
                     <crate::rules::$family::$module::$variant as Check<'a>>::on_expr(
                         cx, &mut st.$variant, expr,
                     );
@@ -183,12 +190,26 @@ pub(crate) fn on_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a S
     if st.shared.facts.contains(Facts::LOCK_EVENTS) {
         threads::lock_events::on_stmt(cx, &mut st.shared.lock_events, stmt);
     }
-    Rules::on_stmt(cx, st, stmt);
+    macro_rules! by_kind {
+        ($($kind:ident $bit:ident,)*) => {
+            match stmt {
+                $(Stmt::$kind(_) => Rules::on_stmt::<{ kinds::stmt::$bit }>(cx, st, stmt),)*
+            }
+        };
+    }
+    kinds::for_each_stmt_kind!(by_kind);
 }
 
 /// After the walk has left `stmt` (its body included).
 pub(crate) fn after_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a Stmt) {
-    Rules::after_stmt(cx, st, stmt);
+    macro_rules! by_kind {
+        ($($kind:ident $bit:ident,)*) => {
+            match stmt {
+                $(Stmt::$kind(_) => Rules::after_stmt::<{ kinds::stmt::$bit }>(cx, st, stmt),)*
+            }
+        };
+    }
+    kinds::for_each_stmt_kind!(by_kind);
     if st.shared.facts.contains(Facts::LOCK_EVENTS) {
         threads::lock_events::after_stmt(&mut st.shared.lock_events, stmt);
     }
@@ -215,7 +236,14 @@ pub(crate) fn on_expr<'a>(cx: &mut Context<'a>, st: &mut States<'a>, expr: &'a E
     {
         threads::lock_events::on_await(&mut st.shared.lock_events, await_expr);
     }
-    Rules::on_expr(cx, st, expr);
+    macro_rules! by_kind {
+        ($($kind:ident $bit:ident,)*) => {
+            match expr {
+                $(Expr::$kind(_) => Rules::on_expr::<{ kinds::expr::$bit }>(cx, st, expr),)*
+            }
+        };
+    }
+    kinds::for_each_expr_kind!(by_kind);
 }
 
 /// A comprehension's `for … in <iter>`, from the scope `iter` is evaluated in.

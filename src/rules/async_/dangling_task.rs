@@ -4,6 +4,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::model::ScopeId;
 use crate::semantic::{ScopeKind, SemanticModel};
@@ -12,6 +13,7 @@ pub struct DanglingTask;
 
 impl<'a> Check<'a> for DanglingTask {
     type State = Vec<Candidate<'a>>;
+    const STMTS: u64 = kinds::stmt::EXPR | kinds::stmt::ASSIGN | kinds::stmt::ANN_ASSIGN;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {

@@ -6,6 +6,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::SemanticModel;
 
@@ -13,6 +14,7 @@ pub struct SwallowedCancellation;
 
 impl<'a> Check<'a> for SwallowedCancellation {
     type State = ();
+    const STMTS: u64 = kinds::stmt::WITH | kinds::stmt::TRY;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

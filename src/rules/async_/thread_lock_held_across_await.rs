@@ -12,6 +12,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::ast::{self, Stmt};
 use crate::context::{Check, Context};
 use crate::finding::Label;
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::model::ScopeId;
 
@@ -19,6 +20,7 @@ pub struct ThreadLockHeldAcrossAwait;
 
 impl<'a> Check<'a> for ThreadLockHeldAcrossAwait {
     type State = Vec<HeldLock>;
+    const STMTS: u64 = kinds::stmt::FOR | kinds::stmt::WITH;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {

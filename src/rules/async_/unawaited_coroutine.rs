@@ -8,6 +8,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
 use crate::finding::{Finding, Pending, PendingContext};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::index::{KEEPS_COROUTINE, ProjectIndex, Question};
 use crate::semantic::model::BindingKind;
@@ -17,6 +18,12 @@ pub struct UnawaitedCoroutine;
 
 impl<'a> Check<'a> for UnawaitedCoroutine {
     type State = Vec<Candidate<'a>>;
+    const STMTS: u64 = kinds::stmt::EXPR
+        | kinds::stmt::IF
+        | kinds::stmt::WHILE
+        | kinds::stmt::ASSERT
+        | kinds::stmt::RETURN;
+    const EXPRS: u64 = kinds::expr::UNARY_OP | kinds::expr::IF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {

@@ -4,6 +4,7 @@ use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::locks::{LockRef, lock_constructor};
 
@@ -11,6 +12,7 @@ pub struct WrongWithForLock;
 
 impl<'a> Check<'a> for WrongWithForLock {
     type State = ();
+    const STMTS: u64 = kinds::stmt::WITH;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

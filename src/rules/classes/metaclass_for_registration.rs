@@ -4,6 +4,7 @@ use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr, Stmt};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
 use crate::semantic::SemanticModel;
@@ -12,6 +13,7 @@ pub struct MetaclassForRegistration;
 
 impl<'a> Check<'a> for MetaclassForRegistration {
     type State = ();
+    const STMTS: u64 = kinds::stmt::CLASS_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

@@ -5,6 +5,7 @@ use ruff_text_size::Ranged;
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
 use crate::semantic::flow::{can_complete, ends_path};
@@ -13,6 +14,7 @@ pub struct MetaclassNewWithoutReturn;
 
 impl<'a> Check<'a> for MetaclassNewWithoutReturn {
     type State = ();
+    const STMTS: u64 = kinds::stmt::CLASS_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

@@ -6,6 +6,7 @@ use ruff_text_size::Ranged;
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
 use crate::finding::{Finding, Pending, PendingContext};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::index::{ProjectIndex, Question};
 
@@ -13,6 +14,7 @@ pub struct DecoratorFactoryNotCalled;
 
 impl<'a> Check<'a> for DecoratorFactoryNotCalled {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF | kinds::stmt::CLASS_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

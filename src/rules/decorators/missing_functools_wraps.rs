@@ -6,6 +6,7 @@ use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
 use crate::finding::{Applicability, Edit, Fix};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::decorators::{copies_metadata, is_method, returned_wrapper};
 
@@ -13,6 +14,7 @@ pub struct MissingFunctoolsWraps;
 
 impl<'a> Check<'a> for MissingFunctoolsWraps {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

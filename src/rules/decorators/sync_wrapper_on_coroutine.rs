@@ -7,6 +7,7 @@ use ruff_text_size::Ranged;
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
 use crate::finding::{Finding, Pending, PendingContext};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::flow::yields;
 use crate::semantic::index::{ProjectIndex, Question};
@@ -15,6 +16,7 @@ pub struct SyncWrapperOnCoroutine;
 
 impl<'a> Check<'a> for SyncWrapperOnCoroutine {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::ScopeKind;
 use crate::semantic::decorators::{
@@ -20,6 +21,7 @@ pub struct WrapperDiscardsResult;
 
 impl<'a> Check<'a> for WrapperDiscardsResult {
     type State = State;
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut State, stmt: &'a ast::Stmt) {

@@ -8,6 +8,7 @@ use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
 use crate::context::{Check, Context};
 use crate::finding::{Applicability, Edit, Fix};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::typing::{annotation_types, type_name};
 use crate::semantic::{BindingKind, SemanticModel};
@@ -16,6 +17,7 @@ pub struct ReadlinesInLoop;
 
 impl<'a> Check<'a> for ReadlinesInLoop {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FOR;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

@@ -8,6 +8,7 @@ use rustc_hash::FxHashSet;
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::rules::iterators::list_comprehension_in_call::is_async_comprehension;
 use crate::semantic::model::ScopeId;
@@ -17,6 +18,7 @@ pub struct UnnecessaryMaterialization;
 
 impl<'a> Check<'a> for UnnecessaryMaterialization {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FOR;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

@@ -4,6 +4,7 @@ use ruff_text_size::Ranged;
 
 use crate::ast;
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::ScopeKind;
 
@@ -11,6 +12,7 @@ pub struct FinalizerDefined;
 
 impl<'a> Check<'a> for FinalizerDefined {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

@@ -4,6 +4,7 @@ use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::SemanticModel;
 use crate::semantic::typing::{annotation_types, type_name};
@@ -12,6 +13,7 @@ pub struct MutableDefaultArgument;
 
 impl<'a> Check<'a> for MutableDefaultArgument {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

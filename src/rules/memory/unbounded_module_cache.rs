@@ -13,6 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
 use crate::context::{Callee, Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::rules::classes::is_metaclass;
 use crate::semantic::model::{BindingId, MODULE_SCOPE};
@@ -22,6 +23,8 @@ pub struct UnboundedModuleCache;
 
 impl<'a> Check<'a> for UnboundedModuleCache {
     type State = ModuleContainers;
+    const STMTS: u64 = kinds::stmt::FOR | kinds::stmt::AUG_ASSIGN | kinds::stmt::DELETE;
+    const EXPRS: u64 = kinds::expr::SUBSCRIPT | kinds::expr::COMPARE;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {

@@ -6,12 +6,14 @@ use ruff_text_size::Ranged;
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 
 pub struct BadContextManagerProtocol;
 
 impl<'a> Check<'a> for BadContextManagerProtocol {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

@@ -2,12 +2,14 @@
 
 use crate::ast;
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 
 pub struct ContextmanagerMultipleYields;
 
 impl<'a> Check<'a> for ContextmanagerMultipleYields {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

@@ -3,12 +3,14 @@
 
 use crate::ast;
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 
 pub struct ContextmanagerUnprotectedYield;
 
 impl<'a> Check<'a> for ContextmanagerUnprotectedYield {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

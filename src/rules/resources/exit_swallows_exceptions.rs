@@ -7,12 +7,14 @@ use rustc_hash::FxHashSet;
 use crate::ast::helpers::any_over_expr;
 use crate::ast::{self, Expr, Stmt};
 use crate::context::{Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 
 pub struct ExitSwallowsExceptions;
 
 impl<'a> Check<'a> for ExitSwallowsExceptions {
     type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
     #[inline]
     fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {

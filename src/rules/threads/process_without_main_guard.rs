@@ -5,6 +5,7 @@ use ruff_text_size::{Ranged, TextSize};
 
 use crate::ast::{self, Expr};
 use crate::context::{Callee, Check, Context};
+use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::{QualifiedName, ScopeKind};
 
@@ -12,6 +13,7 @@ pub struct ProcessWithoutMainGuard;
 
 impl<'a> Check<'a> for ProcessWithoutMainGuard {
     type State = Vec<TextSize>;
+    const STMTS: u64 = kinds::stmt::IF;
 
     #[inline]
     fn on_stmt(_: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
