@@ -9,13 +9,13 @@
 //! `iterator_use.rs`.
 
 use ruff_text_size::{Ranged, TextRange};
-use rustc_hash::FxHashMap;
 
 use crate::context::{Check, Context};
 use crate::finding::Label;
 use crate::registry::Rule;
-use crate::semantic::flow::{Engine, Flow};
+use crate::semantic::flow::Engine;
 
+use super::iterator_facts::{Facts, Finding, State};
 use super::iterator_flow::Analyzer;
 use crate::semantic::{BindingKind, ScopeKind};
 
@@ -27,54 +27,6 @@ impl<'a> Check<'a> for ExhaustedIteratorReuse {
     #[inline]
     fn on_file_end(cx: &mut Context<'a>, _: &mut ()) {
         check_functions(cx);
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum State {
-    /// An iterator not (yet) consumed on every path.
-    Live,
-    /// Consumed on every path that reaches here, first at this range.
-    Exhausted(TextRange),
-    /// Being consumed by the `for` loop whose body this is: uses in the
-    /// body (`next(it)`, an inner loop) take from the same stream.
-    Iterating,
-}
-
-#[derive(Clone, Debug)]
-pub(super) struct Tracked {
-    /// What the name holds, for the message (`a \`map\` iterator`).
-    pub(super) what: &'static str,
-    pub(super) state: State,
-}
-
-pub(super) type Facts<'a> = FxHashMap<&'a str, Tracked>;
-
-pub(super) fn join<'a>(a: Flow<Facts<'a>>, b: Flow<Facts<'a>>) -> Flow<Facts<'a>> {
-    match (a, b) {
-        (None, b) => b,
-        (a, None) => a,
-        (Some(mut a), Some(b)) => {
-            a.retain(|name, tracked| match b.get(name) {
-                None => false,
-                Some(other) if tracked.state == other.state => true,
-                Some(other)
-                    if tracked.state == State::Iterating || other.state == State::Iterating =>
-                {
-                    false
-                }
-                Some(other) => {
-                    if !matches!(
-                        (tracked.state, other.state),
-                        (State::Exhausted(_), State::Exhausted(_))
-                    ) {
-                        tracked.state = State::Live;
-                    }
-                    true
-                }
-            });
-            Some(a)
-        }
     }
 }
 
@@ -126,13 +78,6 @@ pub(crate) fn check_functions(cx: &mut Context) {
         );
         reported.labels.extend(label);
     }
-}
-
-pub(super) struct Finding {
-    range: TextRange,
-    statement: TextRange,
-    message: String,
-    first: Option<TextRange>,
 }
 
 impl<'a> Analyzer<'a, '_> {

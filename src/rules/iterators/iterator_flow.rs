@@ -11,7 +11,7 @@ use crate::semantic::SemanticModel;
 use crate::semantic::flow::{Flow, Transfer, pattern_captures};
 use crate::semantic::model::ScopeId;
 
-use super::exhausted_iterator_reuse::{Facts, Finding, State, Tracked, join};
+use super::iterator_facts::{Facts, Finding, State, Tracked, join};
 
 pub(super) struct Analyzer<'a, 'm> {
     pub(super) semantic: &'m SemanticModel<'a>,

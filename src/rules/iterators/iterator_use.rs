@@ -10,7 +10,7 @@ use crate::ast::{self, Expr};
 use crate::semantic::BindingKind;
 use crate::semantic::flow::{Flow, walrus_targets};
 
-use super::exhausted_iterator_reuse::{Facts, join};
+use super::iterator_facts::{Facts, join};
 use super::iterator_flow::Analyzer;
 
 /// Builtins that return a single-pass iterator.
