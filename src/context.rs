@@ -270,6 +270,9 @@ impl Facts {
     /// threads it starts (`rules::threads::lock_events`), for the project's
     /// lock graph.
     pub const LOCK_EVENTS: Facts = Facts(1);
+    /// Functions started as threads and unguarded writes of shared state
+    /// (`rules::threads::thread_events`), beside the lock events.
+    pub const SHARED_WRITES: Facts = Facts(4);
     /// Resources created outside a `with` and not reliably released
     /// (`rules::resources`): one scan reports both PF400 and PF401.
     pub const RESOURCES: Facts = Facts(2);

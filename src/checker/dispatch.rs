@@ -19,7 +19,7 @@ use crate::semantic::model::MODULE_SCOPE;
 #[derive(Default)]
 struct Shared<'a> {
     facts: Facts,
-    lock_events: threads::lock_events::LockEventsBuilder,
+    lock_events: threads::lock_builder::LockEventsBuilder,
     resources: resources::Openers,
     _file: std::marker::PhantomData<&'a ()>,
 }
@@ -190,6 +190,9 @@ pub(crate) fn on_stmt<'a>(cx: &mut Context<'a>, st: &mut States<'a>, stmt: &'a S
     if st.shared.facts.contains(Facts::LOCK_EVENTS) {
         threads::lock_events::on_stmt(cx, &mut st.shared.lock_events, stmt);
     }
+    if st.shared.facts.contains(Facts::SHARED_WRITES) {
+        threads::thread_events::on_stmt(cx, &mut st.shared.lock_events, stmt);
+    }
     macro_rules! by_kind {
         ($($kind:ident $bit:ident,)*) => {
             match stmt {
@@ -224,6 +227,9 @@ pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a a
         resources::note_opener_call(cx, &mut st.shared.resources, call);
     }
     Rules::on_call(cx, st, call, &mut Callee::new(&call.func));
+    if st.shared.facts.contains(Facts::SHARED_WRITES) {
+        threads::thread_events::on_call(cx, &mut st.shared.lock_events, call);
+    }
     if st.shared.facts.contains(Facts::LOCK_EVENTS) {
         threads::lock_events::on_call(cx, &mut st.shared.lock_events, call);
     }

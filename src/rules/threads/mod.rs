@@ -1,10 +1,12 @@
 //! PF2: threads, locks and processes.
 
 pub mod acquire_without_release;
+pub mod lock_builder;
 pub mod lock_events;
 pub mod lock_order_inversion;
 pub mod lock_reacquired;
 pub mod process_without_main_guard;
+pub mod thread_events;
 pub mod unpicklable_process_target;
 pub mod unsynchronized_shared_mutation;
 

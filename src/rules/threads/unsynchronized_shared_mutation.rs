@@ -13,7 +13,7 @@ pub struct UnsynchronizedSharedMutation;
 
 impl<'a> Check<'a> for UnsynchronizedSharedMutation {
     type State = ();
-    const FACTS: Facts = Facts::LOCK_EVENTS;
+    const FACTS: Facts = Facts::LOCK_EVENTS.union(Facts::SHARED_WRITES);
 
     fn project_findings(project: &Project) -> Vec<ProjectFinding> {
         match project.lock_graph() {
