@@ -1,5 +1,5 @@
 //! The one walk over a file's tree. It keeps the semantic model current and
-//! calls the rules registered for each node kind ([`dispatch`]) with the
+//! calls the rules registered for each node kind (`dispatch`) with the
 //! [`Context`]; rules never walk the tree themselves.
 
 pub(crate) mod dispatch;
