@@ -10,7 +10,9 @@ pub mod dangling_task;
 pub mod nested_event_loop;
 pub mod swallowed_cancellation;
 pub mod thread_lock_held_across_await;
+mod unawaited_callee;
 pub mod unawaited_coroutine;
+mod unawaited_verdict;
 pub mod wrong_with_for_lock;
 
 use ruff_text_size::Ranged;
