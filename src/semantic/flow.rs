@@ -401,3 +401,67 @@ pub fn yields(body: &[Stmt]) -> bool {
     finder.visit_body(body);
     finder.found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_module;
+
+    /// `can_complete` over a module's statements, `exit()` ending a path.
+    fn completes(source: &str) -> bool {
+        let parsed = parse_module(source).expect("parses");
+        can_complete(parsed.suite(), |stmt| {
+            matches!(stmt, Stmt::Expr(e) if matches!(&*e.value, Expr::Call(c)
+                if matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "exit")))
+        })
+    }
+
+    #[test]
+    fn branches_join_and_paths_end() {
+        assert!(completes("if a:\n    return 1\n"));
+        assert!(!completes("if a:\n    return 1\nelse:\n    raise E\n"));
+        assert!(completes(
+            "if a:\n    return 1\nelif b:\n    pass\nelse:\n    exit()\n"
+        ));
+        assert!(!completes("exit()\nx = 1\n"));
+    }
+
+    #[test]
+    fn loops_exit_by_test_or_break() {
+        assert!(completes("while a:\n    return 1\n"));
+        assert!(!completes("while True:\n    pass\n"));
+        assert!(completes("while 1:\n    if a:\n        break\n"));
+        // A `break` no path reaches does not end the loop.
+        assert!(!completes("while True:\n    return 1\n    break\n"));
+        assert!(!completes("for x in y:\n    pass\nelse:\n    return 1\n"));
+        assert!(completes("for x in y:\n    break\nelse:\n    return 1\n"));
+    }
+
+    #[test]
+    fn try_with_and_match() {
+        assert!(completes("try:\n    return f()\nexcept E:\n    pass\n"));
+        assert!(!completes("try:\n    return f()\nexcept E:\n    raise\n"));
+        assert!(!completes("try:\n    pass\nfinally:\n    return 1\n"));
+        assert!(!completes("with a:\n    return 1\n"));
+        assert!(completes("match x:\n    case 1:\n        return 1\n"));
+        assert!(!completes(
+            "match x:\n    case 1:\n        return 1\n    case _:\n        raise E\n"
+        ));
+    }
+
+    #[test]
+    fn truthy_constants_and_yields() {
+        let expr = |source: &str| {
+            let parsed = parse_module(source).expect("parses");
+            let Stmt::Expr(e) = &parsed.suite()[0] else {
+                panic!("an expression statement")
+            };
+            is_truthy_constant(&e.value)
+        };
+        assert!(expr("True") && expr("1") && expr("'x'") && expr("[0]"));
+        assert!(!expr("0") && !expr("''") && !expr("None") && !expr("x"));
+        let body = |source: &str| yields(parse_module(source).expect("parses").suite());
+        assert!(body("x = yield 1\n"));
+        assert!(!body("def f():\n    yield 1\nl = lambda: (yield)\n"));
+    }
+}
