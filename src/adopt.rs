@@ -7,13 +7,14 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
+use crate::finding::{Applicability, Edit, Fix};
 use crate::fix::{apply_fixes, encode, write_source};
 use crate::noqa::codes_insertion_point;
 use crate::parse::parse_module;
 use crate::pipeline::Diagnostic;
-use crate::report::{Applicability, Edit, Fix, Location, Span};
-use crate::rules::Rule;
+use crate::registry::Rule;
 use crate::source::{Locator, read_source};
+use crate::span::{Location, Span};
 
 // ----- --add-noqa -----
 

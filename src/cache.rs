@@ -111,7 +111,7 @@ pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
+    use crate::registry::Rule;
 
     fn module() -> ModuleName {
         ModuleName {

@@ -10,8 +10,8 @@ use rustc_hash::FxHashSet;
 
 use crate::cache::Cache;
 use crate::pipeline::RunOptions;
+use crate::registry::{FixAvailability, Rule};
 use crate::render::{self, RenderOptions};
-use crate::rules::{FixAvailability, Rule};
 use crate::settings::{self, OutputFormat, Overrides, Settings};
 
 #[derive(Debug, Parser)]
@@ -524,7 +524,7 @@ fn fix_files(
         .into_iter()
         .map(|path| {
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-            let confirmed: Vec<(crate::rules::Rule, String)> = result
+            let confirmed: Vec<(crate::registry::Rule, String)> = result
                 .diagnostics
                 .iter()
                 .filter(|d| d.path == path)

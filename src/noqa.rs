@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Finding, Span};
-use crate::rules::Rule;
+use crate::finding::Finding;
+use crate::registry::Rule;
 use crate::source::Locator;
+use crate::span::Span;
 
 /// What one noqa comment covers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,9 +12,10 @@ use rustc_hash::FxHashSet;
 
 use crate::cache::Cache;
 use crate::check::{check_bytes, check_path};
+use crate::checker::dispatch::{answer_pending, project_findings};
+use crate::finding::Finding;
 use crate::noqa::SuppressedBy;
-use crate::report::{FileReport, Finding};
-use crate::rules::dispatch::{answer_pending, project_findings};
+use crate::report::FileReport;
 use crate::semantic::ModuleName;
 use crate::semantic::index::ProjectIndex;
 use crate::semantic::module_name::ModuleNamer;
@@ -147,7 +148,7 @@ pub fn finish(
     // Which report each module's project findings go to (the first file
     // claiming a module name, as in the index), and its path for messages.
     let mut owners: rustc_hash::FxHashMap<String, usize> = Default::default();
-    let mut paths: crate::rules::threads::ModulePaths = Default::default();
+    let mut paths: crate::context::ModulePaths = Default::default();
     for (i, report) in reports.iter().enumerate() {
         if let Some(summary) = &report.summary
             && !owners.contains_key(&summary.module)

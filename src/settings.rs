@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::rules::{Rule, RuleSet};
+use crate::registry::{Rule, RuleSet};
 
 /// The keys of the configuration file (CLI.md, "Configuration").
 #[derive(Debug, Default, Deserialize)]

@@ -1205,6 +1205,8 @@ fn rules_as_json() {
 // ---------------------------------------------------------------------------
 // 9. Panic isolation
 
+// The panic hook exists in debug builds only (`check::panic_if_asked`).
+#[cfg(debug_assertions)]
 #[test]
 fn panic_in_one_file_is_reported_and_others_are_checked() {
     let p = Project::new();

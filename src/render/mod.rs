@@ -57,7 +57,7 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
 
 /// `--statistics`: how many findings each rule has, most first.
 pub fn statistics(result: &CheckResult, options: &RenderOptions) -> String {
-    let mut counts: Vec<(crate::rules::Rule, usize, bool)> = Vec::new();
+    let mut counts: Vec<(crate::registry::Rule, usize, bool)> = Vec::new();
     for d in &result.diagnostics {
         let fixable = is_fixable(d, options.unsafe_fixes);
         match counts.iter_mut().find(|(r, _, _)| *r == d.finding.rule) {
@@ -113,7 +113,7 @@ fn is_fixable(d: &crate::pipeline::Diagnostic, unsafe_fixes: bool) -> bool {
     d.finding
         .fix
         .as_ref()
-        .is_some_and(|f| unsafe_fixes || f.applicability == crate::report::Applicability::Safe)
+        .is_some_and(|f| unsafe_fixes || f.applicability == crate::finding::Applicability::Safe)
 }
 
 fn summary(result: &CheckResult, options: &RenderOptions, out: &mut String) {

@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::report::Span;
+use crate::span::Span;
 
 /// A function or method, as other files need to know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,7 +164,7 @@ pub struct LockEvents {
     pub threads: Vec<ThreadStart>,
     /// The project-wide lock rules enabled for this file: only they report
     /// in it.
-    pub rules: Vec<crate::rules::Rule>,
+    pub rules: Vec<crate::registry::Rule>,
 }
 
 impl LockEvents {
