@@ -14,7 +14,7 @@ use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
 /// Bump when the report format changes in a way serde would still accept.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 pub struct Cache {
     dir: PathBuf,
