@@ -85,15 +85,22 @@ impl Suppressions {
                     }
                     (None, codes) => codes,
                 });
-            } else if let Some(codes) = parse_line_noqa(comment) {
+                continue;
+            }
+            let noqa = parse_line_noqa(comment);
+            let external = external_suppressions(comment, noqa.as_ref());
+            if noqa.is_none() && external.is_empty() {
+                continue;
+            }
+            let row = locator.row(range.start());
+            if let Some(codes) = noqa {
                 out.lines.push(LineNoqa {
-                    row: locator.row(range.start()),
+                    row,
                     codes,
                     span: locator.span(range),
                 });
             }
-            let row = locator.row(range.start());
-            for (offset, codes) in external_suppressions(comment) {
+            for (offset, codes) in external {
                 out.external.push(ExternalNoqa {
                     row: row + offset,
                     codes,
@@ -214,37 +221,41 @@ impl Suppressions {
 
 /// `# pitfalls: noqa` or `# pitfalls: noqa: PF500, PF601`.
 fn parse_file_exemption(comment: &str) -> Option<Codes> {
-    let lower = comment.to_ascii_lowercase();
-    let at = lower.find("pitfalls:")?;
+    let at = find_ignore_case(comment, "pitfalls:")?;
     let rest = comment[at + "pitfalls:".len()..].trim_start();
-    if !rest.get(..4)?.eq_ignore_ascii_case("noqa") {
-        return None;
-    }
-    Some(parse_codes(&rest[4..]))
+    let after = strip_prefix_ignore_case(rest, "noqa")?;
+    Some(parse_codes(after))
 }
 
 /// `# noqa` or `# noqa: CODE[, CODE]`, anywhere in the comment
 /// (`# type: ignore  # noqa: PF101`).
 fn parse_line_noqa(comment: &str) -> Option<Codes> {
-    let lower = comment.to_ascii_lowercase();
-    let mut search = 0;
-    while let Some(found) = lower[search..].find("noqa") {
-        let at = search + found;
-        let before = lower[..at].trim_end_matches([' ', '\t']);
-        if before.ends_with('#') {
-            let after = &comment[at + 4..];
-            // `# noqaxyz` is not a noqa comment.
-            if after
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_ascii_alphanumeric())
-            {
-                return Some(parse_codes(after));
-            }
-        }
-        search = at + 4;
-    }
-    None
+    after_hashes(comment).find_map(|rest| {
+        let after = strip_prefix_ignore_case(rest, "noqa")?;
+        // `# noqaxyz` is not a noqa comment.
+        after
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_ascii_alphanumeric())
+            .then(|| parse_codes(after))
+    })
+}
+
+/// The text after each `#` of a comment and the spaces and tabs after it:
+/// where a directive (`noqa`, `pylint:`, `type:`) can start. Comments are
+/// scanned for every file: no allocation, no substring search.
+fn after_hashes(comment: &str) -> impl Iterator<Item = &str> {
+    comment
+        .match_indices('#')
+        .map(|(at, _)| comment[at + 1..].trim_start_matches([' ', '\t']))
+}
+
+/// The first `needle` (ASCII, any case) in `hay`.
+fn find_ignore_case(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let first = *n.first()?;
+    (0..(h.len() + 1).saturating_sub(n.len()))
+        .find(|&i| h[i].eq_ignore_ascii_case(&first) && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// For `--add-noqa`: in a comment holding `# noqa: CODES`, the byte offset
@@ -329,38 +340,40 @@ fn type_checker_equivalents(code: &str) -> &'static [&'static str] {
     }
 }
 
-/// Other tools' suppressions in one comment: (row offset, our codes).
-/// `# pylint: disable-next=…` applies to the next line, everything else to
-/// the comment's own line. A pylint `disable` alone on its line (which
-/// pylint applies to the rest of the block) only covers that line here.
-fn external_suppressions(comment: &str) -> Vec<(u32, Vec<String>)> {
+/// Other tools' suppressions in one comment (whose `# noqa` codes are
+/// `noqa`): (row offset, our codes). `# pylint: disable-next=…` applies to
+/// the next line, everything else to the comment's own line. A pylint
+/// `disable` alone on its line (which pylint applies to the rest of the
+/// block) only covers that line here.
+fn external_suppressions(comment: &str, noqa: Option<&Codes>) -> Vec<(u32, Vec<String>)> {
     let mut same_line: Vec<&str> = Vec::new();
     let mut next_line: Vec<&str> = Vec::new();
-    if let Some(Codes::Some(codes)) = parse_line_noqa(comment) {
-        for code in &codes {
+    if let Some(Codes::Some(codes)) = noqa {
+        for code in codes {
             same_line.extend(noqa_equivalents(code));
         }
     }
-    for after in directives(comment, "pylint:") {
-        let after = after.trim_start();
-        let (next, rest) = if let Some(rest) = strip_prefix_ignore_case(after, "disable-next") {
-            (true, rest)
-        } else if let Some(rest) = strip_prefix_ignore_case(after, "disable") {
-            (false, rest)
-        } else {
-            continue;
-        };
-        let Some(list) = rest.trim_start().strip_prefix('=') else {
-            continue;
-        };
-        let list = list.split(['#', ';']).next().unwrap_or_default();
-        for message in list.split(',').map(str::trim) {
+    for rest in after_hashes(comment) {
+        if let Some(after) = strip_prefix_ignore_case(rest, "pylint:") {
+            let after = after.trim_start();
+            let (next, rest) = if let Some(rest) = strip_prefix_ignore_case(after, "disable-next") {
+                (true, rest)
+            } else if let Some(rest) = strip_prefix_ignore_case(after, "disable") {
+                (false, rest)
+            } else {
+                continue;
+            };
+            let Some(list) = rest.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            let list = list.split(['#', ';']).next().unwrap_or_default();
             let target = if next { &mut next_line } else { &mut same_line };
-            target.extend(pylint_equivalents(message));
-        }
-    }
-    for prefix in ["type:", "pyright:"] {
-        for after in directives(comment, prefix) {
+            for message in list.split(',').map(str::trim) {
+                target.extend(pylint_equivalents(message));
+            }
+        } else if let Some(after) = strip_prefix_ignore_case(rest, "type:")
+            .or_else(|| strip_prefix_ignore_case(rest, "pyright:"))
+        {
             let Some(rest) = strip_prefix_ignore_case(after.trim_start(), "ignore") else {
                 continue;
             };
@@ -382,23 +395,6 @@ fn external_suppressions(comment: &str) -> Vec<(u32, Vec<String>)> {
         }
     }
     out
-}
-
-/// The text after each `# prefix` in a comment (the prefix directly after
-/// a `#` and optional spaces, any case).
-fn directives<'c>(comment: &'c str, prefix: &str) -> impl Iterator<Item = &'c str> {
-    let lower = comment.to_ascii_lowercase();
-    let prefix = prefix.to_ascii_lowercase();
-    let mut starts = Vec::new();
-    let mut search = 0;
-    while let Some(found) = lower[search..].find(&prefix) {
-        let at = search + found;
-        if lower[..at].trim_end_matches([' ', '\t']).ends_with('#') {
-            starts.push(at + prefix.len());
-        }
-        search = at + prefix.len();
-    }
-    starts.into_iter().map(move |at| &comment[at..])
 }
 
 fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
@@ -487,7 +483,7 @@ mod tests {
 
     #[test]
     fn parses_other_tools_suppressions() {
-        let ours = |s: &str| external_suppressions(s);
+        let ours = |s: &str| external_suppressions(s, parse_line_noqa(s).as_ref());
         let one = |codes: &[&str]| vec![(0, codes.iter().map(|c| c.to_string()).collect())];
         assert_eq!(ours("# noqa: ASYNC251"), one(&["PF101"]));
         assert_eq!(ours("# noqa:c419"), one(&["PF500", "PF504"]));
