@@ -189,7 +189,10 @@ pub fn finish(
             .filter_map(|p| answer_pending(p, &report.questions[p.question as usize], &index));
         // Suppression comes first: a `# noqa` that silences a finding held
         // back in a test file is used (it is needed with `--include-tests`),
-        // so PF002 says the same with and without the flag.
+        // so PF002 says the same with and without the flag. Holding back
+        // happens here, after the cache: `test-paths`/`test-ignore` and the
+        // flag are not part of a file's cache key, and the cached report
+        // keeps every finding.
         let held_back = settings.held_back(&report.path);
         let keep = |result: &mut CheckResult, finding: Finding| {
             let diagnostic = Diagnostic {
