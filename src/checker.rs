@@ -202,6 +202,28 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// Turns the finding just reported into one that waits for `question`:
+    /// the project stage reports it if the answer is yes
+    /// ([`PendingContext::Finding`]).
+    pub fn defer_last_finding(&mut self, question: Question) {
+        let Some(finding) = self.findings.pop() else {
+            return;
+        };
+        let next = self.questions.len() as u32;
+        let question = *self.question_ids.entry(question).or_insert_with_key(|q| {
+            self.questions.push(q.clone());
+            next
+        });
+        self.pending.push(Pending {
+            rule: finding.rule,
+            question,
+            span: finding.span,
+            noqa_row: finding.noqa_row,
+            subject: None,
+            context: PendingContext::Finding(Box::new(finding)),
+        });
+    }
+
     /// Like [`Checker::report`], for a finding decided after the walk left
     /// its statement (`statement` is where a `# noqa` may also sit).
     pub fn report_in_statement(

@@ -163,6 +163,7 @@ fn list_rules(format: ListFormat) {
     let fix = |f: FixAvailability| match f {
         FixAvailability::None => "none",
         FixAvailability::Safe => "safe",
+        FixAvailability::Unsafe => "unsafe",
         FixAvailability::Sometimes => "sometimes",
     };
     match format {
@@ -537,12 +538,18 @@ fn fix_files(
             for rule in settings.held_back(path).iter() {
                 file_settings.rules.remove(rule);
             }
-            (path, namer.module_name(&absolute), file_settings)
+            let confirmed: Vec<(crate::rules::Rule, String)> = result
+                .diagnostics
+                .iter()
+                .filter(|d| d.path == path)
+                .map(|d| (d.finding.rule, d.finding.message.clone()))
+                .collect();
+            (path, namer.module_name(&absolute), file_settings, confirmed)
         })
         .collect();
     crate::pipeline::in_worker_pool(|| {
         jobs.into_par_iter()
-            .filter_map(|(path, module, file_settings)| {
+            .filter_map(|(path, module, file_settings, confirmed)| {
                 let source = crate::source::read_source(path).ok()?;
                 Some(crate::fix::fix_text(
                     path,
@@ -550,6 +557,7 @@ fn fix_files(
                     &module,
                     &file_settings,
                     unsafe_fixes,
+                    &confirmed,
                 ))
             })
             .collect()

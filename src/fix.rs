@@ -105,13 +105,17 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     (out, applied)
 }
 
-/// The fix loop for one file's text.
+/// The fix loop for one file's text. `confirmed`: the `(rule, message)` of
+/// the file's findings the project stage reported; a finding that waits for
+/// the project index (PF300 asks whether its decorator is applied) is fixed
+/// only when it is one of them.
 pub fn fix_text(
     path: &Path,
     source: SourceText,
     module: &ModuleName,
     settings: &FileSettings,
     unsafe_fixes: bool,
+    confirmed: &[(Rule, String)],
 ) -> FileFix {
     let mut text = source.text.clone();
     let mut applied = 0;
@@ -131,9 +135,20 @@ pub fn fix_text(
                 .trim()
                 .to_string()
         };
+        let deferred = report.pending.iter().filter_map(|p| match &p.context {
+            crate::report::PendingContext::Finding(f)
+                if confirmed
+                    .iter()
+                    .any(|(rule, message)| *rule == f.rule && *message == f.message) =>
+            {
+                Some(&**f)
+            }
+            _ => None,
+        });
         let candidates: Vec<&Finding> = report
             .findings
             .iter()
+            .chain(deferred)
             .filter(|f| {
                 !report.suppressions.suppresses(
                     f.rule,

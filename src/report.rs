@@ -96,6 +96,9 @@ pub enum PendingContext {
         function: Box<str>,
         called: bool,
     },
+    /// The finding, complete, reported when the answer is yes (PF300: a
+    /// wrapper whose function is applied as a decorator somewhere).
+    Finding(Box<Finding>),
 }
 
 /// Everything later stages need from one file.

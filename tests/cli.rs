@@ -194,17 +194,19 @@ fn quiet_drops_the_summary_line() {
     assert_eq!(run.stdout, "");
 }
 
-/// A PF101 (no fix) and a PF500 (a safe fix): the two help-line shapes.
+/// A PF101 (no fix) and a PF504 (a safe fix, selected in the
+/// configuration): the two help-line shapes.
 fn full_project() -> Project {
     let p = Project::new();
-    p.write(
-        "a.py",
-        "import time\n\n\nasync def h():\n    time.sleep(1)\n",
-    )
-    .write(
-        "b.py",
-        "def total(xs):\n    return sum([x * 2 for x in xs])\n",
-    );
+    p.write("pitfalls.toml", "extend-select = [\"PF504\"]\n")
+        .write(
+            "a.py",
+            "import time\n\n\nasync def h():\n    time.sleep(1)\n",
+        )
+        .write(
+            "b.py",
+            "def total(xs):\n    return sum([x * 2 for x in xs])\n",
+        );
     p
 }
 
@@ -215,7 +217,7 @@ fn full_format_shows_code_message_snippet_help_and_summary() {
     assert_code(&run, 1);
     let out = &run.stdout;
     let sleep = out.find("PF101").expect("code shown");
-    let comp = out.find("PF500").expect("code shown");
+    let comp = out.find("PF504").expect("code shown");
     assert!(sleep < comp, "sorted by path: {out}");
     for expected in [
         SLEEP_MESSAGE,
@@ -232,7 +234,7 @@ fn full_format_shows_code_message_snippet_help_and_summary() {
         "·                ───────────────────",
         // help lines: the rule hint, and the fix when there is one
         "help: run `pitfalls rule PF101` for details",
-        "help: Use a generator expression (fix available); run `pitfalls rule PF500` for details",
+        "help: Use a generator expression (fix available); run `pitfalls rule PF504` for details",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
@@ -306,7 +308,7 @@ fn json_format_has_ruff_field_names() {
     assert!(sleep["fix"].is_null());
 
     let comp = &list[1];
-    assert_eq!(comp["code"], "PF500");
+    assert_eq!(comp["code"], "PF504");
     assert_eq!(
         comp["location"],
         serde_json::json!({"row": 2, "column": 16})
@@ -565,7 +567,7 @@ fn noqa_inside_a_string_suppresses_nothing() {
 #[test]
 fn noqa_on_last_line_of_a_multiline_statement() {
     let p = Project::new();
-    p.write(
+    p.write("pitfalls.toml", "extend-select = [\"PF504\"]\n").write(
         "last.py",
         "import time\n\nasync def h():\n    time.sleep(\n        1,\n    )  # noqa: PF101\n",
     )
@@ -579,11 +581,11 @@ fn noqa_on_last_line_of_a_multiline_statement() {
     )
     .write(
         "middle.py",
-        "def f(xs):\n    return sum([\n        x for x in xs  # noqa: PF500\n    ])\n",
+        "def f(xs):\n    return sum([\n        x for x in xs  # noqa: PF504\n    ])\n",
     )
     .write(
         "comp_last.py",
-        "def f(xs):\n    return sum([\n        x for x in xs\n    ])  # noqa: PF500\n",
+        "def f(xs):\n    return sum([\n        x for x in xs\n    ])  # noqa: PF504\n",
     );
     let run = p.concise(&[]);
     assert_code(&run, 1);
@@ -592,7 +594,7 @@ fn noqa_on_last_line_of_a_multiline_statement() {
     assert_eq!(
         run.lines(),
         vec![
-            "middle.py:2:16: PF500 `sum()` gets a list comprehension it consumes once: pass a generator expression instead of building the whole list",
+            "middle.py:2:16: PF504 `sum()` gets a list comprehension it consumes once: pass a generator expression instead of building the whole list",
             "Found 1 problem (1 fixable with --fix).",
         ]
     );
@@ -1550,10 +1552,11 @@ fn noqa_on_a_held_back_finding_is_used_not_unused() {
 #[test]
 fn add_noqa_and_fix_leave_held_back_findings_alone() {
     let p = Project::new();
-    let list = "def f(xs):\n    return sum([x for x in xs])\n";
+    // PF501 (safe fix) is in the default `test-ignore`.
+    let loop_ = "def g(path):\n    with open(path) as f:\n        for line in f.readlines():\n            print(line)\n";
     p.write("a.py", SLEEP)
         .write("tests/test_a.py", SLEEP)
-        .write("tests/test_sum.py", list);
+        .write("tests/test_loop.py", loop_);
     let run = p.check(&["--add-noqa"]);
     assert_code(&run, 0);
     assert_eq!(p.read("tests/test_a.py"), SLEEP);
@@ -1564,12 +1567,12 @@ fn add_noqa_and_fix_leave_held_back_findings_alone() {
     );
     let run = p.check(&["--fix"]);
     assert_code(&run, 0);
-    assert_eq!(p.read("tests/test_sum.py"), list);
+    assert_eq!(p.read("tests/test_loop.py"), loop_);
     let run = p.check(&["--fix", "--include-tests"]);
     assert_code(&run, 1);
     assert_eq!(
-        p.read("tests/test_sum.py"),
-        "def f(xs):\n    return sum(x for x in xs)\n"
+        p.read("tests/test_loop.py"),
+        "def g(path):\n    with open(path) as f:\n        for line in f:\n            print(line)\n"
     );
 }
 
@@ -1775,6 +1778,15 @@ fn other_tools_codes_silence_only_their_own_problem() {
     let run = p.concise(&[]);
     assert_eq!(codes_reported(&run), vec!["PF601"], "{}", run.stdout);
     assert!(run.stdout.starts_with("a.py:1:"), "{}", run.stdout);
+    // C419 covers PF504 (off by default) too.
+    let p = Project::new();
+    let sum = "def g(items):\n    return sum([x for x in items]){C}\n";
+    p.write("a.py", sum.replace("{C}", ""));
+    let run = p.concise(&["--extend-select", "PF504"]);
+    assert_eq!(codes_reported(&run), vec!["PF504"], "{}", run.stdout);
+    p.write("a.py", sum.replace("{C}", "  # noqa: C419"));
+    let run = p.concise(&["--extend-select", "PF504"]);
+    assert_code(&run, 0);
     // `# noqa: …` inside a string is no comment, for other tools' codes too.
     let run = check_line("time.sleep(1); x = '# noqa: ASYNC251'");
     assert_reported(&run);

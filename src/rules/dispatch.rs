@@ -47,7 +47,10 @@ pub(crate) fn on_stmt<'a>(cx: &mut Checker<'a>, stmt: &'a Stmt) {
                 memory::cache_on_method::check(cx, def);
             }
             if cx.enabled(Rule::MutableDefaultArgument) {
-                memory::mutable_default_argument::check(cx, &def.parameters);
+                memory::mutable_default_argument::check(
+                    cx,
+                    memory::mutable_default_argument::Function::Def(def),
+                );
             }
             if cx.enabled(Rule::ContextmanagerUnprotectedYield) {
                 resources::contextmanager_unprotected_yield::check(cx, def);
@@ -288,7 +291,7 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     if lock_events_enabled(cx) {
         threads::lock_events::on_call(cx, call);
     }
-    if cx.enabled(Rule::ListComprehensionInCall) {
+    if cx.enabled(Rule::ListComprehensionInCall) || cx.enabled(Rule::ListComprehensionInReducer) {
         iterators::list_comprehension_in_call::check(cx, call);
     }
     if cx.enabled(Rule::UnboundedModuleCache) {
@@ -341,10 +344,11 @@ pub(crate) fn on_comprehension_iter<'a>(cx: &mut Checker<'a>, generator: &'a ast
 }
 
 pub(crate) fn on_lambda<'a>(cx: &mut Checker<'a>, lambda: &'a ast::ExprLambda) {
-    if cx.enabled(Rule::MutableDefaultArgument)
-        && let Some(parameters) = &lambda.parameters
-    {
-        memory::mutable_default_argument::check(cx, parameters);
+    if cx.enabled(Rule::MutableDefaultArgument) {
+        memory::mutable_default_argument::check(
+            cx,
+            memory::mutable_default_argument::Function::Lambda(lambda),
+        );
     }
 }
 
@@ -428,6 +432,9 @@ pub fn answer_pending(
         Rule::UnawaitedCoroutine => async_::unawaited_coroutine::answer(pending, question, index),
         Rule::SyncWrapperOnCoroutine => {
             decorators::sync_wrapper_on_coroutine::answer(pending, question, index)
+        }
+        Rule::MissingFunctoolsWraps => {
+            decorators::missing_functools_wraps::answer(pending, question, index)
         }
         Rule::DecoratorFactoryNotCalled => {
             decorators::decorator_factory_not_called::answer(pending, question, index)

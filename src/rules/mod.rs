@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 pub enum FixAvailability {
     None,
     Safe,
+    /// Every fix changes behaviour in some way (`--unsafe-fixes`).
+    Unsafe,
     /// Safe for some findings, unsafe for others.
     Sometimes,
 }
@@ -92,6 +94,7 @@ registry! {
     ReadlinesInLoop => iterators::readlines_in_loop,
     ExhaustedIteratorReuse => iterators::exhausted_iterator_reuse,
     UnnecessaryMaterialization => iterators::unnecessary_materialization,
+    ListComprehensionInReducer => iterators::list_comprehension_in_reducer,
     CacheOnMethod => memory::cache_on_method,
     MutableDefaultArgument => memory::mutable_default_argument,
     UnboundedModuleCache => memory::unbounded_module_cache,
@@ -176,6 +179,10 @@ pub struct RuleState<'a> {
     pub main_guards: Vec<ruff_text_size::TextSize>,
     /// Functions calling `.acquire()` on a known lock (PF202).
     pub acquiring_functions: Vec<crate::semantic::model::ScopeId>,
+    /// `(function, lock id, handed to a thread)` for each `.release()` on a
+    /// known lock and each lock handed to a thread (PF202: a lock used as a
+    /// signal).
+    pub lock_signals: Vec<(Option<crate::semantic::model::ScopeId>, String, bool)>,
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ const HELP: &str =
     "use an async client (`httpx.AsyncClient`, `aiohttp`) or `await asyncio.to_thread(...)`";
 
 pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
-    if callee.is_any(BLOCKING) {
+    if callee.is_any(BLOCKING) && !numeric_only(call, callee) {
         super::report_blocking(
             cx,
             Rule::BlockingNetworkInAsync,
@@ -69,6 +69,27 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedNa
             HELP,
         );
     }
+}
+
+/// `socket.getaddrinfo(host, port, ..., flags | AI_NUMERICHOST)`: with a
+/// numeric-only flag there is no DNS lookup, nothing blocks (trio tries that
+/// first). Any flag argument naming `NUMERIC` counts.
+fn numeric_only(call: &ast::ExprCall, callee: &QualifiedName) -> bool {
+    if !callee.is("socket.getaddrinfo") {
+        return false;
+    }
+    let flags = call
+        .arguments
+        .find_keyword("flags")
+        .map(|k| &k.value)
+        .or_else(|| call.arguments.args.get(5));
+    flags.is_some_and(|flags| {
+        crate::ast::helpers::any_over_expr(flags, |e| match e {
+            Expr::Name(n) => n.id.contains("NUMERIC"),
+            Expr::Attribute(a) => a.attr.contains("NUMERIC"),
+            _ => false,
+        })
+    })
 }
 
 /// `client.get(...)` where `client` is a synchronous client.

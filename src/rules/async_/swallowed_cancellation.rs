@@ -74,6 +74,12 @@ fn catches(semantic: &SemanticModel, type_: Option<&Expr>) -> Catches {
 }
 
 pub(crate) fn check_try(cx: &mut Checker, try_stmt: &ast::StmtTry) {
+    // Cancellation is delivered at a suspension point: a `try` whose body
+    // has none (`task.result()` on a finished task, a sync `self.close()`)
+    // never sees the event loop's `CancelledError`.
+    if !suspends(cx, &try_stmt.body) {
+        return;
+    }
     let mut function_reraises = None;
     let mut foreign_handled = false;
     for handler in &try_stmt.handlers {
@@ -142,7 +148,10 @@ pub(crate) fn check_with(cx: &mut Checker, with: &ast::StmtWith) {
                 Catches::Cancelled | Catches::BaseException
             )
         });
-        if swallows && !awaits_cancelled_task(cx, &with.body, with.start()) {
+        if swallows
+            && suspends(cx, &with.body)
+            && !awaits_cancelled_task(cx, &with.body, with.start())
+        {
             let function = function_name(cx);
             cx.report(
                 Rule::SwallowedCancellation,
@@ -152,6 +161,58 @@ pub(crate) fn check_with(cx: &mut Checker, with: &ast::StmtWith) {
                 ),
             );
         }
+    }
+}
+
+/// Does `body` (outside nested functions, lambdas and classes) reach a
+/// point where the task can be suspended: `await`, `async for`, `async
+/// with`, or a `yield` of an async generator?
+fn suspends(cx: &Checker, body: &[Stmt]) -> bool {
+    let async_generator = cx.semantic().current_function().is_some_and(|f| f.is_async);
+    let mut finder = SuspensionFinder {
+        yields: async_generator,
+        found: false,
+    };
+    finder.visit_body(body);
+    finder.found
+}
+
+struct SuspensionFinder {
+    /// Whether a `yield` suspends (the function is an `async def`).
+    yields: bool,
+    found: bool,
+}
+
+impl<'a> Visitor<'a> for SuspensionFinder {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.found {
+            return;
+        }
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::For(ast::StmtFor { is_async: true, .. })
+            | Stmt::With(ast::StmtWith { is_async: true, .. }) => self.found = true,
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.found {
+            return;
+        }
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Await(_) => self.found = true,
+            Expr::Yield(_) | Expr::YieldFrom(_) if self.yields => self.found = true,
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+
+    fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {
+        if comprehension.is_async {
+            self.found = true;
+        }
+        visitor::walk_comprehension(self, comprehension);
     }
 }
 

@@ -72,7 +72,7 @@ fn message(callee: &str, context: &PendingContext, definition: Option<&str>) -> 
             "`async def {function}` returns the coroutine of `{callee}`{defined} un-awaited: its caller's `await` gets a coroutine object, not the result"
         ),
         // Not a context this rule asks with.
-        PendingContext::Decorates { .. } => String::new(),
+        PendingContext::Decorates { .. } | PendingContext::Finding(_) => String::new(),
     }
 }
 
@@ -361,7 +361,7 @@ pub(crate) fn answer(
             method,
             inherited,
         } => index.async_method(class, method, *inherited)?,
-        Question::Decorator { .. } => return None,
+        Question::Decorator { .. } | Question::DecoratorApplied { .. } => return None,
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,

@@ -2,5 +2,6 @@
 
 pub mod exhausted_iterator_reuse;
 pub mod list_comprehension_in_call;
+pub mod list_comprehension_in_reducer;
 pub mod readlines_in_loop;
 pub mod unnecessary_materialization;

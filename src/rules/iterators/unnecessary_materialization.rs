@@ -16,7 +16,7 @@ use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
 pub const META: RuleMeta = RuleMeta {
     code: "PF503",
     name: "unnecessary-materialization",
-    default_on: true,
+    default_on: false,
     fix: FixAvailability::None,
     summary: "a list built only to be iterated once",
     doc: include_str!("../../../rules/PF503.md"),
@@ -120,6 +120,7 @@ pub(crate) fn check_functions(cx: &mut Checker) {
                 || binding.reads != 1
                 || scope.is_declared_outside(name)
                 || is_async_comprehension(&comp.generators, &[&comp.elt])
+                || calls_something(semantic, scope_id, &comp.elt)
             {
                 continue;
             }
@@ -153,6 +154,47 @@ pub(crate) fn check_functions(cx: &mut Checker) {
         cx.report_in_statement(Rule::UnnecessaryMaterialization, range, statement, message);
     }
 }
+
+/// `[t.delay() for t in ts]`: the elements start work, eagerly on purpose
+/// (every call made before the loop or the reducer sees the first one).
+/// Pure builtins (`len(x)`) and string methods (`line.strip()`) do not count.
+fn calls_something(semantic: &SemanticModel, scope: ScopeId, element: &Expr) -> bool {
+    crate::ast::helpers::any_over_expr(element, |e| {
+        let Expr::Call(call) = e else { return false };
+        if let Some(name) = semantic.resolve_qualified_name_in(scope, &call.func) {
+            return !name
+                .as_str()
+                .strip_prefix("builtins.")
+                .is_some_and(|b| PURE_CALLS.contains(&b));
+        }
+        !matches!(&*call.func, Expr::Attribute(a) if STR_METHODS.contains(&a.attr.as_str()))
+    })
+}
+
+/// String methods that only compute a value.
+const STR_METHODS: &[&str] = &[
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "casefold",
+    "split",
+    "rsplit",
+    "splitlines",
+    "startswith",
+    "endswith",
+    "replace",
+    "removeprefix",
+    "removesuffix",
+    "partition",
+    "rpartition",
+    "format",
+    "join",
+    "encode",
+    "decode",
+    "title",
+];
 
 /// The assignment statement binding at `target` and the statement after it
 /// in the same block (a local scan of one function body; nested `def`s and

@@ -53,7 +53,12 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
                     // is not known.
                     return;
                 }
-                caches.push((decorator.range(), name.to_string()));
+                let bound = if name.is_any(&["functools.cache"]) {
+                    CacheBound::Unbounded
+                } else {
+                    lru_cache_bound(&decorator.expression, cx.locator().text())
+                };
+                caches.push((decorator.range(), name.to_string(), bound));
             }
             Some(name) if name.is_any(KNOWN_OUTER) => {}
             _ => outer_unknown = true,
@@ -68,12 +73,45 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
     if first.is_some_and(|p| p.parameter.name.as_str() == "cls") && !is_metaclass(semantic, class) {
         return;
     }
-    for (range, name) in caches {
-        let message = format!(
-            "`{name}` on method `{}.{}` keeps every `self` it sees alive: instances are never garbage-collected",
-            class.name, def.name
-        );
+    for (range, name, bound) in caches {
+        let message = match bound {
+            CacheBound::Unbounded => format!(
+                "`{name}` on method `{}.{}` keeps every `self` it sees alive in an unbounded cache: instances are never garbage-collected",
+                class.name, def.name
+            ),
+            CacheBound::Max(max) => format!(
+                "`{name}` on method `{}.{}` keeps `self` alive in one cache shared by every instance: up to {max} instances outlive their last use",
+                class.name, def.name
+            ),
+        };
         cx.report(Rule::CacheOnMethod, range, message);
+    }
+}
+
+enum CacheBound {
+    Unbounded,
+    /// The `maxsize` as written (`128` when left out).
+    Max(String),
+}
+
+/// `lru_cache`, `lru_cache()`, `lru_cache(64)`, `lru_cache(maxsize=None)`,
+/// `lru_cache(maxsize=LIMIT)`.
+fn lru_cache_bound(decorator: &Expr, source: &str) -> CacheBound {
+    let Expr::Call(call) = decorator else {
+        return CacheBound::Max("128".to_string());
+    };
+    let maxsize = call
+        .arguments
+        .find_keyword("maxsize")
+        .map(|k| &k.value)
+        .or_else(|| call.arguments.args.first());
+    match maxsize {
+        None => CacheBound::Max("128".to_string()),
+        Some(Expr::NoneLiteral(_)) => CacheBound::Unbounded,
+        // `@lru_cache(user_function)` form is not a decorator with
+        // arguments; anything else is shown as written.
+        Some(Expr::NumberLiteral(n)) => CacheBound::Max(source[n.range()].to_string()),
+        Some(value) => CacheBound::Max(format!("`{}`", &source[value.range()])),
     }
 }
 

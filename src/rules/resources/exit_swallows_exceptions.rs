@@ -20,7 +20,13 @@ pub const META: RuleMeta = RuleMeta {
 
 pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
     let name = def.name.as_str();
-    if !matches!(name, "__exit__" | "__aexit__") || !super::is_method(cx) {
+    // `async def __exit__` returns a coroutine (always true) and a plain
+    // `def __aexit__` an awaited value: both are PF405's broken protocols.
+    let protocol = matches!(
+        (name, def.is_async),
+        ("__exit__", false) | ("__aexit__", true)
+    );
+    if !protocol || !super::is_method(cx) {
         return;
     }
     let exception = exception_names(def);
