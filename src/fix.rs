@@ -150,9 +150,12 @@ pub fn fix_text(
             .iter()
             .chain(deferred)
             .filter(|f| {
-                !report
-                    .suppressions
-                    .suppresses(f.rule, f.span.location.row, f.noqa_row)
+                !report.suppressions.suppresses(
+                    f.rule,
+                    f.span.location.row,
+                    f.noqa_row,
+                    settings.external_noqa,
+                )
             })
             .filter(|f| applicable(f, unsafe_fixes).is_some())
             .filter(|f| !banned.contains(&(f.rule, f.message.clone(), line_text(f))))

@@ -44,6 +44,10 @@ pub struct FileError {
 #[derive(Debug, Default)]
 pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings in test files of rules in `test-ignore`: not shown, not
+    /// failing the run, only counted in the summary (`--include-tests`
+    /// shows them).
+    pub held_back: Vec<Diagnostic>,
     pub errors: Vec<FileError>,
     pub files_checked: usize,
 }
@@ -98,7 +102,7 @@ pub fn check_files_with(
             })
             .collect()
     });
-    finish(reports, options.report_only)
+    finish(reports, settings, options.report_only)
 }
 
 /// Runs `f` on a worker pool with the large stack the per-file passes need
@@ -139,9 +143,10 @@ fn check_one(
 }
 
 /// The project stage: merge summaries, answer pending questions, filter by
-/// noqa, sort.
+/// noqa, hold back what test files do not show, sort.
 pub fn finish(
     mut reports: Vec<FileReport>,
+    settings: &Settings,
     report_only: Option<&FxHashSet<PathBuf>>,
 ) -> CheckResult {
     let files_checked = report_only.map_or(reports.len(), |only| only.len());
@@ -183,27 +188,40 @@ pub fn finish(
             .pending
             .iter()
             .filter_map(|p| answer_pending(p, &report.questions[p.question as usize], &index));
+        // Suppression comes first: a `# noqa` that silences a finding held
+        // back in a test file is used (it is needed with `--include-tests`),
+        // so PF002 says the same with and without the flag. Holding back
+        // happens here, after the cache: `test-paths`/`test-ignore` and the
+        // flag are not part of a file's cache key, and the cached report
+        // keeps every finding.
+        let held_back = settings.held_back(&report.path);
+        let keep = |result: &mut CheckResult, finding: Finding| {
+            let diagnostic = Diagnostic {
+                path: report.path.clone(),
+                finding,
+            };
+            if held_back.contains(diagnostic.finding.rule) {
+                result.held_back.push(diagnostic);
+            } else {
+                result.diagnostics.push(diagnostic);
+            }
+        };
         let mut used = Vec::new();
         for finding in report.findings.into_iter().chain(answered).chain(project) {
             match report.suppressions.suppressed_by(
                 finding.rule,
                 finding.span.location.row,
                 finding.noqa_row,
+                settings.external_noqa,
             ) {
-                None => result.diagnostics.push(Diagnostic {
-                    path: report.path.clone(),
-                    finding,
-                }),
+                None => keep(&mut result, finding),
                 Some(SuppressedBy::Line(i)) => used.push((i, finding.rule)),
-                Some(SuppressedBy::File) => {}
+                Some(SuppressedBy::File | SuppressedBy::External) => {}
             }
         }
         if report.unused_noqa {
             for finding in report.suppressions.unused(&used) {
-                result.diagnostics.push(Diagnostic {
-                    path: report.path.clone(),
-                    finding,
-                });
+                keep(&mut result, finding);
             }
         }
     }

@@ -31,6 +31,8 @@ fn markers(path: &Path) -> Expected {
 fn check_folder(dir: &Path) -> Result<usize, String> {
     let overrides = Overrides {
         select: Some(vec!["ALL".into()]),
+        // Fixtures are judged by their markers, whatever their file names.
+        include_tests: true,
         ..Default::default()
     };
     // A folder may carry its own configuration (PF106's `blocking-calls`);
@@ -157,6 +159,8 @@ fn render_folder(dir: &Path) -> String {
     use std::fmt::Write;
     let overrides = Overrides {
         select: Some(vec!["ALL".into()]),
+        // Fixtures are judged by their markers, whatever their file names.
+        include_tests: true,
         ..Default::default()
     };
     let config_path = dir.join("pitfalls.toml");
