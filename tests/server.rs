@@ -101,18 +101,21 @@ impl Client {
     /// The first message (already seen or arriving within `timeout`) that
     /// `wanted` accepts; it is consumed.
     fn wait(&mut self, timeout: Duration, wanted: impl Fn(&Value) -> bool) -> Value {
+        self.try_wait(timeout, wanted)
+            .unwrap_or_else(|| panic!("nothing wanted within {timeout:?}; seen: {:#?}", self.seen))
+    }
+
+    fn try_wait(&mut self, timeout: Duration, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
         if let Some(i) = self.seen.iter().position(&wanted) {
-            return self.seen.remove(i);
+            return Some(self.seen.remove(i));
         }
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
-                Ok(message) if wanted(&message) => return message,
+                Ok(message) if wanted(&message) => return Some(message),
                 Ok(message) => self.seen.push(message),
-                Err(RecvTimeoutError::Timeout) => {
-                    panic!("nothing wanted within {timeout:?}; seen: {:#?}", self.seen)
-                }
+                Err(RecvTimeoutError::Timeout) => return None,
                 Err(RecvTimeoutError::Disconnected) => {
                     panic!("the server closed stdout; seen: {:#?}", self.seen)
                 }
@@ -445,6 +448,64 @@ fn a_panic_in_one_file_is_a_log_message() {
     client.open(&app, BLOCKING);
     let diagnostics = client.diagnostics(&app, Some(1), Duration::from_secs(5));
     assert_eq!(codes(&diagnostics), ["PF101"]);
+    client.shutdown();
+}
+
+#[test]
+fn workspace_pull_waits_for_a_change_and_can_be_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "a.py", BLOCKING);
+    write(root, "b.py", "x = 1\n");
+    let (a, b) = (uri(root, "a.py"), uri(root, "b.py"));
+    let mut client = Client::start(root, &[]);
+    let items_of = |reply: &Value, uri: &str| -> Vec<Value> {
+        reply["result"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["uri"] == uri)
+            .unwrap_or_else(|| panic!("no report for {uri}: {reply}"))["items"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+
+    // The whole project, from the index: a.py on disk has PF101.
+    let id = client.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let reply = client.response(id);
+    assert_eq!(codes(&items_of(&reply, &a)), ["PF101"]);
+    assert!(items_of(&reply, &b).is_empty());
+    let result_id = reply["result"]["items"][0]["resultId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Asked again with that result: held while nothing changes ...
+    let previous = json!({ "previousResultIds": [{ "uri": a, "value": result_id }] });
+    let held = client.request("workspace/diagnostic", previous.clone());
+    let early = client.try_wait(Duration::from_millis(500), |m| m["id"] == held);
+    assert!(early.is_none(), "answered without a change: {early:?}");
+    // ... until cancelled: RequestCanceled.
+    client.notify("$/cancelRequest", json!({ "id": held }));
+    let reply = client.response(held);
+    assert_eq!(reply["error"]["code"], -32800, "{reply}");
+
+    // Held again, then answered when a buffer changes.
+    let held = client.request("workspace/diagnostic", previous);
+    client.open(&b, BLOCKING);
+    let reply = client.response(held);
+    assert_ne!(reply["result"]["items"][0]["resultId"], result_id.as_str());
+    assert_eq!(codes(&items_of(&reply, &b)), ["PF101"]);
+    assert_eq!(
+        reply["result"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["uri"] == b)
+            .unwrap()["version"],
+        1
+    );
     client.shutdown();
 }
 

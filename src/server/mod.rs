@@ -24,7 +24,7 @@ use lsp_types::{
     CodeActionOrCommand, CodeActionParams, DidChangeTextDocumentParams,
     DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     DidSaveTextDocumentParams, DocumentDiagnosticParams, ExecuteCommandParams, InitializeParams,
-    MessageType, NumberOrString, PublishDiagnosticsParams, Url,
+    MessageType, NumberOrString, PublishDiagnosticsParams, Url, WorkspaceDiagnosticParams,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
@@ -298,9 +298,19 @@ impl<'a> Server<'a> {
                 })
             }
             "workspace/diagnostic" => {
-                self.in_flight.insert(id.clone());
-                self.task(Task::WorkspacePull { id: id.clone() });
-                Ok(None)
+                serde_json::from_value::<WorkspaceDiagnosticParams>(request.params).map(|params| {
+                    // Every file carries the same result id: the revision.
+                    let previous = params
+                        .previous_result_ids
+                        .first()
+                        .and_then(|p| p.value.parse::<u64>().ok());
+                    self.in_flight.insert(id.clone());
+                    self.task(Task::WorkspacePull {
+                        id: id.clone(),
+                        previous,
+                    });
+                    None
+                })
             }
             "workspace/executeCommand" => {
                 serde_json::from_value::<ExecuteCommandParams>(request.params).map(|params| {
@@ -470,7 +480,11 @@ impl<'a> Server<'a> {
                     self.results.insert(result.uri.clone(), result);
                 }
             }
-            Event::WorkspacePull { id, results } => {
+            Event::WorkspacePull {
+                id,
+                results,
+                revision,
+            } => {
                 self.forget_cancelled(&id);
                 if self.in_flight.remove(&id) {
                     let items: Vec<_> = results
@@ -478,6 +492,7 @@ impl<'a> Server<'a> {
                         .map(|result| {
                             json!({
                                 "kind": "full",
+                                "resultId": revision.to_string(),
                                 "uri": result.uri,
                                 "version": result.version,
                                 "items": convert::diagnostics(result),

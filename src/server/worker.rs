@@ -46,9 +46,13 @@ pub enum Task {
         uri: Url,
         path: PathBuf,
     },
-    /// `workspace/diagnostic`: answered once the index is ready.
+    /// `workspace/diagnostic`: answered once the index is ready, and, when
+    /// the client already has the report of `previous` (a revision), held
+    /// until something changes (the protocol's long polling: clients ask
+    /// again as soon as they get an answer).
     WorkspacePull {
         id: RequestId,
+        previous: Option<u64>,
     },
     /// The client is gone: end the thread.
     Stop,
@@ -78,6 +82,8 @@ pub enum Event {
     WorkspacePull {
         id: RequestId,
         results: Vec<FileResult>,
+        /// The revision the results are for (their `resultId`).
+        revision: u64,
     },
     Log(MessageType, String),
 }
@@ -103,7 +109,9 @@ pub struct Worker {
     generation: u64,
     open: FxHashMap<PathBuf, OpenFile>,
     namer: ModuleNamer,
-    waiting_workspace: Vec<RequestId>,
+    waiting_workspace: Vec<(RequestId, Option<u64>)>,
+    /// Bumped whenever a file, the index or the settings change.
+    revision: u64,
     /// The last findings of each open buffer (pull requests read them).
     last: FxHashMap<PathBuf, FileResult>,
     events: Sender<Event>,
@@ -135,6 +143,7 @@ pub fn spawn(
                 open: FxHashMap::default(),
                 namer: ModuleNamer::new(Vec::new()),
                 waiting_workspace: Vec::new(),
+                revision: 0,
                 last: FxHashMap::default(),
                 events,
                 tasks: own,
@@ -228,11 +237,14 @@ impl Worker {
                         refresh = true;
                     }
                     Task::Pull { id, uri, path } => pulls.push((id, uri, path)),
-                    Task::WorkspacePull { id } => self.waiting_workspace.push(id),
+                    Task::WorkspacePull { id, previous } => {
+                        self.waiting_workspace.push((id, previous))
+                    }
                     Task::Stop => return,
                 }
             }
             if changed {
+                self.revision += 1;
                 self.check_open_buffers();
                 let results = self.open_results();
                 if !results.is_empty() {
@@ -248,17 +260,20 @@ impl Worker {
                 }
             }
             if self.index_ready && !self.waiting_workspace.is_empty() {
-                let ids = std::mem::take(&mut self.waiting_workspace);
-                let ids: Vec<_> = ids
+                let revision = self.revision;
+                let waiting = std::mem::take(&mut self.waiting_workspace);
+                let (due, held): (Vec<_>, Vec<_>) = waiting
                     .into_iter()
-                    .filter(|id| !self.is_cancelled(id))
-                    .collect();
-                if !ids.is_empty() {
+                    .filter(|(id, _)| !self.is_cancelled(id))
+                    .partition(|(_, previous)| *previous != Some(revision));
+                self.waiting_workspace = held;
+                if !due.is_empty() {
                     let results = self.workspace_results();
-                    for id in ids {
+                    for (id, _) in due {
                         let _ = self.events.send(Event::WorkspacePull {
                             id,
                             results: results.clone(),
+                            revision,
                         });
                     }
                 }
