@@ -332,6 +332,21 @@ fn open_edit_fix_and_shutdown() {
                 && a["command"]["arguments"] == json!(["PF300"])),
         "{titles:?}"
     );
+    // "Show the documentation": this client cannot open documents, so the
+    // server says where the doc is.
+    let id = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "pitfalls.showRuleDoc", "arguments": ["PF300"] }),
+    );
+    assert_eq!(client.response(id)["result"], Value::Null);
+    let shown = client.wait(Duration::from_secs(5), |m| {
+        m["method"] == "window/showMessage"
+    });
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("PF300 (") && message.contains("PF300.md"),
+        "{message}"
+    );
     let with_noqa = apply(DECORATOR, &noqa["edit"], &app);
     assert!(
         with_noqa.contains("    def wrapper(*args, **kwargs):  # noqa: PF300\n"),
@@ -419,6 +434,55 @@ fn unsaved_buffers_are_seen_by_project_wide_rules() {
         }
         assert!(Instant::now() < deadline, "PF100 stays: {diagnostics:#?}");
     }
+    client.shutdown();
+}
+
+#[test]
+fn configuration_changes_are_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut client = Client::start(root, &[]);
+    let app = uri(root, "app.py");
+    client.open(&app, BLOCKING);
+    assert_eq!(
+        codes(&client.diagnostics(&app, Some(1), Duration::from_secs(5))),
+        ["PF101"]
+    );
+
+    // A configuration file appears (the client's file watcher says so).
+    write(root, "pitfalls.toml", "ignore = [\"PF101\"]\n");
+    let config = uri(root, "pitfalls.toml");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": config, "type": 1 }] }),
+    );
+    let diagnostics = client.diagnostics(&app, Some(1), Duration::from_secs(5));
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+
+    // A broken one: reported, and the defaults apply.
+    write(root, "pitfalls.toml", "ignore = 12\n");
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": config } }),
+    );
+    let log = client.wait(Duration::from_secs(5), |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("configuration error")
+    });
+    assert!(
+        log["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("pitfalls.toml"),
+        "{log}"
+    );
+    assert_eq!(
+        codes(&client.diagnostics(&app, Some(1), Duration::from_secs(5))),
+        ["PF101"]
+    );
     client.shutdown();
 }
 

@@ -352,6 +352,13 @@ impl<'a> Server<'a> {
                     let Ok(path) = document.uri.to_file_path() else {
                         return;
                     };
+                    // Clients may send every file they open: only Python is
+                    // checked.
+                    let python = document.language_id == "python"
+                        || path.extension().is_some_and(|e| e == "py" || e == "pyi");
+                    if !python {
+                        return;
+                    }
                     self.documents.insert(
                         document.uri.clone(),
                         Document {
