@@ -438,14 +438,31 @@ impl Worker {
     }
 
     /// Every file's report for the project stage, open buffers in place of
-    /// their files on disk, in path order (as the CLI's run).
-    fn project_reports(&self) -> Vec<FileReport> {
+    /// their files on disk, in path order (as the CLI's run). Files not in
+    /// `only` contribute their summary alone (all the project stage reads
+    /// of them).
+    fn project_reports(&self, only: Option<&FxHashSet<PathBuf>>) -> Vec<FileReport> {
+        let copy = |report: &FileReport| {
+            if only.is_none_or(|only| only.contains(&report.path)) {
+                report.clone()
+            } else {
+                FileReport {
+                    path: report.path.clone(),
+                    summary: report.summary.clone(),
+                    ..Default::default()
+                }
+            }
+        };
         let mut reports: Vec<FileReport> = self
             .index
             .iter()
             .filter(|(path, _)| !self.open.contains_key(*path))
-            .map(|(_, report)| report.clone())
-            .chain(self.open.values().filter_map(|f| f.report.clone()))
+            .map(|(_, report)| copy(report))
+            .chain(
+                self.open
+                    .values()
+                    .filter_map(|f| f.report.as_ref().map(copy)),
+            )
             .collect();
         reports.sort_by(|a, b| a.path.cmp(&b.path));
         reports
@@ -457,7 +474,7 @@ impl Worker {
         &self,
         only: Option<&FxHashSet<PathBuf>>,
     ) -> Option<FxHashMap<PathBuf, Vec<Finding>>> {
-        let reports = self.project_reports();
+        let reports = self.project_reports(only);
         let result = match catch_unwind(AssertUnwindSafe(|| finish(reports, only))) {
             Ok(result) => result,
             Err(payload) => {
