@@ -434,6 +434,22 @@ fn unsaved_buffers_are_seen_by_project_wide_rules() {
         }
         assert!(Instant::now() < deadline, "PF100 stays: {diagnostics:#?}");
     }
+    // Closed without saving: the index goes back to the file on disk.
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": db_uri } }),
+    );
+    let diagnostics = client.diagnostics(&views_uri, Some(1), Duration::from_secs(10));
+    assert_eq!(codes(&diagnostics), ["PF100"], "{diagnostics:#?}");
+    // Changed on disk (a branch switch): the watcher's notice updates that
+    // one file in the index.
+    write(root, "app/db.py", "def fetch(key):\n    return key\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": db_uri, "type": 2 }] }),
+    );
+    let diagnostics = client.diagnostics(&views_uri, Some(1), Duration::from_secs(10));
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     client.shutdown();
 }
 
