@@ -209,11 +209,15 @@ impl<'a> Server<'a> {
                     }
                     Ok(Message::Response(_)) => {}
                 },
-                recv(self.events) -> event => {
-                    if let Ok(event) = event {
-                        self.on_event(event);
+                recv(self.events) -> event => match event {
+                    Ok(event) => self.on_event(event),
+                    Err(_) => {
+                        // Only if the worker itself died (a bug): say so,
+                        // and stop listening to it.
+                        self.log(MessageType::ERROR, "pitfalls: the checking thread stopped; restart the server");
+                        self.events = crossbeam_channel::never();
                     }
-                }
+                },
                 default(wait) => {}
             }
             self.send_due(None);
