@@ -41,6 +41,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         output_format: ListFormat,
     },
+    /// Run the language server over stdio (for editors).
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -156,6 +158,7 @@ pub fn run(cli: Cli) -> Outcome {
             list_rules(output_format);
             Outcome::Clean
         }
+        Command::Server => crate::server::run(),
     }
 }
 

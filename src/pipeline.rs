@@ -71,6 +71,21 @@ pub fn check_files_with(
     settings: &Settings,
     options: &RunOptions,
 ) -> CheckResult {
+    finish(
+        file_reports(files, settings, options.cache),
+        settings,
+        options.report_only,
+    )
+}
+
+/// The per-file passes over `files`, in parallel, before the project stage
+/// (the language server keeps them as its project index). A panic in one
+/// file becomes that file's `error`.
+pub fn file_reports(
+    files: &[PathBuf],
+    settings: &Settings,
+    cache: Option<&Cache>,
+) -> Vec<FileReport> {
     let mut namer = ModuleNamer::new(settings.src.clone());
     let jobs: Vec<_> = files
         .iter()
@@ -85,11 +100,11 @@ pub fn check_files_with(
         .build()
         .expect("a thread pool");
     install_quiet_panic_hook();
-    let reports: Vec<FileReport> = pool.install(|| {
+    pool.install(|| {
         jobs.into_par_iter()
             .map(|(path, module, file_settings)| {
                 catch_unwind(AssertUnwindSafe(|| {
-                    check_one(path, module, &file_settings, options.cache)
+                    check_one(path, module, &file_settings, cache)
                 }))
                 .unwrap_or_else(|payload| FileReport {
                     path: path.clone(),
@@ -101,8 +116,7 @@ pub fn check_files_with(
                 })
             })
             .collect()
-    });
-    finish(reports, settings, options.report_only)
+    })
 }
 
 /// Runs `f` on a worker pool with the large stack the per-file passes need
