@@ -2,12 +2,17 @@
 //! raise, raise `CancelledError` itself, hand the exception on, or only wait
 //! for a task it cancelled on purpose?
 
-use super::swallowed_cancellation::CANCELLED;
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
 use crate::context::Context;
 use crate::semantic::SemanticModel;
 use ruff_text_size::{Ranged, TextSize};
+
+/// The exception a cancelled asyncio task raises.
+pub(super) const CANCELLED: &[&str] = &[
+    "asyncio.CancelledError",
+    "asyncio.exceptions.CancelledError",
+];
 
 /// `task.cancel()` earlier in the function (or `task.cancel` scheduled as a
 /// callback), then a body that only awaits

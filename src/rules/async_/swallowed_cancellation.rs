@@ -2,7 +2,7 @@
 //! not re-raise it.
 
 use super::cancellation_handler::{
-    awaits_cancelled_task, contains_raise, hands_on, raises_cancelled,
+    CANCELLED, awaits_cancelled_task, contains_raise, hands_on, raises_cancelled,
 };
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
@@ -28,11 +28,6 @@ impl<'a> Check<'a> for SwallowedCancellation {
         }
     }
 }
-
-pub(super) const CANCELLED: &[&str] = &[
-    "asyncio.CancelledError",
-    "asyncio.exceptions.CancelledError",
-];
 
 /// What a handler's type catches, as far as cancellation goes.
 enum Catches {
