@@ -1,4 +1,4 @@
-//! PF106's questions about a handler and its function: does it end in a
+//! PF109's questions about a handler and its function: does it end in a
 //! raise, raise `CancelledError` itself, hand the exception on, or only wait
 //! for a task it cancelled on purpose?
 

@@ -1,4 +1,4 @@
-//! PF303's walk of a function body: the first statement that mutates the
+//! PF601's walk of a function body: the first statement that mutates the
 //! default or lets it escape (stored, returned, passed on), before anything
 //! rebinds its name.
 
