@@ -158,7 +158,11 @@ pub fn run(cli: Cli) -> Outcome {
             list_rules(output_format);
             Outcome::Clean
         }
-        Command::Server => crate::server::run(),
+        Command::Server => match crate::server::run() {
+            crate::server::End::Clean => Outcome::Clean,
+            crate::server::End::ExitWithoutShutdown => Outcome::Findings,
+            crate::server::End::Failed => Outcome::Error,
+        },
     }
 }
 

@@ -29,7 +29,6 @@ use lsp_types::{
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::json;
 
-use crate::cli::Outcome;
 use worker::{Event, FileResult, Task};
 
 /// How long after the last keystroke a buffer is checked.
@@ -38,20 +37,31 @@ const DEBOUNCE: Duration = Duration::from_millis(150);
 /// The configuration files the CLI reads: a change reloads the settings.
 const CONFIG_FILES: [&str; 3] = ["pitfalls.toml", ".pitfalls.toml", "pyproject.toml"];
 
+/// How a server session ended; the CLI turns it into an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// `shutdown`, then `exit`.
+    Clean,
+    /// `exit` without `shutdown` first (LSP: exit code 1).
+    ExitWithoutShutdown,
+    /// The connection failed.
+    Failed,
+}
+
 /// Runs the server on stdin/stdout until the client says `exit`.
-pub fn run() -> Outcome {
+pub fn run() -> End {
     let (connection, io_threads) = Connection::stdio();
     match serve(&connection) {
         Ok(true) => {
             drop(connection);
             let _ = io_threads.join();
-            Outcome::Clean
+            End::Clean
         }
         // LSP: `exit` without `shutdown` first ends with exit code 1.
-        Ok(false) => Outcome::Findings,
+        Ok(false) => End::ExitWithoutShutdown,
         Err(error) => {
             eprintln!("pitfalls server: {error}");
-            Outcome::Error
+            End::Failed
         }
     }
 }

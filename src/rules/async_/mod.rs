@@ -6,6 +6,7 @@ pub mod blocking_input_in_async;
 pub mod blocking_network_in_async;
 pub mod blocking_process_in_async;
 pub mod blocking_sleep_in_async;
+mod cancellation_handler;
 pub mod dangling_task;
 pub mod nested_event_loop;
 pub mod swallowed_cancellation;

@@ -4,3 +4,4 @@ pub mod decorator_factory_not_called;
 pub mod missing_functools_wraps;
 pub mod sync_wrapper_on_coroutine;
 pub mod wrapper_discards_result;
+mod wraps_fix;

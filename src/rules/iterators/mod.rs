@@ -6,5 +6,7 @@ mod iterator_flow;
 mod iterator_use;
 pub mod list_comprehension_in_call;
 pub mod list_comprehension_in_reducer;
+mod materialization_bindings;
+mod materialization_effects;
 pub mod readlines_in_loop;
 pub mod unnecessary_materialization;

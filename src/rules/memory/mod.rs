@@ -2,6 +2,7 @@
 
 pub mod cache_on_method;
 mod container_uses;
+mod default_changes;
 pub mod finalizer_defined;
 pub mod mutable_default_argument;
 pub mod unbounded_module_cache;

@@ -141,7 +141,7 @@ fn unguarded_truthy_returns<'a>(
         match stmt {
             Stmt::Return(ast::StmtReturn {
                 value: Some(value), ..
-            }) if !guarded && is_truthy_constant(value) => out.push(stmt),
+            }) if !guarded && is_truthy_scalar(value) => out.push(stmt),
             Stmt::If(ast::StmtIf {
                 test,
                 body,
@@ -202,7 +202,11 @@ fn unguarded_truthy_returns<'a>(
     }
 }
 
-fn is_truthy_constant(expr: &Expr) -> bool {
+/// A truthy scalar literal (`True`, `1`, `"x"`, `b"x"`). Narrower than
+/// `flow::is_truthy_constant` on purpose: that one also counts `[0]`, `(1,)`,
+/// `...` and f-strings, which `__exit__` does not return in practice; switching
+/// would change PF404's findings on such returns.
+fn is_truthy_scalar(expr: &Expr) -> bool {
     match expr {
         Expr::BooleanLiteral(b) => b.value,
         Expr::NumberLiteral(n) => match &n.value {

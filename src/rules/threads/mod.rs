@@ -1,5 +1,6 @@
 //! PF2: threads, locks and processes.
 
+mod acquire_scan;
 pub mod acquire_without_release;
 pub mod lock_builder;
 pub mod lock_events;
