@@ -57,7 +57,10 @@ pub struct Site {
 /// most callees are in functions that hold no lock and are reached from no
 /// function that does, and resolving a name (imports, re-exports, bases)
 /// is the expensive part of the build.
-type ResolvedFile = (Vec<Option<LockId>>, Vec<OnceCell<Option<(FunctionId, bool)>>>);
+type ResolvedFile = (
+    Vec<Option<LockId>>,
+    Vec<OnceCell<Option<(FunctionId, bool)>>>,
+);
 
 pub struct LockGraph<'a> {
     pub locks: Vec<Lock>,
@@ -164,7 +167,12 @@ impl<'a> LockGraph<'a> {
 
     /// Callee `local` of `file` (the `i`th file of the graph), resolved
     /// once.
-    fn resolve_callee(&self, file: &'a FileSummary, i: usize, local: u32) -> Option<(FunctionId, bool)> {
+    fn resolve_callee(
+        &self,
+        file: &'a FileSummary,
+        i: usize,
+        local: u32,
+    ) -> Option<(FunctionId, bool)> {
         *self.files[i].1[local as usize].get_or_init(|| {
             let callee = &file.lock_events.callees[local as usize];
             let name = self.callee_name(callee)?;
