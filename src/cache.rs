@@ -14,7 +14,7 @@ use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
 /// Bump when the report format changes in a way serde would still accept.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 pub struct Cache {
     dir: PathBuf,
@@ -61,7 +61,20 @@ impl Cache {
         self.dir.join(format!("{:032x}", key.0))
     }
 
+    /// The whole report of an unchanged file (`None` on a miss).
     pub fn get(&self, key: CacheKey) -> Option<FileReport> {
+        self.read(key, true)
+    }
+
+    /// Only the summary of an unchanged file, for a file indexed but not
+    /// reported (a pre-commit run naming a few files): its findings,
+    /// questions and suppressions are not decoded. The rest of the report
+    /// is empty.
+    pub fn get_summary(&self, key: CacheKey) -> Option<FileReport> {
+        self.read(key, false)
+    }
+
+    fn read(&self, key: CacheKey, whole: bool) -> Option<FileReport> {
         let bytes = std::fs::read(self.entry(key)).ok()?;
         // Header: the key and a checksum of the payload, so a truncated,
         // corrupted or misplaced entry is a miss, never a wrong result.
@@ -71,20 +84,73 @@ impl Cache {
         {
             return None;
         }
-        postcard::from_bytes(payload).ok()
+        // Payload: the summary's length (u32), the summary, the rest.
+        let (length, payload) = payload.split_at_checked(4)?;
+        let length = u32::from_le_bytes(length.try_into().ok()?) as usize;
+        let (summary, rest) = payload.split_at_checked(length)?;
+        let summary = postcard::from_bytes(summary).ok()?;
+        if !whole {
+            return Some(FileReport {
+                summary,
+                ..Default::default()
+            });
+        }
+        let (path, findings, questions, pending, suppressions, unused_noqa, error): Rest =
+            postcard::from_bytes(rest).ok()?;
+        Some(FileReport {
+            path,
+            findings,
+            summary,
+            questions,
+            pending,
+            suppressions,
+            unused_noqa,
+            error,
+        })
     }
 
     /// Stores a report; failures are ignored (the cache is an optimisation).
     pub fn put(&self, key: CacheKey, report: &FileReport) {
-        if let Ok(payload) = postcard::to_stdvec(report) {
-            let mut bytes = Vec::with_capacity(payload.len() + 24);
-            bytes.extend_from_slice(&key.0.to_le_bytes());
-            bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
-            bytes.extend_from_slice(&payload);
-            let _ = write_atomic(&self.dir, &self.entry(key), &bytes);
-        }
+        let Ok(summary) = postcard::to_stdvec(&report.summary) else {
+            return;
+        };
+        let Ok(length) = u32::try_from(summary.len()) else {
+            return;
+        };
+        let rest = (
+            &report.path,
+            &report.findings,
+            &report.questions,
+            &report.pending,
+            &report.suppressions,
+            report.unused_noqa,
+            &report.error,
+        );
+        let Ok(rest) = postcard::to_stdvec(&rest) else {
+            return;
+        };
+        let mut payload = Vec::with_capacity(4 + summary.len() + rest.len());
+        payload.extend_from_slice(&length.to_le_bytes());
+        payload.extend_from_slice(&summary);
+        payload.extend_from_slice(&rest);
+        let mut bytes = Vec::with_capacity(payload.len() + 24);
+        bytes.extend_from_slice(&key.0.to_le_bytes());
+        bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        let _ = write_atomic(&self.dir, &self.entry(key), &bytes);
     }
 }
+
+/// A report without its summary, as stored after it.
+type Rest = (
+    std::path::PathBuf,
+    Vec<crate::finding::Finding>,
+    Vec<crate::semantic::index::Question>,
+    Vec<crate::finding::Pending>,
+    crate::noqa::Suppressions,
+    bool,
+    Option<String>,
+);
 
 struct Xxh3Hasher(xxhash_rust::xxh3::Xxh3);
 
@@ -134,6 +200,10 @@ mod tests {
         };
         cache.put(key, &report);
         assert_eq!(cache.get(key).unwrap().path, PathBuf::from("a.py"));
+        // The summary alone: the rest of the report is not decoded.
+        let summary = cache.get_summary(key).unwrap();
+        assert_eq!(summary.path, PathBuf::new());
+        assert!(summary.summary.is_none());
         // A flipped byte is a miss, not a wrong report.
         let mut entry = std::fs::read(cache.entry(key)).unwrap();
         let last = entry.len() - 1;

@@ -72,7 +72,7 @@ pub fn check_files_with(
     options: &RunOptions,
 ) -> CheckResult {
     finish(
-        file_reports(files, settings, options.cache),
+        file_reports_for(files, settings, options.cache, options.report_only),
         settings,
         options.report_only,
     )
@@ -86,12 +86,29 @@ pub fn file_reports(
     settings: &Settings,
     cache: Option<&Cache>,
 ) -> Vec<FileReport> {
+    file_reports_for(files, settings, cache, None)
+}
+
+/// [`file_reports`] for a run that reports only `report_only`: the other
+/// files' cached reports are read for their summaries alone.
+pub fn file_reports_for(
+    files: &[PathBuf],
+    settings: &Settings,
+    cache: Option<&Cache>,
+    report_only: Option<&FxHashSet<PathBuf>>,
+) -> Vec<FileReport> {
     let mut namer = ModuleNamer::new(settings.src.clone());
     let jobs: Vec<_> = files
         .iter()
         .map(|path| {
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-            (path, namer.module_name(&absolute), settings.for_file(path))
+            let reported = report_only.is_none_or(|only| only.contains(path));
+            (
+                path,
+                namer.module_name(&absolute),
+                settings.for_file(path),
+                reported,
+            )
         })
         .collect();
 
@@ -102,9 +119,9 @@ pub fn file_reports(
     install_quiet_panic_hook();
     pool.install(|| {
         jobs.into_par_iter()
-            .map(|(path, module, file_settings)| {
+            .map(|(path, module, file_settings, reported)| {
                 catch_unwind(AssertUnwindSafe(|| {
-                    check_one(path, module, &file_settings, cache)
+                    check_one(path, module, &file_settings, cache, reported)
                 }))
                 .unwrap_or_else(|payload| FileReport {
                     path: path.clone(),
@@ -130,12 +147,14 @@ pub fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 }
 
 /// One file: from the cache when its content, path and settings are
-/// unchanged, else read, parse and walk (and remember the result).
+/// unchanged, else read, parse and walk (and remember the result). A file
+/// not `reported` needs only its summary from the cache.
 fn check_one(
     path: &Path,
     module: ModuleName,
     settings: &FileSettings,
     cache: Option<&Cache>,
+    reported: bool,
 ) -> FileReport {
     let Some(cache) = cache else {
         return check_path(path, module, settings);
@@ -145,7 +164,12 @@ fn check_one(
         Err(_) => return check_path(path, module, settings),
     };
     let key = Cache::key(path, &module, settings, &bytes);
-    if let Some(mut report) = cache.get(key) {
+    let cached = if reported {
+        cache.get(key)
+    } else {
+        cache.get_summary(key)
+    };
+    if let Some(mut report) = cached {
         report.path = path.to_path_buf();
         return report;
     }

@@ -4,6 +4,8 @@
 //! transitive acquisitions (memoized, cycle-safe), and the lock graph (an
 //! edge A→B when B is acquired while A is held, directly or through a call).
 
+use std::cell::{OnceCell, RefCell};
+
 use rustc_hash::FxHashMap;
 
 use crate::semantic::index::{
@@ -50,9 +52,15 @@ pub struct Site {
     pub via: Option<(FunctionId, Acquisition)>,
 }
 
-/// A file's lock indexes and callee indexes, resolved against the project
-/// (a callee with whether it is a `self.` call).
-type ResolvedFile = (Vec<Option<LockId>>, Vec<Option<(FunctionId, bool)>>);
+/// A file's lock indexes, resolved against the project, and its callees
+/// (a callee with whether it is a `self.` call), resolved on first use:
+/// most callees are in functions that hold no lock and are reached from no
+/// function that does, and resolving a name (imports, re-exports, bases)
+/// is the expensive part of the build.
+type ResolvedFile = (
+    Vec<Option<LockId>>,
+    Vec<OnceCell<Option<(FunctionId, bool)>>>,
+);
 
 pub struct LockGraph<'a> {
     pub locks: Vec<Lock>,
@@ -64,6 +72,12 @@ pub struct LockGraph<'a> {
     /// A lock acquired again while held.
     pub reacquired: Vec<(LockId, Site)>,
     pub threads: Vec<(FunctionId, String, &'a FileSummary, u32)>,
+    index: &'a ProjectIndex,
+    /// The first function of each qualified name.
+    by_name: FxHashMap<&'a str, FunctionId>,
+    /// `(class, method)` → the qualified name of the method's definition
+    /// (the class or an in-project base), shared by every file's callees.
+    owners: RefCell<FxHashMap<(&'a str, &'a str), Option<String>>>,
 }
 
 const MAX_DEPTH: usize = 64;
@@ -88,11 +102,14 @@ impl<'a> LockGraph<'a> {
             edges: FxHashMap::default(),
             reacquired: Vec::new(),
             threads: Vec::new(),
+            index,
+            by_name: FxHashMap::default(),
+            owners: Default::default(),
         };
-        let mut by_name: FxHashMap<&str, FunctionId> = FxHashMap::default();
         for (i, file) in files.iter().enumerate() {
             for function in &file.lock_events.functions {
-                by_name
+                graph
+                    .by_name
                     .entry(&function.name)
                     .or_insert(graph.functions.len());
                 graph.functions.push(Function {
@@ -122,21 +139,13 @@ impl<'a> LockGraph<'a> {
                     }))
                 })
                 .collect();
-            let callees = events
-                .callees
-                .iter()
-                .map(|callee| {
-                    let name = resolve_callee(index, &by_name, callee)?;
-                    let id = *by_name.get(name.as_str())?;
-                    Some((id, matches!(callee, Callee::Method { .. })))
-                })
-                .collect();
+            let callees = events.callees.iter().map(|_| OnceCell::new()).collect();
             graph.files.push((locks, callees));
         }
         let mut threads = Vec::new();
-        for (file, resolved) in files.iter().zip(&graph.files) {
+        for (i, file) in files.iter().enumerate() {
             for thread in &file.lock_events.threads {
-                if let Some((target, _)) = resolved.1[thread.target as usize] {
+                if let Some((target, _)) = graph.resolve_callee(file, i, thread.target) {
                     threads.push((target, thread.how.clone(), *file, thread.line));
                 }
             }
@@ -152,7 +161,64 @@ impl<'a> LockGraph<'a> {
 
     /// The callee of a call in `function`, and whether it is a `self.` call.
     pub fn callee_of(&self, function: FunctionId, local: u32) -> Option<(FunctionId, bool)> {
-        self.files[self.functions[function].lock_map].1[local as usize]
+        let function = &self.functions[function];
+        self.resolve_callee(function.file, function.lock_map, local)
+    }
+
+    /// Callee `local` of `file` (the `i`th file of the graph), resolved
+    /// once.
+    fn resolve_callee(
+        &self,
+        file: &'a FileSummary,
+        i: usize,
+        local: u32,
+    ) -> Option<(FunctionId, bool)> {
+        *self.files[i].1[local as usize].get_or_init(|| {
+            let callee = &file.lock_events.callees[local as usize];
+            let name = self.callee_name(callee)?;
+            let id = *self.by_name.get(name.as_ref())?;
+            Some((id, matches!(callee, Callee::Method { .. })))
+        })
+    }
+
+    /// The qualified name of the function a file's callee stands for.
+    fn callee_name(&self, callee: &'a Callee) -> Option<std::borrow::Cow<'a, str>> {
+        use std::borrow::Cow;
+        match callee {
+            Callee::Function(name) => {
+                if self.by_name.contains_key(name.as_str()) {
+                    return Some(Cow::Borrowed(name));
+                }
+                match self.index.resolve(name) {
+                    Some(Symbol::Function { module, function }) => {
+                        Some(Cow::Owned(format!("{}.{}", module.module, function.name)))
+                    }
+                    Some(_) => None,
+                    None => {
+                        let (class, method) = name.rsplit_once('.')?;
+                        self.method_owner(class, method).map(Cow::Owned)
+                    }
+                }
+            }
+            Callee::Method { class, method } => {
+                let own = format!("{class}.{method}");
+                if self.by_name.contains_key(own.as_str()) {
+                    return Some(Cow::Owned(own));
+                }
+                self.method_owner(class, method).map(Cow::Owned)
+            }
+        }
+    }
+
+    fn method_owner(&self, class: &'a str, method: &'a str) -> Option<String> {
+        if let Some(owner) = self.owners.borrow().get(&(class, method)) {
+            return owner.clone();
+        }
+        let owner = self.index.method_owner(class, method);
+        self.owners
+            .borrow_mut()
+            .insert((class, method), owner.clone());
+        owner
     }
 
     fn add_edges(&mut self) {
@@ -331,38 +397,6 @@ fn resolve_lock(
                     let id = format!("{}.{}.{attr}", module.module, info.name);
                     table.get(id.as_str()).and_then(|i| from_info(i))
                 })
-        }
-    }
-}
-
-/// The qualified name of the function a file's callee stands for.
-fn resolve_callee(
-    index: &ProjectIndex,
-    by_name: &FxHashMap<&str, FunctionId>,
-    callee: &Callee,
-) -> Option<String> {
-    match callee {
-        Callee::Function(name) => {
-            if by_name.contains_key(name.as_str()) {
-                return Some(name.clone());
-            }
-            match index.resolve(name) {
-                Some(Symbol::Function { module, function }) => {
-                    Some(format!("{}.{}", module.module, function.name))
-                }
-                Some(_) => None,
-                None => {
-                    let (class, method) = name.rsplit_once('.')?;
-                    index.method_owner(class, method)
-                }
-            }
-        }
-        Callee::Method { class, method } => {
-            let own = format!("{class}.{method}");
-            if by_name.contains_key(own.as_str()) {
-                return Some(own);
-            }
-            index.method_owner(class, method)
         }
     }
 }
