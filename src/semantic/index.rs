@@ -17,6 +17,9 @@ pub struct FunctionInfo {
     /// Each decorator's qualified name (`None` when it cannot be resolved).
     /// A call `@deco(...)` records the callee with a trailing `()`.
     pub decorators: Vec<Option<String>>,
+    /// What calling it gives (RULES.md "Values"), when known.
+    #[serde(default)]
+    pub returns: Option<crate::semantic::values::Val>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +29,10 @@ pub struct ClassInfo {
     /// Qualified names of the bases (`None` for ones that cannot be resolved).
     pub bases: Vec<Option<String>>,
     pub methods: Vec<FunctionInfo>,
+    /// The attribute table of its instances (`self.x = ...`, annotations,
+    /// class-body fields); `None` is an attribute of unknown value.
+    #[serde(default)]
+    pub attrs: Vec<(String, Option<crate::semantic::values::Val>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -230,6 +237,9 @@ pub struct FileSummary {
     /// decorators are matched against.
     #[serde(default)]
     pub applied_names: Vec<String>,
+    /// Module-level names bound once to a known value (`client = Client()`).
+    #[serde(default)]
+    pub values: Vec<(String, crate::semantic::values::Val)>,
 }
 
 /// A question a file leaves for the project index.
@@ -254,6 +264,17 @@ pub enum Question {
         module: String,
         names: Vec<String>,
         qualified: Vec<String>,
+    },
+    /// Is `method` of the class `receiver` is inferred to be (or an
+    /// in-project base) an `async def`? (RULES.md "Values")
+    AsyncMethodOn {
+        receiver: crate::semantic::values::Val,
+        method: String,
+    },
+    /// Is this value inferred to be of this kind (a sync client, a loop)?
+    ValueIs {
+        value: crate::semantic::values::Val,
+        kind: crate::semantic::values::ValueKind,
     },
 }
 
@@ -566,6 +587,7 @@ mod tests {
             is_async,
             is_generator: false,
             decorators: vec![],
+            returns: None,
         }
     }
 
@@ -579,6 +601,7 @@ mod tests {
                 line: 3,
                 bases: vec![],
                 methods: vec![function("save", true)],
+                attrs: vec![],
             }],
             ..Default::default()
         };
@@ -598,6 +621,7 @@ mod tests {
                 line: 1,
                 bases: vec![Some("app.store.db.Base".into()), None],
                 methods: vec![],
+                attrs: vec![],
             }],
             ..Default::default()
         };

@@ -12,6 +12,7 @@ pub mod ownership;
 pub mod qualified_name;
 pub mod summary;
 pub mod typing;
+pub mod values;
 
 pub use model::{BindingKind, ScopeKind, SemanticModel};
 pub use module_name::ModuleName;

@@ -9,8 +9,9 @@ use crate::ast::{self, Expr};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending, PendingContext};
 use crate::rules::{FixAvailability, Rule, RuleMeta};
-use crate::semantic::index::{KEEPS_COROUTINE, ProjectIndex, Question};
+use crate::semantic::index::{Definition, KEEPS_COROUTINE, ProjectIndex, Question};
 use crate::semantic::model::BindingKind;
+use crate::semantic::values::{self, Val};
 use crate::semantic::{ScopeKind, SemanticModel};
 
 pub const META: RuleMeta = RuleMeta {
@@ -147,11 +148,30 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
                     method_call(cx, call, method, true, &format!("super().{method}"), ctx);
                 }
                 _ => {
-                    // `db.fetch()` after `from .store import db`, `Class.m()`.
+                    // `db.fetch()` after `from .store import db`, `Class.m()`;
+                    // a module-level instance is answered by its value.
                     if let Some(qualified) = semantic.resolve_qualified_name(&call.func) {
                         let shown = attribute_text(attr).unwrap_or_else(|| qualified.to_string());
                         let question = Question::IsCoroutineFunction {
                             callee: qualified.to_string(),
+                        };
+                        let ctx = context(usage, cx);
+                        cx.ask(
+                            Rule::UnawaitedCoroutine,
+                            question,
+                            call.range(),
+                            Some(&shown),
+                            ctx,
+                        );
+                    } else if let Some(receiver) =
+                        values::value_of(semantic, semantic.current_scope_id(), &attr.value)
+                    {
+                        // `self.client.fetch()`, `c.fetch()` for `c: Client`,
+                        // `make_client().fetch()` (RULES.md "Values").
+                        let shown = cx.locator().text()[attr.range()].to_string();
+                        let question = Question::AsyncMethodOn {
+                            receiver,
+                            method: method.to_string(),
                         };
                         let ctx = context(usage, cx);
                         cx.ask(
@@ -355,13 +375,23 @@ pub(crate) fn answer(
         (None, _) => "?".to_string(),
     };
     let definition = match question {
-        Question::IsCoroutineFunction { callee } => index.coroutine_function(callee)?,
+        Question::IsCoroutineFunction { callee } => match index.coroutine_function(callee) {
+            Some(definition) => definition,
+            // `default_client.fetch()`: a method of a module-level instance.
+            None => {
+                let (head, method) = callee.rsplit_once('.')?;
+                async_method_on(index, &Val::Global(head.to_string()), method)?
+            }
+        },
+        Question::AsyncMethodOn { receiver, method } => async_method_on(index, receiver, method)?,
         Question::IsAsyncMethod {
             class,
             method,
             inherited,
         } => index.async_method(class, method, *inherited)?,
-        Question::Decorator { .. } | Question::DecoratorApplied { .. } => return None,
+        Question::Decorator { .. }
+        | Question::DecoratorApplied { .. }
+        | Question::ValueIs { .. } => return None,
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,
@@ -371,6 +401,13 @@ pub(crate) fn answer(
         fix: None,
         labels: Vec::new(),
     })
+}
+
+/// `method` of the class `receiver` is inferred to be, if a coroutine
+/// function.
+fn async_method_on(index: &ProjectIndex, receiver: &Val, method: &str) -> Option<Definition> {
+    let class = index.class_of(receiver)?;
+    index.async_method(&class, method, false)
 }
 
 /// The calls whose truth value is all that is used in a statement's test:
