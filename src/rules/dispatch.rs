@@ -428,6 +428,13 @@ pub fn answer_pending(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
+    // A finding that waits for a value to be of a kind (PF102, PF108, PF110
+    // on inferred receivers).
+    if let (Question::ValueIs { value, kind }, crate::report::PendingContext::Finding(finding)) =
+        (question, &pending.context)
+    {
+        return index.value_is(value, *kind).then(|| (**finding).clone());
+    }
     match pending.rule {
         Rule::UnawaitedCoroutine => async_::unawaited_coroutine::answer(pending, question, index),
         Rule::SyncWrapperOnCoroutine => {

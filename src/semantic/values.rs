@@ -120,6 +120,28 @@ impl ValueKind {
     }
 }
 
+/// What a file can say alone about a value being of a kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Yes,
+    No,
+    /// The project index must say (an in-project class, a module instance).
+    Ask(Val),
+}
+
+/// Is `expr` (seen from the current scope) of this kind? Library values
+/// are decided here; values the project defines are left to the index.
+pub fn decide(semantic: &SemanticModel, expr: &Expr, kind: ValueKind) -> Decision {
+    let Some(value) = value_of(semantic, semantic.current_scope_id(), expr) else {
+        return Decision::No;
+    };
+    match library_class(&value) {
+        Some(class) if kind.accepts(class) => Decision::Yes,
+        Some(_) => Decision::No,
+        None => Decision::Ask(value),
+    }
+}
+
 /// How deep one value description may nest (chains, assignments).
 const MAX_DEPTH: u32 = 12;
 

@@ -2,6 +2,8 @@
 
 use crate::ast::{self, Expr};
 use crate::checker::Checker;
+use crate::semantic::index::Question;
+use crate::semantic::values::{self, Decision, ValueKind};
 use crate::rules::{FixAvailability, Rule, RuleMeta};
 use crate::semantic::typing::{annotation_types, type_name};
 use crate::semantic::{QualifiedName, SemanticModel};
@@ -100,12 +102,25 @@ pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
     if !CLIENT_METHODS.contains(&attr.attr.as_str()) {
         return;
     }
-    let Expr::Name(receiver) = &*attr.value else {
-        return;
-    };
-    if is_sync_client(cx.semantic(), receiver.id.as_str()) {
+    if let Expr::Name(receiver) = &*attr.value
+        && is_sync_client(cx.semantic(), receiver.id.as_str())
+    {
         let what = format!("{}.{}", receiver.id, attr.attr);
         super::report_blocking(cx, Rule::BlockingNetworkInAsync, call, &what, HELP);
+        return;
+    }
+    // Any value inferred to be a sync client (`self.session`, `self.api.session`).
+    let decision = values::decide(cx.semantic(), &attr.value, ValueKind::SyncClient);
+    if decision == Decision::No {
+        return;
+    }
+    let what = cx.locator().text()[ruff_text_size::Ranged::range(attr)].to_string();
+    super::report_blocking(cx, Rule::BlockingNetworkInAsync, call, &what, HELP);
+    if let Decision::Ask(value) = decision {
+        cx.defer_last_finding(Question::ValueIs {
+            value,
+            kind: ValueKind::SyncClient,
+        });
     }
 }
 

@@ -4,9 +4,11 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr};
 use crate::checker::Checker;
+use crate::semantic::index::Question;
+use crate::semantic::values::{self, Decision, Val, ValueKind};
 use crate::rules::{FixAvailability, Rule, RuleMeta};
 use crate::semantic::model::ScopeId;
-use crate::semantic::{ScopeKind, SemanticModel};
+use crate::semantic::ScopeKind;
 
 pub const META: RuleMeta = RuleMeta {
     code: "PF108",
@@ -31,6 +33,8 @@ pub struct Candidate<'a> {
     call: TextRange,
     statement: TextRange,
     what: String,
+    /// A loop the project index must confirm (`self.client.loop`).
+    ask: Option<Val>,
 }
 
 fn message(what: &str) -> String {
@@ -41,8 +45,18 @@ fn message(what: &str) -> String {
 
 pub(crate) fn check_expression_statement(cx: &mut Checker, value: &Expr) {
     let Expr::Call(call) = value else { return };
-    if let Some(what) = task_creation(cx.semantic(), call) {
+    if let Some((what, ask)) = task_creation(cx, call) {
         cx.report(Rule::DanglingTask, call.range(), message(&what));
+        defer(cx, ask);
+    }
+}
+
+fn defer(cx: &mut Checker, ask: Option<Val>) {
+    if let Some(value) = ask {
+        cx.defer_last_finding(Question::ValueIs {
+            value,
+            kind: ValueKind::Loop,
+        });
     }
 }
 
@@ -55,9 +69,10 @@ pub(crate) fn check_assignment<'a>(cx: &mut Checker<'a>, targets: &'a [Expr], va
     ) {
         return;
     }
-    let Some(what) = task_creation(semantic, call) else {
+    let Some((what, ask)) = task_creation(cx, call) else {
         return;
     };
+    let semantic = cx.semantic();
     let mut names = Vec::new();
     for target in targets {
         match target {
@@ -76,6 +91,7 @@ pub(crate) fn check_assignment<'a>(cx: &mut Checker<'a>, targets: &'a [Expr], va
         call: call.range(),
         statement,
         what,
+        ask,
     });
 }
 
@@ -93,17 +109,22 @@ pub(crate) fn check_unread(cx: &mut Checker) {
                 candidate.statement,
                 message(&candidate.what),
             );
+            defer(cx, candidate.ask);
         }
     }
 }
 
 /// `asyncio.create_task(...)`, `asyncio.ensure_future(...)`, or
 /// `loop.create_task(...)` on a loop from `asyncio.get_event_loop()` & co.
-fn task_creation(semantic: &SemanticModel, call: &ast::ExprCall) -> Option<String> {
-    if let Some(name) = semantic.resolve_qualified_name(&call.func) {
+fn task_creation(cx: &Checker, call: &ast::ExprCall) -> Option<(String, Option<Val>)> {
+    let semantic = cx.semantic();
+    if let Some(name) = semantic.resolve_qualified_name(&call.func)
+        && (name.is_any(&["asyncio.create_task", "asyncio.ensure_future"])
+            || !name.as_str().ends_with(".create_task"))
+    {
         return name
             .is_any(&["asyncio.create_task", "asyncio.ensure_future"])
-            .then(|| name.to_string());
+            .then(|| (name.to_string(), None));
     }
     let Expr::Attribute(attr) = &*call.func else {
         return None;
@@ -118,9 +139,19 @@ fn task_creation(semantic: &SemanticModel, call: &ast::ExprCall) -> Option<Strin
             _ => None,
         },
         _ => None,
-    }?;
-    semantic
-        .resolve_qualified_name(&loop_call.func)
-        .is_some_and(|n| n.is_any(LOOP_GETTERS))
-        .then(|| "loop.create_task".to_string())
+    };
+    if let Some(loop_call) = loop_call
+        && semantic
+            .resolve_qualified_name(&loop_call.func)
+            .is_some_and(|n| n.is_any(LOOP_GETTERS))
+    {
+        return Some(("loop.create_task".to_string(), None));
+    }
+    // Any value inferred to be a loop (`self.loop`, `self.client.loop`).
+    let what = || format!("{}.create_task", &cx.locator().text()[attr.value.range()]);
+    match values::decide(semantic, &attr.value, ValueKind::Loop) {
+        Decision::No => None,
+        Decision::Yes => Some((what(), None)),
+        Decision::Ask(value) => Some((what(), Some(value))),
+    }
 }
