@@ -291,6 +291,9 @@ pub(crate) fn on_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall) {
     if lock_events_enabled(cx) {
         threads::lock_events::on_call(cx, call);
     }
+    if async_::blocking_call_via_helper::enabled(cx) {
+        async_::blocking_call_via_helper::on_call(cx, call);
+    }
     if cx.enabled(Rule::ListComprehensionInCall) || cx.enabled(Rule::ListComprehensionInReducer) {
         iterators::list_comprehension_in_call::check(cx, call);
     }
@@ -437,6 +440,9 @@ pub fn answer_pending(
     }
     match pending.rule {
         Rule::UnawaitedCoroutine => async_::unawaited_coroutine::answer(pending, question, index),
+        Rule::BlockingCallViaHelper | Rule::NestedEventLoop => {
+            async_::blocking_call_via_helper::answer(pending, question, index)
+        }
         Rule::SyncWrapperOnCoroutine => {
             decorators::sync_wrapper_on_coroutine::answer(pending, question, index)
         }

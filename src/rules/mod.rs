@@ -74,6 +74,7 @@ registry! {
     SwallowedCancellation => async_::swallowed_cancellation,
     NestedEventLoop => async_::nested_event_loop,
     WrongWithForLock => async_::wrong_with_for_lock,
+    BlockingCallViaHelper => async_::blocking_call_via_helper,
     LockOrderInversion => threads::lock_order_inversion,
     LockReacquired => threads::lock_reacquired,
     AcquireWithoutRelease => threads::acquire_without_release,
@@ -175,6 +176,8 @@ pub struct RuleState<'a> {
     pub held_locks: Vec<async_::thread_lock_held_across_await::HeldLock>,
     /// Per function, the lock events of PF200/PF201/PF203.
     pub lock_events: threads::lock_events::LockEventsBuilder,
+    /// Per sync function, its effects (PF110, PF112).
+    pub effects: async_::blocking_call_via_helper::EffectsBuilder,
     /// The `if __name__ == "__main__":` statements the walk is inside of.
     pub main_guards: Vec<ruff_text_size::TextSize>,
     /// Functions calling `.acquire()` on a known lock (PF202).

@@ -240,6 +240,9 @@ pub struct FileSummary {
     /// Module-level names bound once to a known value (`client = Client()`).
     #[serde(default)]
     pub values: Vec<(String, crate::semantic::values::Val)>,
+    /// Per sync function, its own effects and calls (RULES.md "Effects").
+    #[serde(default)]
+    pub effects: Vec<crate::semantic::effects::FunctionEffects>,
 }
 
 /// A question a file leaves for the project index.
@@ -275,6 +278,12 @@ pub enum Question {
     ValueIs {
         value: crate::semantic::values::Val,
         kind: crate::semantic::values::ValueKind,
+    },
+    /// Does calling the in-project function `target` stands for block, or
+    /// run an event loop? (RULES.md "Effects")
+    Effect {
+        target: crate::semantic::effects::Target,
+        kind: crate::semantic::effects::EffectKind,
     },
 }
 
@@ -321,6 +330,10 @@ pub struct ProjectIndex {
     /// Every applied decorator of the project, canonical (built on first
     /// use).
     applied: std::sync::OnceLock<FxHashSet<String>>,
+    /// The effects of in-project functions, computed when asked.
+    effects: crate::semantic::effects::EffectTable,
+    /// Each module's file, for messages (set by the project stage).
+    paths: std::sync::OnceLock<crate::rules::threads::ModulePaths>,
 }
 
 /// How many re-export or base-class links to follow before giving up.
@@ -337,6 +350,25 @@ impl ProjectIndex {
         Self {
             modules,
             applied: Default::default(),
+            effects: Default::default(),
+            paths: Default::default(),
+        }
+    }
+
+    pub(crate) fn effects_table(&self) -> &crate::semantic::effects::EffectTable {
+        &self.effects
+    }
+
+    /// Records each module's file, for messages that name a file and line.
+    pub fn set_paths(&self, paths: crate::rules::threads::ModulePaths) {
+        let _ = self.paths.set(paths);
+    }
+
+    /// `shop/bank.py:41` (or `shop.bank:41` when the file is not known).
+    pub fn file_line(&self, module: &str, line: u32) -> String {
+        match self.paths.get() {
+            Some(paths) => crate::rules::threads::file_line(paths, module, line),
+            None => format!("{module}:{line}"),
         }
     }
 

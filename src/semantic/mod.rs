@@ -2,6 +2,7 @@
 //! function context, module names, and the project index.
 
 pub mod decorators;
+pub mod effects;
 pub mod generator_flow;
 pub mod index;
 pub mod known;

@@ -16,7 +16,7 @@ pub const META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/PF104.md"),
 };
 
-const BLOCKING: &[&str] = &[
+pub(crate) const BLOCKING: &[&str] = &[
     "builtins.open",
     "io.open",
     "io.open_code",

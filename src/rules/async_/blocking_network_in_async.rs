@@ -17,7 +17,7 @@ pub const META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/PF102.md"),
 };
 
-const BLOCKING: &[&str] = &[
+pub(crate) const BLOCKING: &[&str] = &[
     "requests.get",
     "requests.post",
     "requests.put",
@@ -76,7 +76,7 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedNa
 /// `socket.getaddrinfo(host, port, ..., flags | AI_NUMERICHOST)`: with a
 /// numeric-only flag there is no DNS lookup, nothing blocks (trio tries that
 /// first). Any flag argument naming `NUMERIC` counts.
-fn numeric_only(call: &ast::ExprCall, callee: &QualifiedName) -> bool {
+pub(crate) fn numeric_only(call: &ast::ExprCall, callee: &QualifiedName) -> bool {
     if !callee.is("socket.getaddrinfo") {
         return false;
     }

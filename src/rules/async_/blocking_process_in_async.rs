@@ -14,7 +14,7 @@ pub const META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/PF103.md"),
 };
 
-const BLOCKING: &[&str] = &[
+pub(crate) const BLOCKING: &[&str] = &[
     "subprocess.run",
     "subprocess.call",
     "subprocess.check_call",

@@ -1,6 +1,7 @@
 //! PF1: asyncio.
 
 pub mod blocking_call_in_async;
+pub mod blocking_call_via_helper;
 pub mod blocking_file_io_in_async;
 pub mod blocking_input_in_async;
 pub mod blocking_network_in_async;

@@ -391,7 +391,8 @@ pub(crate) fn answer(
         } => index.async_method(class, method, *inherited)?,
         Question::Decorator { .. }
         | Question::DecoratorApplied { .. }
-        | Question::ValueIs { .. } => return None,
+        | Question::ValueIs { .. }
+        | Question::Effect { .. } => return None,
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,

@@ -1,0 +1,251 @@
+//! PF112: inside an async function, a call to an in-project sync function
+//! whose effects block (RULES.md "Effects"); and PF110's project-wide half,
+//! a call to one whose effects run an event loop.
+//!
+//! The walk records, per sync function, its own blocking / loop-running
+//! calls and the in-project functions it calls (the file summary's
+//! `effects`); calls made inside an async function become questions the
+//! project index answers by following those calls.
+
+use ruff_text_size::Ranged;
+use rustc_hash::FxHashMap;
+
+use crate::ast::{self, Expr};
+use crate::checker::Checker;
+use crate::report::{Finding, Pending, PendingContext};
+use crate::rules::threads::lock_events::callee;
+use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::effects::{EffectKind, FunctionEffects, Target, Witness};
+use crate::semantic::index::{ProjectIndex, Question};
+use crate::semantic::model::ScopeId;
+use crate::semantic::values::{self, Decision, ValueKind};
+use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "PF112",
+    name: "blocking-call-via-helper",
+    default_on: true,
+    fix: FixAvailability::None,
+    summary: "an in-project sync helper that blocks, called inside an async function",
+    doc: include_str!("../../../rules/PF112.md"),
+};
+
+/// Decorators that leave a function as written (its call runs its body).
+const KEEPS_BODY: &[&str] = &[
+    "builtins.staticmethod",
+    "builtins.classmethod",
+    "abc.abstractmethod",
+    "typing.override",
+    "typing_extensions.override",
+    "functools.cache",
+    "functools.lru_cache",
+];
+
+const RUNNERS: &[&str] = &["asyncio.run", "asyncio.runners.run"];
+
+/// Per sync function of the file, its effects (see the module doc).
+#[derive(Default)]
+pub struct EffectsBuilder {
+    functions: FxHashMap<ScopeId, usize>,
+    out: Vec<FunctionEffects>,
+    scopes: Vec<ScopeId>,
+}
+
+pub(crate) fn enabled(cx: &Checker) -> bool {
+    cx.enabled(Rule::BlockingCallViaHelper) || cx.enabled(Rule::NestedEventLoop)
+}
+
+/// Every call: recorded in a sync function, asked about in an async one.
+pub(crate) fn on_call(cx: &mut Checker, call: &ast::ExprCall) {
+    let semantic = cx.semantic();
+    let Some(scope) = semantic.function_scope_id() else {
+        return;
+    };
+    // A lambda's calls run when the lambda is called: nothing here.
+    let ScopeKind::Function(def) = semantic.scope(scope).kind else {
+        return;
+    };
+    if def.is_async {
+        ask(cx, call);
+    } else {
+        record(cx, scope, def, call);
+    }
+}
+
+/// The in-project function a call may stand for.
+fn target(semantic: &SemanticModel, func: &Expr) -> Option<Target> {
+    if let Some(callee) = callee(semantic, func) {
+        return Some(Target::Callee(callee));
+    }
+    let Expr::Attribute(attr) = func else {
+        return None;
+    };
+    let value = values::value_of(semantic, semantic.current_scope_id(), &attr.value)?;
+    Some(Target::OnValue(value, attr.attr.to_string()))
+}
+
+/// `open(...)` for a PF101–PF106 blocking call.
+fn blocking_call(cx: &Checker, call: &ast::ExprCall, name: &QualifiedName) -> Option<String> {
+    use super::{blocking_file_io_in_async as file, blocking_network_in_async as net};
+    let blocking = name.is("time.sleep")
+        || name.is("builtins.input")
+        || name.is_any(super::blocking_process_in_async::BLOCKING)
+        || name.is_any(file::BLOCKING)
+        || (name.is_any(net::BLOCKING) && !net::numeric_only(call, name))
+        || cx
+            .settings
+            .blocking_calls
+            .iter()
+            .any(|listed| name.is(listed.trim()));
+    blocking.then(|| {
+        let shown = name.as_str().strip_prefix("builtins.").unwrap_or(name.as_str());
+        format!("{shown}(...)")
+    })
+}
+
+fn runs_loop(cx: &Checker, call: &ast::ExprCall, name: Option<&QualifiedName>) -> Option<String> {
+    if let Some(name) = name {
+        return name.is_any(RUNNERS).then(|| "asyncio.run(...)".to_string());
+    }
+    let Expr::Attribute(attr) = &*call.func else {
+        return None;
+    };
+    (attr.attr.as_str() == "run_until_complete"
+        && values::decide(cx.semantic(), &attr.value, ValueKind::Loop) == Decision::Yes)
+        .then(|| "run_until_complete(...)".to_string())
+}
+
+fn record(cx: &mut Checker, scope: ScopeId, def: &ast::StmtFunctionDef, call: &ast::ExprCall) {
+    let semantic = cx.semantic();
+    let name = semantic.resolve_qualified_name(&call.func);
+    let blocks = name.as_ref().and_then(|n| blocking_call(cx, call, n));
+    let loop_run = runs_loop(cx, call, name.as_ref());
+    let target = if blocks.is_some() || loop_run.is_some() {
+        None
+    } else {
+        target(semantic, &call.func)
+    };
+    if blocks.is_none() && loop_run.is_none() && target.is_none() {
+        return;
+    }
+    let line = cx.locator().row(call.start());
+    let opaque = !def.decorator_list.iter().all(|d| {
+        let expr = match &d.expression {
+            Expr::Call(c) => &*c.func,
+            other => other,
+        };
+        semantic
+            .resolve_qualified_name(expr)
+            .is_some_and(|n| n.is_any(KEEPS_BODY))
+    });
+    let qualname = semantic.scope_qualname(scope);
+    let builder = &mut cx.state.effects;
+    let index = *builder.functions.entry(scope).or_insert_with(|| {
+        builder.out.push(FunctionEffects {
+            name: qualname,
+            opaque,
+            ..Default::default()
+        });
+        builder.scopes.push(scope);
+        builder.out.len() - 1
+    });
+    let record = &mut builder.out[index];
+    if let Some(what) = blocks
+        && record.blocks.is_none()
+    {
+        record.blocks = Some(Witness { what, line });
+    }
+    if let Some(what) = loop_run
+        && record.runs_loop.is_none()
+    {
+        record.runs_loop = Some(Witness { what, line });
+    }
+    if let Some(target) = target
+        && !record.calls.contains(&target)
+    {
+        record.calls.push(target);
+    }
+}
+
+/// A call inside an async function: does the helper block, or run a loop?
+fn ask(cx: &mut Checker, call: &ast::ExprCall) {
+    let semantic = cx.semantic();
+    // A call PF101–PF106 already report inline (a helper listed in
+    // `blocking-calls` itself).
+    if let Some(name) = semantic.resolve_qualified_name(&call.func)
+        && blocking_call(cx, call, &name).is_some()
+    {
+        return;
+    }
+    let Some(target) = target(semantic, &call.func) else {
+        return;
+    };
+    let shown = cx.locator().text()[call.func.range()].to_string();
+    for (rule, kind) in [
+        (Rule::BlockingCallViaHelper, EffectKind::Blocks),
+        (Rule::NestedEventLoop, EffectKind::RunsLoop),
+    ] {
+        if cx.enabled(rule) {
+            cx.ask(
+                rule,
+                Question::Effect {
+                    target: target.clone(),
+                    kind,
+                },
+                call.range(),
+                Some(&shown),
+                PendingContext::Discarded,
+            );
+        }
+    }
+}
+
+/// The file's effects, for its summary (a generator's call runs nothing).
+pub(crate) fn take(cx: &mut Checker) -> Vec<FunctionEffects> {
+    let builder = std::mem::take(&mut cx.state.effects);
+    let mut out = builder.out;
+    for (record, scope) in out.iter_mut().zip(builder.scopes) {
+        if cx.semantic().scope(scope).is_generator {
+            record.opaque = true;
+        }
+    }
+    out
+}
+
+/// The project's answer: the helper's chain to its witness call.
+pub(crate) fn answer(
+    pending: &Pending,
+    question: &Question,
+    index: &ProjectIndex,
+) -> Option<Finding> {
+    let Question::Effect { target, kind } = question else {
+        return None;
+    };
+    let effect = index.effect(target, *kind)?;
+    let subject = pending.subject.as_deref().unwrap_or("?");
+    let chain = effect
+        .chain
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(" → ");
+    let at = index.file_line(&effect.module, effect.line);
+    let message = match kind {
+        EffectKind::Blocks => format!(
+            "`{subject}(...)` blocks the event loop: {chain} calls `{}` ({at})",
+            effect.what
+        ),
+        EffectKind::RunsLoop => format!(
+            "`{subject}(...)` runs an event loop inside a running one: {chain} calls `{}` ({at}); it raises RuntimeError (cannot be called from a running event loop)",
+            effect.what
+        ),
+    };
+    Some(Finding {
+        rule: pending.rule,
+        message,
+        span: pending.span,
+        noqa_row: pending.noqa_row,
+        fix: None,
+        labels: Vec::new(),
+    })
+}
