@@ -48,6 +48,10 @@ pub struct FunctionEffects {
     /// decorator not known to keep it as written: no effect.
     pub opaque: bool,
     pub blocks: Option<Witness>,
+    /// Blocking method calls on values the index must confirm
+    /// (`self.filepath.open()` blocks if `self.filepath` is a `Path`).
+    #[serde(default)]
+    pub maybe_blocks: Vec<(Val, crate::semantic::values::ValueKind, Witness)>,
     pub runs_loop: Option<Witness>,
     /// The calls it makes in its own body, first per target.
     pub calls: Vec<Target>,
@@ -158,9 +162,16 @@ impl ProjectIndex {
             .and_then(|n| n.strip_prefix('.'))
             .unwrap_or(name)
             .to_string();
+        let confirmed = || {
+            function
+                .maybe_blocks
+                .iter()
+                .find(|(value, of, _)| self.value_is(value, *of))
+                .map(|(_, _, witness)| witness)
+        };
         let direct = match kind {
-            EffectKind::Blocks => &function.blocks,
-            EffectKind::RunsLoop => &function.runs_loop,
+            EffectKind::Blocks => function.blocks.as_ref().or_else(confirmed),
+            EffectKind::RunsLoop => function.runs_loop.as_ref(),
         };
         let mut cut = false;
         let result = if function.opaque {

@@ -42,6 +42,8 @@ pub enum ValueKind {
     SyncClient,
     /// An asyncio event loop.
     Loop,
+    /// A `pathlib.Path` (its `open`/`read_text`/... block).
+    Path,
 }
 
 pub const LOOP: &str = "asyncio.AbstractEventLoop";
@@ -59,6 +61,9 @@ const LIBRARY_CLASSES: &[(&str, &str)] = &[
     ("httpx.AsyncClient", "httpx.AsyncClient"),
     ("aiohttp.ClientSession", "aiohttp.ClientSession"),
     ("socket.socket", "socket.socket"),
+    ("pathlib.Path", "pathlib.Path"),
+    ("pathlib.PosixPath", "pathlib.Path"),
+    ("pathlib.WindowsPath", "pathlib.Path"),
     ("subprocess.Popen", "subprocess.Popen"),
     (
         "concurrent.futures.ThreadPoolExecutor",
@@ -116,6 +121,7 @@ impl ValueKind {
         match self {
             ValueKind::SyncClient => matches!(class, "requests.Session" | "httpx.Client"),
             ValueKind::Loop => class == LOOP,
+            ValueKind::Path => class == "pathlib.Path",
         }
     }
 }
@@ -652,28 +658,51 @@ fn collect_returns<'a>(body: &'a [Stmt], out: &mut Vec<Option<&'a Expr>>) {
 /// `loop: AbstractEventLoop = ...`), bound once.
 pub fn module_values(semantic: &SemanticModel) -> Vec<(String, Val)> {
     let module = semantic.scope(MODULE_SCOPE);
-    let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
-    for &id in &module.bindings {
-        *counts.entry(semantic.binding(id).name).or_default() += 1;
-    }
-    let mut out = Vec::new();
+    // Per name, the value every binding agrees on (`None`: unknown).
+    let mut values: Vec<(&str, Option<Val>)> = Vec::new();
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     for &id in &module.bindings {
         let binding = semantic.binding(id);
-        if counts.get(binding.name) != Some(&1) {
-            continue;
-        }
         let value = match binding.kind {
-            BindingKind::Assignment(Some(value)) => value_of(semantic, MODULE_SCOPE, value),
+            BindingKind::Assignment(Some(value)) => {
+                typevar_bound(semantic, value).or_else(|| value_of(semantic, MODULE_SCOPE, value))
+            }
             BindingKind::Annotated { annotation, .. } => {
                 annotation_value(semantic, MODULE_SCOPE, annotation)
             }
             _ => None,
         };
-        if let Some(value) = value {
-            out.push((binding.name.to_string(), value));
+        match seen.get(binding.name) {
+            Some(&i) => {
+                if values[i].1 != value {
+                    values[i].1 = None;
+                }
+            }
+            None => {
+                seen.insert(binding.name, values.len());
+                values.push((binding.name, value));
+            }
         }
     }
-    out
+    values
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_string(), value?)))
+        .collect()
+}
+
+/// `T = TypeVar("T", bound=C)`: an annotation `T` means `C`.
+fn typevar_bound(semantic: &SemanticModel, value: &Expr) -> Option<Val> {
+    let Expr::Call(call) = value else {
+        return None;
+    };
+    if !semantic
+        .resolve_qualified_name_in(MODULE_SCOPE, &call.func)
+        .is_some_and(|n| n.is_any(&["typing.TypeVar", "typing_extensions.TypeVar"]))
+    {
+        return None;
+    }
+    let bound = call.arguments.find_keyword("bound")?;
+    annotation_value(semantic, MODULE_SCOPE, &bound.value)
 }
 
 // ---------------------------------------------------------------------------
@@ -694,10 +723,15 @@ impl ProjectIndex {
             return Some(class.to_string());
         }
         match value {
-            Val::Instance(name) => match self.resolve(name)? {
-                Symbol::Class { module, class } => {
+            Val::Instance(name) => match self.resolve(name) {
+                Some(Symbol::Class { module, class }) => {
                     Some(format!("{}.{}", module.module, class.name))
                 }
+                // A `TypeVar` with a bound: the bound.
+                None => match self.global_value(name, depth)? {
+                    value @ Val::Instance(_) => self.class_of_depth(&value, depth + 1),
+                    _ => None,
+                },
                 _ => None,
             },
             Val::Call(name) => match self.resolve(name) {

@@ -91,16 +91,27 @@ fn blocking_call(cx: &Checker, call: &ast::ExprCall, name: &QualifiedName) -> Op
         || name.is("builtins.input")
         || name.is_any(super::blocking_process_in_async::BLOCKING)
         || name.is_any(file::BLOCKING)
-        || (name.is_any(net::BLOCKING) && !net::numeric_only(call, name))
+        || (name.is_any(net::BLOCKING) && !net::numeric_only(call, name) && !numeric_host(call))
         || cx
             .settings
             .blocking_calls
             .iter()
             .any(|listed| name.is(listed.trim()));
     blocking.then(|| {
-        let shown = name.as_str().strip_prefix("builtins.").unwrap_or(name.as_str());
+        let shown = name
+            .as_str()
+            .strip_prefix("builtins.")
+            .unwrap_or(name.as_str());
         format!("{shown}(...)")
     })
+}
+
+/// `getaddrinfo("1.2.3.4", ...)`: a literal IP address needs no lookup.
+fn numeric_host(call: &ast::ExprCall) -> bool {
+    matches!(
+        call.arguments.args.first(),
+        Some(Expr::StringLiteral(s)) if s.value.to_str().parse::<std::net::IpAddr>().is_ok()
+    )
 }
 
 fn runs_loop(cx: &Checker, call: &ast::ExprCall, name: Option<&QualifiedName>) -> Option<String> {
@@ -115,17 +126,51 @@ fn runs_loop(cx: &Checker, call: &ast::ExprCall, name: Option<&QualifiedName>) -
         .then(|| "run_until_complete(...)".to_string())
 }
 
+/// `path.read_text()`, `session.get()`: a blocking method of a library
+/// value (decided here), or of a value the index must confirm.
+fn blocking_method(cx: &Checker, call: &ast::ExprCall) -> Option<(Decision, ValueKind, String)> {
+    let Expr::Attribute(attr) = &*call.func else {
+        return None;
+    };
+    let method = attr.attr.as_str();
+    let kind = if super::blocking_file_io_in_async::PATH_METHODS.contains(&method) {
+        ValueKind::Path
+    } else if super::blocking_network_in_async::CLIENT_METHODS.contains(&method) {
+        ValueKind::SyncClient
+    } else {
+        return None;
+    };
+    let decision = values::decide(cx.semantic(), &attr.value, kind);
+    if decision == Decision::No {
+        return None;
+    }
+    let shown = match kind {
+        ValueKind::Path => format!("Path.{method}(...)"),
+        _ => format!("{}(...)", &cx.locator().text()[attr.range()]),
+    };
+    Some((decision, kind, shown))
+}
+
 fn record(cx: &mut Checker, scope: ScopeId, def: &ast::StmtFunctionDef, call: &ast::ExprCall) {
     let semantic = cx.semantic();
     let name = semantic.resolve_qualified_name(&call.func);
-    let blocks = name.as_ref().and_then(|n| blocking_call(cx, call, n));
+    let mut blocks = name.as_ref().and_then(|n| blocking_call(cx, call, n));
+    let mut maybe = None;
+    if name.is_none()
+        && let Some((decision, kind, shown)) = blocking_method(cx, call)
+    {
+        match decision {
+            Decision::Ask(value) => maybe = Some((value, kind, shown)),
+            _ => blocks = Some(shown),
+        }
+    }
     let loop_run = runs_loop(cx, call, name.as_ref());
     let target = if blocks.is_some() || loop_run.is_some() {
         None
     } else {
         target(semantic, &call.func)
     };
-    if blocks.is_none() && loop_run.is_none() && target.is_none() {
+    if blocks.is_none() && loop_run.is_none() && target.is_none() && maybe.is_none() {
         return;
     }
     let line = cx.locator().row(call.start());
@@ -154,6 +199,13 @@ fn record(cx: &mut Checker, scope: ScopeId, def: &ast::StmtFunctionDef, call: &a
         && record.blocks.is_none()
     {
         record.blocks = Some(Witness { what, line });
+    }
+    if let Some((value, kind, what)) = maybe
+        && !record.maybe_blocks.iter().any(|(v, _, _)| *v == value)
+    {
+        record
+            .maybe_blocks
+            .push((value, kind, Witness { what, line }));
     }
     if let Some(what) = loop_run
         && record.runs_loop.is_none()

@@ -28,7 +28,7 @@ pub(crate) const BLOCKING: &[&str] = &[
     "shutil.rmtree",
 ];
 
-const PATH_METHODS: &[&str] = &[
+pub(crate) const PATH_METHODS: &[&str] = &[
     "read_text",
     "read_bytes",
     "write_text",

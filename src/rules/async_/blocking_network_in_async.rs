@@ -2,10 +2,10 @@
 
 use crate::ast::{self, Expr};
 use crate::checker::Checker;
-use crate::semantic::index::Question;
-use crate::semantic::values::{self, Decision, ValueKind};
 use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::index::Question;
 use crate::semantic::typing::{annotation_types, type_name};
+use crate::semantic::values::{self, Decision, ValueKind};
 use crate::semantic::{QualifiedName, SemanticModel};
 
 pub const META: RuleMeta = RuleMeta {
@@ -53,7 +53,7 @@ const SYNC_CLIENTS: &[&str] = &[
     "requests.sessions.session",
 ];
 
-const CLIENT_METHODS: &[&str] = &[
+pub(crate) const CLIENT_METHODS: &[&str] = &[
     "close", "delete", "get", "head", "options", "patch", "post", "put", "request", "send",
     "stream",
 ];

@@ -4,11 +4,11 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr};
 use crate::checker::Checker;
-use crate::semantic::index::Question;
-use crate::semantic::values::{self, Decision, Val, ValueKind};
 use crate::rules::{FixAvailability, Rule, RuleMeta};
-use crate::semantic::model::ScopeId;
 use crate::semantic::ScopeKind;
+use crate::semantic::index::Question;
+use crate::semantic::model::ScopeId;
+use crate::semantic::values::{self, Decision, Val, ValueKind};
 
 pub const META: RuleMeta = RuleMeta {
     code: "PF108",

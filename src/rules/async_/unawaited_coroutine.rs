@@ -408,6 +408,17 @@ pub(crate) fn answer(
 /// function.
 fn async_method_on(index: &ProjectIndex, receiver: &Val, method: &str) -> Option<Definition> {
     let class = index.class_of(receiver)?;
+    // A `Protocol` only declares its methods: the object behind it may
+    // implement `close` as a plain `def` (sqlalchemy's DBAPI cursors).
+    let structural = index.class_and_bases(&class).iter().any(|(_, info)| {
+        info.bases
+            .iter()
+            .flatten()
+            .any(|b| matches!(b.as_str(), "typing.Protocol" | "typing_extensions.Protocol"))
+    });
+    if structural {
+        return None;
+    }
     index.async_method(&class, method, false)
 }
 
