@@ -33,7 +33,10 @@ pub struct CheckOutput<'a> {
     pub semantic: SemanticModel<'a>,
     pub def_scopes: rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
     pub lock_events: crate::semantic::index::LockEvents,
-    pub effects: Vec<crate::semantic::effects::FunctionEffects>,
+    pub effects: (
+        Vec<crate::semantic::effects::FunctionEffects>,
+        Vec<crate::semantic::effects::Target>,
+    ),
 }
 
 pub struct Checker<'a> {

@@ -9,9 +9,7 @@
 //! (through imports, `self.`, inferred receivers and the MRO), memoized and
 //! cycle-safe, when a rule asks ([`ProjectIndex::effect`]).
 
-use std::sync::{Arc, Mutex};
-
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::semantic::index::{Callee, ProjectIndex};
@@ -53,8 +51,9 @@ pub struct FunctionEffects {
     #[serde(default)]
     pub maybe_blocks: Vec<(Val, crate::semantic::values::ValueKind, Witness)>,
     pub runs_loop: Option<Witness>,
-    /// The calls it makes in its own body, first per target.
-    pub calls: Vec<Target>,
+    /// The calls it makes in its own body, first per target: indexes into
+    /// the file's `effect_targets`.
+    pub calls: Vec<u32>,
 }
 
 /// What the index says about a function's effect: the chain of functions
@@ -69,159 +68,184 @@ pub struct Effect {
     pub line: u32,
 }
 
-/// How deep calls are followed.
-const MAX_DEPTH: usize = 16;
+/// How long a chain may be.
+const MAX_DEPTH: u32 = 16;
 
-/// The index's memo of effects (built on first use).
+/// The index's effects, solved once for every function on first use.
 #[derive(Default)]
 pub struct EffectTable {
-    /// Function name → (module, position in its summary's `effects`).
-    functions: std::sync::OnceLock<FxHashMap<String, (String, usize)>>,
-    memo: Mutex<FxHashMap<(String, EffectKind), Option<Arc<Effect>>>>,
+    solved: std::sync::OnceLock<Solved>,
+}
+
+/// Per function (by id): how it reaches each effect.
+#[derive(Default)]
+struct Solved {
+    ids: FxHashMap<String, u32>,
+    /// `(module, position in its summary's effects)`.
+    functions: Vec<(String, usize)>,
+    blocks: Vec<Option<Step>>,
+    runs_loop: Vec<Option<Step>>,
+}
+
+/// The first step towards an effect: the witness itself, or the callee
+/// that has it (with the chain's length).
+#[derive(Clone, Copy)]
+enum Step {
+    Witness,
+    Through(u32),
 }
 
 impl ProjectIndex {
-    fn effect_functions(&self) -> &FxHashMap<String, (String, usize)> {
-        self.effects_table().functions.get_or_init(|| {
-            let mut map = FxHashMap::default();
-            for module in self.modules() {
-                for (i, f) in module.effects.iter().enumerate() {
-                    map.entry(f.name.clone())
-                        .or_insert_with(|| (module.module.clone(), i));
-                }
-            }
-            map
-        })
+    fn solved(&self) -> &Solved {
+        self.effects_table().solved.get_or_init(|| self.solve())
     }
 
-    /// The function a call target stands for, by its name in the table.
-    pub fn effect_target(&self, target: &Target) -> Option<String> {
-        let functions = self.effect_functions();
-        let found = |name: String| functions.contains_key(&name).then_some(name);
-        match target {
+    /// Every function's effects at once: from the functions that make a
+    /// witness call, backwards along the call edges (breadth first: each
+    /// function gets its shortest chain; cycles end by themselves).
+    fn solve(&self) -> Solved {
+        let mut solved = Solved::default();
+        for module in self.modules() {
+            for (i, f) in module.effects.iter().enumerate() {
+                if !solved.ids.contains_key(&f.name) {
+                    solved
+                        .ids
+                        .insert(f.name.clone(), solved.functions.len() as u32);
+                    solved.functions.push((module.module.clone(), i));
+                }
+            }
+        }
+        let n = solved.functions.len();
+        // Callers of each function (opaque callers have no effect to pass on).
+        let mut callers: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut resolved: FxHashMap<&str, Vec<Option<u32>>> = FxHashMap::default();
+        for (id, (module_name, position)) in solved.functions.iter().enumerate() {
+            let Some(module) = self.module(module_name) else {
+                continue;
+            };
+            let function = &module.effects[*position];
+            if function.opaque {
+                continue;
+            }
+            let targets = resolved.entry(module.module.as_str()).or_insert_with(|| {
+                module
+                    .effect_targets
+                    .iter()
+                    .map(|t| self.effect_target(t, &solved.ids))
+                    .collect()
+            });
+            for &call in &function.calls {
+                if let Some(Some(callee)) = targets.get(call as usize) {
+                    let list = &mut callers[*callee as usize];
+                    if list.last() != Some(&(id as u32)) {
+                        list.push(id as u32);
+                    }
+                }
+            }
+        }
+        for kind in [EffectKind::Blocks, EffectKind::RunsLoop] {
+            let mut steps: Vec<Option<Step>> = vec![None; n];
+            let mut queue = std::collections::VecDeque::new();
+            for (id, (module_name, position)) in solved.functions.iter().enumerate() {
+                let Some(module) = self.module(module_name) else {
+                    continue;
+                };
+                let function = &module.effects[*position];
+                if !function.opaque && self.witness(function, kind).is_some() {
+                    steps[id] = Some(Step::Witness);
+                    queue.push_back((id as u32, 0));
+                }
+            }
+            while let Some((g, depth)) = queue.pop_front() {
+                if depth >= MAX_DEPTH {
+                    continue;
+                }
+                for &f in &callers[g as usize] {
+                    if steps[f as usize].is_none() {
+                        steps[f as usize] = Some(Step::Through(g));
+                        queue.push_back((f, depth + 1));
+                    }
+                }
+            }
+            match kind {
+                EffectKind::Blocks => solved.blocks = steps,
+                EffectKind::RunsLoop => solved.runs_loop = steps,
+            }
+        }
+        solved
+    }
+
+    /// The function's own call with this effect.
+    fn witness<'a>(&self, function: &'a FunctionEffects, kind: EffectKind) -> Option<&'a Witness> {
+        match kind {
+            EffectKind::Blocks => function.blocks.as_ref().or_else(|| {
+                function
+                    .maybe_blocks
+                    .iter()
+                    .find(|(value, of, _)| self.value_is(value, *of))
+                    .map(|(_, _, witness)| witness)
+            }),
+            EffectKind::RunsLoop => function.runs_loop.as_ref(),
+        }
+    }
+
+    /// The function (by id) a call target stands for.
+    fn effect_target(&self, target: &Target, ids: &FxHashMap<String, u32>) -> Option<u32> {
+        let name = match target {
             Target::Callee(Callee::Function(name)) => {
-                if let Some(name) = found(self.canonical(name)) {
-                    return Some(name);
+                if let Some(&id) = ids.get(name) {
+                    return Some(id);
+                }
+                let canonical = self.canonical(name);
+                if let Some(&id) = ids.get(&canonical) {
+                    return Some(id);
                 }
                 // `Class.method` inherited from an in-project base.
                 let (class, method) = name.rsplit_once('.')?;
-                found(self.method_owner(class, method)?)
+                self.method_owner(class, method)?
             }
-            Target::Callee(Callee::Method { class, method }) => {
-                found(self.method_owner(class, method)?)
-            }
+            Target::Callee(Callee::Method { class, method }) => self.method_owner(class, method)?,
             Target::OnValue(value, method) => {
                 let class = self.class_of(value)?;
-                found(self.method_owner(&class, method)?)
+                self.method_owner(&class, method)?
             }
-        }
+        };
+        ids.get(&name).copied()
     }
 
     /// Does calling the function `target` stands for have this effect?
-    pub fn effect(&self, target: &Target, kind: EffectKind) -> Option<Arc<Effect>> {
-        let name = self.effect_target(target)?;
-        let mut walk = Walk {
-            visiting: FxHashSet::default(),
-            budget: MAX_STEPS,
+    pub fn effect(&self, target: &Target, kind: EffectKind) -> Option<Effect> {
+        let solved = self.solved();
+        let mut id = self.effect_target(target, &solved.ids)?;
+        let steps = match kind {
+            EffectKind::Blocks => &solved.blocks,
+            EffectKind::RunsLoop => &solved.runs_loop,
         };
-        self.effect_of(&name, kind, 0, &mut walk).0
-    }
-
-    /// The effect of one function, and whether the answer was cut short (a
-    /// cycle, the depth or the budget): a cut-short "no" is not memoized.
-    fn effect_of(
-        &self,
-        name: &str,
-        kind: EffectKind,
-        depth: usize,
-        walk: &mut Walk,
-    ) -> (Option<Arc<Effect>>, bool) {
-        let key = (name.to_string(), kind);
-        if let Some(known) = self
-            .effects_table()
-            .memo
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&key).cloned())
-        {
-            return (known, false);
-        }
-        if depth > MAX_DEPTH || walk.budget == 0 || walk.visiting.contains(name) {
-            return (None, true);
-        }
-        walk.budget -= 1;
-        let Some((module_name, position)) = self.effect_functions().get(name).cloned() else {
-            return (None, false);
-        };
-        let Some(module) = self.module(&module_name) else {
-            return (None, false);
-        };
-        let function = &module.effects[position];
-        let display = name
-            .strip_prefix(&module_name)
-            .and_then(|n| n.strip_prefix('.'))
-            .unwrap_or(name)
-            .to_string();
-        let confirmed = || {
-            function
-                .maybe_blocks
-                .iter()
-                .find(|(value, of, _)| self.value_is(value, *of))
-                .map(|(_, _, witness)| witness)
-        };
-        let direct = match kind {
-            EffectKind::Blocks => function.blocks.as_ref().or_else(confirmed),
-            EffectKind::RunsLoop => function.runs_loop.as_ref(),
-        };
-        let mut cut = false;
-        let result = if function.opaque {
-            None
-        } else if let Some(witness) = direct {
-            Some(Arc::new(Effect {
-                chain: vec![display],
-                what: witness.what.clone(),
-                module: module_name.clone(),
-                line: witness.line,
-            }))
-        } else {
-            walk.visiting.insert(name.to_string());
-            let mut found = None;
-            for call in &function.calls {
-                let Some(next) = self.effect_target(call) else {
-                    continue;
-                };
-                let (effect, cut_short) = self.effect_of(&next, kind, depth + 1, walk);
-                cut |= cut_short;
-                if let Some(effect) = effect {
-                    let mut chain = Vec::with_capacity(effect.chain.len() + 1);
-                    chain.push(display.clone());
-                    chain.extend(effect.chain.iter().cloned());
-                    found = Some(Arc::new(Effect {
+        let mut chain = Vec::new();
+        for _ in 0..=MAX_DEPTH {
+            let (module_name, position) = &solved.functions[id as usize];
+            let module = self.module(module_name)?;
+            let function = &module.effects[*position];
+            let display = function
+                .name
+                .strip_prefix(module_name.as_str())
+                .and_then(|n| n.strip_prefix('.'))
+                .unwrap_or(&function.name)
+                .to_string();
+            chain.push(display);
+            match steps[id as usize]? {
+                Step::Witness => {
+                    let witness = self.witness(function, kind)?;
+                    return Some(Effect {
                         chain,
-                        what: effect.what.clone(),
-                        module: effect.module.clone(),
-                        line: effect.line,
-                    }));
-                    break;
+                        what: witness.what.clone(),
+                        module: module_name.clone(),
+                        line: witness.line,
+                    });
                 }
+                Step::Through(next) => id = next,
             }
-            walk.visiting.remove(name);
-            found
-        };
-        if (result.is_some() || !cut)
-            && let Ok(mut memo) = self.effects_table().memo.lock()
-        {
-            memo.insert(key, result.clone());
         }
-        let cut = cut && result.is_none();
-        (result, cut)
+        None
     }
 }
-
-struct Walk {
-    visiting: FxHashSet<String>,
-    budget: usize,
-}
-
-/// How many functions one question may visit.
-const MAX_STEPS: usize = 20_000;

@@ -19,7 +19,7 @@ pub struct FunctionInfo {
     pub decorators: Vec<Option<String>>,
     /// What calling it gives (RULES.md "Values"), when known.
     #[serde(default)]
-    pub returns: Option<crate::semantic::values::Val>,
+    pub returns: Option<Box<crate::semantic::values::Val>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -243,6 +243,9 @@ pub struct FileSummary {
     /// Per sync function, its own effects and calls (RULES.md "Effects").
     #[serde(default)]
     pub effects: Vec<crate::semantic::effects::FunctionEffects>,
+    /// The call targets `effects` name, once per file.
+    #[serde(default)]
+    pub effect_targets: Vec<crate::semantic::effects::Target>,
 }
 
 /// A question a file leaves for the project index.

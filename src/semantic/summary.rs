@@ -39,7 +39,7 @@ pub fn build_summary(
                 .iter()
                 .map(|d| decorator_name(semantic, &d.expression))
                 .collect(),
-            returns: values::function_returns(semantic, def, scope, is_generator),
+            returns: values::function_returns(semantic, def, scope, is_generator).map(Box::new),
         }
     };
     let module = semantic.scope(MODULE_SCOPE);

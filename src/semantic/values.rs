@@ -44,6 +44,8 @@ pub enum ValueKind {
     Loop,
     /// A `pathlib.Path` (its `open`/`read_text`/... block).
     Path,
+    /// A `threading` lock, semaphore or condition.
+    ThreadLock,
 }
 
 pub const LOOP: &str = "asyncio.AbstractEventLoop";
@@ -122,6 +124,14 @@ impl ValueKind {
             ValueKind::SyncClient => matches!(class, "requests.Session" | "httpx.Client"),
             ValueKind::Loop => class == LOOP,
             ValueKind::Path => class == "pathlib.Path",
+            ValueKind::ThreadLock => matches!(
+                class,
+                "threading.Lock"
+                    | "threading.RLock"
+                    | "threading.Semaphore"
+                    | "threading.BoundedSemaphore"
+                    | "threading.Condition"
+            ),
         }
     }
 }
@@ -744,7 +754,7 @@ impl ProjectIndex {
                         Some(format!("{}.{}", module.module, class.name))
                     }
                     Symbol::Function { function, .. } => {
-                        self.class_of_depth(function.returns.as_ref()?, depth + 1)
+                        self.class_of_depth(function.returns.as_deref()?, depth + 1)
                     }
                     Symbol::Module(_) => None,
                 },
@@ -776,7 +786,7 @@ impl ProjectIndex {
                 }
                 let class = self.class_of_depth(base, depth + 1)?;
                 let (_, function) = self.find_method(&class, method)?;
-                self.class_of_depth(function.returns.as_ref()?, depth + 1)
+                self.class_of_depth(function.returns.as_deref()?, depth + 1)
             }
         }
     }
@@ -797,7 +807,7 @@ impl ProjectIndex {
         if !static_like {
             return None;
         }
-        self.class_of_depth(function.returns.as_ref()?, depth + 1)
+        self.class_of_depth(function.returns.as_deref()?, depth + 1)
     }
 
     /// The value of a module-level name (`pkg.mod.client`), through

@@ -49,6 +49,8 @@ pub struct EffectsBuilder {
     functions: FxHashMap<ScopeId, usize>,
     out: Vec<FunctionEffects>,
     scopes: Vec<ScopeId>,
+    target_ids: FxHashMap<Target, u32>,
+    targets: Vec<Target>,
 }
 
 pub(crate) fn enabled(cx: &Checker) -> bool {
@@ -212,10 +214,16 @@ fn record(cx: &mut Checker, scope: ScopeId, def: &ast::StmtFunctionDef, call: &a
     {
         record.runs_loop = Some(Witness { what, line });
     }
-    if let Some(target) = target
-        && !record.calls.contains(&target)
-    {
-        record.calls.push(target);
+    if let Some(target) = target {
+        let next = builder.targets.len() as u32;
+        let id = *builder.target_ids.entry(target).or_insert_with_key(|t| {
+            builder.targets.push(t.clone());
+            next
+        });
+        let record = &mut builder.out[index];
+        if !record.calls.contains(&id) {
+            record.calls.push(id);
+        }
     }
 }
 
@@ -252,8 +260,9 @@ fn ask(cx: &mut Checker, call: &ast::ExprCall) {
     }
 }
 
-/// The file's effects, for its summary (a generator's call runs nothing).
-pub(crate) fn take(cx: &mut Checker) -> Vec<FunctionEffects> {
+/// The file's effects and the call targets they name, for its summary (a
+/// generator's call runs nothing).
+pub(crate) fn take(cx: &mut Checker) -> (Vec<FunctionEffects>, Vec<Target>) {
     let builder = std::mem::take(&mut cx.state.effects);
     let mut out = builder.out;
     for (record, scope) in out.iter_mut().zip(builder.scopes) {
@@ -261,7 +270,10 @@ pub(crate) fn take(cx: &mut Checker) -> Vec<FunctionEffects> {
             record.opaque = true;
         }
     }
-    out
+    out.shrink_to_fit();
+    let mut targets = builder.targets;
+    targets.shrink_to_fit();
+    (out, targets)
 }
 
 /// The project's answer: the helper's chain to its witness call.

@@ -11,6 +11,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::{self, Stmt};
 use crate::checker::Checker;
+use crate::semantic::index::Question;
+use crate::semantic::values::{self, Decision, Val, ValueKind};
 use crate::report::Label;
 use crate::rules::{FixAvailability, Rule, RuleMeta};
 use crate::semantic::model::ScopeId;
@@ -35,6 +37,9 @@ pub struct HeldLock {
     what: String,
     type_name: String,
     await_points: Vec<TextRange>,
+    /// A lock through a value the project index must confirm
+    /// (`self.ledger.lock`).
+    ask: Option<Val>,
 }
 
 pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
@@ -45,8 +50,21 @@ pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
         return;
     };
     for item in &with.items {
-        let Some(lock) = cx.lock_for(&item.context_expr).filter(|l| !l.asyncio) else {
-            continue;
+        let (type_name, ask) = match cx.lock_for(&item.context_expr) {
+            Some(lock) if lock.asyncio => continue,
+            Some(lock) => (lock.type_name(), None),
+            // A lock created in the `with` item itself is nobody else's.
+            None if matches!(item.context_expr, ast::Expr::Call(_)) => continue,
+            // Any value inferred to be a threading lock (RULES.md "Values").
+            None => match values::decide(
+                cx.semantic(),
+                &item.context_expr,
+                ValueKind::ThreadLock,
+            ) {
+                Decision::No => continue,
+                Decision::Yes => ("threading lock".to_string(), None),
+                Decision::Ask(value) => ("threading lock".to_string(), Some(value)),
+            },
         };
         let what = cx.locator().text()[item.context_expr.range()].to_string();
         cx.state.held_locks.push(HeldLock {
@@ -54,8 +72,9 @@ pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
             function,
             item: item.context_expr.range(),
             what,
-            type_name: lock.type_name(),
+            type_name,
             await_points: Vec::new(),
+            ask,
         });
     }
 }
@@ -122,6 +141,12 @@ pub(crate) fn leave_with(cx: &mut Checker, with: &ast::StmtWith) {
             span,
             message: "held across this await".to_string(),
         }));
+        if let Some(value) = held.ask {
+            cx.defer_last_finding(Question::ValueIs {
+                value,
+                kind: ValueKind::ThreadLock,
+            });
+        }
     }
 }
 
