@@ -98,7 +98,6 @@ pub fn check_source(
     let output = checker.check(parsed.suite());
     let mut summary = build_summary(&output.semantic, &output.def_scopes, &locator);
     summary.lock_events = output.lock_events;
-    (summary.effects, summary.effect_targets) = output.effects;
     FileReport {
         path: path.to_path_buf(),
         findings: output.findings,

@@ -33,10 +33,6 @@ pub struct CheckOutput<'a> {
     pub semantic: SemanticModel<'a>,
     pub def_scopes: rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
     pub lock_events: crate::semantic::index::LockEvents,
-    pub effects: (
-        Vec<crate::semantic::effects::FunctionEffects>,
-        Vec<crate::semantic::effects::Target>,
-    ),
 }
 
 pub struct Checker<'a> {
@@ -119,13 +115,11 @@ impl<'a> Checker<'a> {
         rules::dispatch::on_module_end(&mut self, suite);
         rules::dispatch::on_file_end(&mut self);
         let lock_events = rules::dispatch::take_lock_events(&mut self);
-        let effects = rules::async_::blocking_call_via_helper::take(&mut self);
         // Reports outlive the pass until the project stage: no growth slack.
         self.pending.shrink_to_fit();
         self.findings.shrink_to_fit();
         CheckOutput {
             lock_events,
-            effects,
             findings: self.findings,
             questions: self.questions,
             pending: self.pending,

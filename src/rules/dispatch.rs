@@ -18,6 +18,8 @@ fn lock_events_enabled(cx: &Checker) -> bool {
     cx.enabled(Rule::LockOrderInversion)
         || cx.enabled(Rule::LockReacquired)
         || cx.enabled(Rule::UnsynchronizedSharedMutation)
+        // The effects of PF110/PF112 ride on the same per-function calls.
+        || async_::blocking_call_via_helper::enabled(cx)
 }
 
 // One arm per node kind, one `if` per rule: the table stays a table.
@@ -400,7 +402,16 @@ pub(crate) fn take_lock_events(cx: &mut Checker) -> crate::semantic::index::Lock
         return Default::default();
     }
     let rules = cx.rules();
-    std::mem::take(&mut cx.state.lock_events).finish(rules.iter())
+    let builder = std::mem::take(&mut cx.state.lock_events);
+    let opaque = builder
+        .function_scopes()
+        .map(|(scope, i)| (i, async_::blocking_call_via_helper::is_opaque(cx, scope)))
+        .collect::<Vec<_>>();
+    let mut events = builder.finish(rules.iter());
+    for (i, opaque) in opaque {
+        events.functions[i].opaque = opaque;
+    }
+    events
 }
 
 /// Findings decided from the whole project at once, after the index is

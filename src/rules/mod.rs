@@ -176,8 +176,6 @@ pub struct RuleState<'a> {
     pub held_locks: Vec<async_::thread_lock_held_across_await::HeldLock>,
     /// Per function, the lock events of PF200/PF201/PF203.
     pub lock_events: threads::lock_events::LockEventsBuilder,
-    /// Per sync function, its effects (PF110, PF112).
-    pub effects: async_::blocking_call_via_helper::EffectsBuilder,
     /// The `if __name__ == "__main__":` statements the walk is inside of.
     pub main_guards: Vec<ruff_text_size::TextSize>,
     /// Functions calling `.acquire()` on a known lock (PF202).

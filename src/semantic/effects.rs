@@ -12,17 +12,8 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::semantic::index::{Callee, ProjectIndex};
+use crate::semantic::index::{Callee, FunctionLocks, ProjectIndex};
 use crate::semantic::values::Val;
-
-/// A function a call may stand for.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Target {
-    /// A name, `self.m()`, a qualified name (as the lock events name it).
-    Callee(Callee),
-    /// `m` called on a value whose class the project says: `self.store.save()`.
-    OnValue(Val, String),
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EffectKind {
@@ -37,23 +28,26 @@ pub struct Witness {
     pub line: u32,
 }
 
-/// One sync function's own effects and calls.
+/// A function a call inside an async function may stand for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Target {
+    /// A name, `self.m()`, a qualified name (as the lock events name it).
+    Callee(Callee),
+    /// `m` called on a value whose class the project says: `self.store.save()`.
+    OnValue(Val, String),
+}
+
+/// What a sync function does itself, beyond the calls its lock events
+/// already record (kept only for functions that have any of it).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FunctionEffects {
-    /// `module.func`, `module.Class.method`, `module.outer.inner`.
-    pub name: String,
-    /// A generator (calling it runs nothing) or a function with a
-    /// decorator not known to keep it as written: no effect.
-    pub opaque: bool,
+pub struct OwnEffects {
     pub blocks: Option<Witness>,
     /// Blocking method calls on values the index must confirm
     /// (`self.filepath.open()` blocks if `self.filepath` is a `Path`).
-    #[serde(default)]
     pub maybe_blocks: Vec<(Val, crate::semantic::values::ValueKind, Witness)>,
     pub runs_loop: Option<Witness>,
-    /// The calls it makes in its own body, first per target: indexes into
-    /// the file's `effect_targets`.
-    pub calls: Vec<u32>,
+    /// Methods called on receivers whose class the project says.
+    pub value_calls: Vec<(Val, String)>,
 }
 
 /// What the index says about a function's effect: the chain of functions
@@ -81,7 +75,7 @@ pub struct EffectTable {
 #[derive(Default)]
 struct Solved {
     ids: FxHashMap<String, u32>,
-    /// `(module, position in its summary's effects)`.
+    /// `(module, position in its summary's lock events)`.
     functions: Vec<(String, usize)>,
     blocks: Vec<Option<Step>>,
     runs_loop: Vec<Option<Step>>,
@@ -106,7 +100,7 @@ impl ProjectIndex {
     fn solve(&self) -> Solved {
         let mut solved = Solved::default();
         for module in self.modules() {
-            for (i, f) in module.effects.iter().enumerate() {
+            for (i, f) in module.lock_events.functions.iter().enumerate() {
                 if !solved.ids.contains_key(&f.name) {
                     solved
                         .ids
@@ -123,23 +117,33 @@ impl ProjectIndex {
             let Some(module) = self.module(module_name) else {
                 continue;
             };
-            let function = &module.effects[*position];
+            let function = &module.lock_events.functions[*position];
             if function.opaque {
                 continue;
             }
             let targets = resolved.entry(module.module.as_str()).or_insert_with(|| {
                 module
-                    .effect_targets
+                    .lock_events
+                    .callees
                     .iter()
-                    .map(|t| self.effect_target(t, &solved.ids))
+                    .map(|c| self.callee_id(c, &solved.ids))
                     .collect()
             });
-            for &call in &function.calls {
-                if let Some(Some(callee)) = targets.get(call as usize) {
-                    let list = &mut callers[*callee as usize];
-                    if list.last() != Some(&(id as u32)) {
-                        list.push(id as u32);
-                    }
+            let by_value = function.effects.iter().flat_map(|e| {
+                e.value_calls.iter().map(|(value, method)| {
+                    let class = self.class_of(value)?;
+                    solved.ids.get(&self.method_owner(&class, method)?).copied()
+                })
+            });
+            let callees = function
+                .calls
+                .iter()
+                .map(|&c| targets.get(c as usize).copied().flatten())
+                .chain(by_value);
+            for callee in callees.flatten() {
+                let list = &mut callers[callee as usize];
+                if list.last() != Some(&(id as u32)) {
+                    list.push(id as u32);
                 }
             }
         }
@@ -150,7 +154,7 @@ impl ProjectIndex {
                 let Some(module) = self.module(module_name) else {
                     continue;
                 };
-                let function = &module.effects[*position];
+                let function = &module.lock_events.functions[*position];
                 if !function.opaque && self.witness(function, kind).is_some() {
                     steps[id] = Some(Step::Witness);
                     queue.push_back((id as u32, 0));
@@ -176,7 +180,8 @@ impl ProjectIndex {
     }
 
     /// The function's own call with this effect.
-    fn witness<'a>(&self, function: &'a FunctionEffects, kind: EffectKind) -> Option<&'a Witness> {
+    fn witness<'a>(&self, function: &'a FunctionLocks, kind: EffectKind) -> Option<&'a Witness> {
+        let function = function.effects.as_deref()?;
         match kind {
             EffectKind::Blocks => function.blocks.as_ref().or_else(|| {
                 function
@@ -191,8 +196,19 @@ impl ProjectIndex {
 
     /// The function (by id) a call target stands for.
     fn effect_target(&self, target: &Target, ids: &FxHashMap<String, u32>) -> Option<u32> {
-        let name = match target {
-            Target::Callee(Callee::Function(name)) => {
+        match target {
+            Target::Callee(callee) => self.callee_id(callee, ids),
+            Target::OnValue(value, method) => {
+                let class = self.class_of(value)?;
+                ids.get(&self.method_owner(&class, method)?).copied()
+            }
+        }
+    }
+
+    /// The function (by id) a lock-events callee stands for.
+    fn callee_id(&self, callee: &Callee, ids: &FxHashMap<String, u32>) -> Option<u32> {
+        let name = match callee {
+            Callee::Function(name) => {
                 if let Some(&id) = ids.get(name) {
                     return Some(id);
                 }
@@ -204,11 +220,7 @@ impl ProjectIndex {
                 let (class, method) = name.rsplit_once('.')?;
                 self.method_owner(class, method)?
             }
-            Target::Callee(Callee::Method { class, method }) => self.method_owner(class, method)?,
-            Target::OnValue(value, method) => {
-                let class = self.class_of(value)?;
-                self.method_owner(&class, method)?
-            }
+            Callee::Method { class, method } => self.method_owner(class, method)?,
         };
         ids.get(&name).copied()
     }
@@ -225,7 +237,7 @@ impl ProjectIndex {
         for _ in 0..=MAX_DEPTH {
             let (module_name, position) = &solved.functions[id as usize];
             let module = self.module(module_name)?;
-            let function = &module.effects[*position];
+            let function = &module.lock_events.functions[*position];
             let display = function
                 .name
                 .strip_prefix(module_name.as_str())

@@ -149,6 +149,15 @@ pub struct FunctionLocks {
     /// The steps taken while holding a lock.
     pub held_steps: Vec<HeldStep>,
     pub shared_writes: Vec<SharedWrite>,
+    /// An `async def`, a generator or a function with a decorator not known
+    /// to keep it as written: calling it has no sync effect (RULES.md
+    /// "Effects").
+    #[serde(default)]
+    pub opaque: bool,
+    /// Its own blocking / loop-running calls and calls on inferred
+    /// receivers, when it has any (PF110, PF112).
+    #[serde(default)]
+    pub effects: Option<Box<crate::semantic::effects::OwnEffects>>,
 }
 
 /// A function started as a thread (`Thread(target=f)`, `executor.submit(f)`).
@@ -240,12 +249,6 @@ pub struct FileSummary {
     /// Module-level names bound once to a known value (`client = Client()`).
     #[serde(default)]
     pub values: Vec<(String, crate::semantic::values::Val)>,
-    /// Per sync function, its own effects and calls (RULES.md "Effects").
-    #[serde(default)]
-    pub effects: Vec<crate::semantic::effects::FunctionEffects>,
-    /// The call targets `effects` name, once per file.
-    #[serde(default)]
-    pub effect_targets: Vec<crate::semantic::effects::Target>,
 }
 
 /// A question a file leaves for the project index.

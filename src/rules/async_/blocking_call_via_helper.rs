@@ -8,14 +8,13 @@
 //! project index answers by following those calls.
 
 use ruff_text_size::Ranged;
-use rustc_hash::FxHashMap;
 
 use crate::ast::{self, Expr};
 use crate::checker::Checker;
 use crate::report::{Finding, Pending, PendingContext};
 use crate::rules::threads::lock_events::callee;
 use crate::rules::{FixAvailability, Rule, RuleMeta};
-use crate::semantic::effects::{EffectKind, FunctionEffects, Target, Witness};
+use crate::semantic::effects::{EffectKind, Target, Witness};
 use crate::semantic::index::{ProjectIndex, Question};
 use crate::semantic::model::ScopeId;
 use crate::semantic::values::{self, Decision, ValueKind};
@@ -42,16 +41,6 @@ const KEEPS_BODY: &[&str] = &[
 ];
 
 const RUNNERS: &[&str] = &["asyncio.run", "asyncio.runners.run"];
-
-/// Per sync function of the file, its effects (see the module doc).
-#[derive(Default)]
-pub struct EffectsBuilder {
-    functions: FxHashMap<ScopeId, usize>,
-    out: Vec<FunctionEffects>,
-    scopes: Vec<ScopeId>,
-    target_ids: FxHashMap<Target, u32>,
-    targets: Vec<Target>,
-}
 
 pub(crate) fn enabled(cx: &Checker) -> bool {
     cx.enabled(Rule::BlockingCallViaHelper) || cx.enabled(Rule::NestedEventLoop)
@@ -167,63 +156,43 @@ fn record(cx: &mut Checker, scope: ScopeId, def: &ast::StmtFunctionDef, call: &a
         }
     }
     let loop_run = runs_loop(cx, call, name.as_ref());
-    let target = if blocks.is_some() || loop_run.is_some() {
-        None
-    } else {
-        target(semantic, &call.func)
-    };
-    if blocks.is_none() && loop_run.is_none() && target.is_none() && maybe.is_none() {
+    // Calls the lock events do not name: methods of inferred receivers.
+    let value_call =
+        if blocks.is_some() || loop_run.is_some() || callee(semantic, &call.func).is_some() {
+            None
+        } else if let Expr::Attribute(attr) = &*call.func {
+            values::value_of(semantic, semantic.current_scope_id(), &attr.value)
+                .map(|value| (value, attr.attr.to_string()))
+        } else {
+            None
+        };
+    if blocks.is_none() && loop_run.is_none() && value_call.is_none() && maybe.is_none() {
         return;
     }
     let line = cx.locator().row(call.start());
-    let opaque = !def.decorator_list.iter().all(|d| {
-        let expr = match &d.expression {
-            Expr::Call(c) => &*c.func,
-            other => other,
-        };
-        semantic
-            .resolve_qualified_name(expr)
-            .is_some_and(|n| n.is_any(KEEPS_BODY))
-    });
-    let qualname = semantic.scope_qualname(scope);
-    let builder = &mut cx.state.effects;
-    let index = *builder.functions.entry(scope).or_insert_with(|| {
-        builder.out.push(FunctionEffects {
-            name: qualname,
-            opaque,
-            ..Default::default()
-        });
-        builder.scopes.push(scope);
-        builder.out.len() - 1
-    });
-    let record = &mut builder.out[index];
+    let def_line = cx.locator().row(def.name.start());
+    let semantic = &cx.semantic;
+    let record = cx.state.lock_events.function(semantic, scope, def_line);
+    let own = record.effects.get_or_insert_with(Default::default);
     if let Some(what) = blocks
-        && record.blocks.is_none()
+        && own.blocks.is_none()
     {
-        record.blocks = Some(Witness { what, line });
+        own.blocks = Some(Witness { what, line });
     }
     if let Some((value, kind, what)) = maybe
-        && !record.maybe_blocks.iter().any(|(v, _, _)| *v == value)
+        && !own.maybe_blocks.iter().any(|(v, _, _)| *v == value)
     {
-        record
-            .maybe_blocks
-            .push((value, kind, Witness { what, line }));
+        own.maybe_blocks.push((value, kind, Witness { what, line }));
     }
     if let Some(what) = loop_run
-        && record.runs_loop.is_none()
+        && own.runs_loop.is_none()
     {
-        record.runs_loop = Some(Witness { what, line });
+        own.runs_loop = Some(Witness { what, line });
     }
-    if let Some(target) = target {
-        let next = builder.targets.len() as u32;
-        let id = *builder.target_ids.entry(target).or_insert_with_key(|t| {
-            builder.targets.push(t.clone());
-            next
-        });
-        let record = &mut builder.out[index];
-        if !record.calls.contains(&id) {
-            record.calls.push(id);
-        }
+    if let Some(call) = value_call
+        && !own.value_calls.contains(&call)
+    {
+        own.value_calls.push(call);
     }
 }
 
@@ -260,20 +229,27 @@ fn ask(cx: &mut Checker, call: &ast::ExprCall) {
     }
 }
 
-/// The file's effects and the call targets they name, for its summary (a
-/// generator's call runs nothing).
-pub(crate) fn take(cx: &mut Checker) -> (Vec<FunctionEffects>, Vec<Target>) {
-    let builder = std::mem::take(&mut cx.state.effects);
-    let mut out = builder.out;
-    for (record, scope) in out.iter_mut().zip(builder.scopes) {
-        if cx.semantic().scope(scope).is_generator {
-            record.opaque = true;
-        }
+/// Calling the function of `scope` has no sync effect: an `async def`, a
+/// generator (its call runs nothing), a lambda, or a function with a
+/// decorator not known to keep it as written.
+pub(crate) fn is_opaque(cx: &Checker, scope: ScopeId) -> bool {
+    let semantic = cx.semantic();
+    let ScopeKind::Function(def) = semantic.scope(scope).kind else {
+        return true;
+    };
+    if def.is_async || semantic.scope(scope).is_generator {
+        return true;
     }
-    out.shrink_to_fit();
-    let mut targets = builder.targets;
-    targets.shrink_to_fit();
-    (out, targets)
+    let outer = semantic.scope(scope).parent.unwrap_or(scope);
+    !def.decorator_list.iter().all(|d| {
+        let expr = match &d.expression {
+            Expr::Call(c) => &*c.func,
+            other => other,
+        };
+        semantic
+            .resolve_qualified_name_in(outer, expr)
+            .is_some_and(|n| n.is_any(KEEPS_BODY))
+    })
 }
 
 /// The project's answer: the helper's chain to its witness call.

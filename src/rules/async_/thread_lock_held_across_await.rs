@@ -11,11 +11,11 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::{self, Stmt};
 use crate::checker::Checker;
-use crate::semantic::index::Question;
-use crate::semantic::values::{self, Decision, Val, ValueKind};
 use crate::report::Label;
 use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::semantic::index::Question;
 use crate::semantic::model::ScopeId;
+use crate::semantic::values::{self, Decision, Val, ValueKind};
 
 pub const META: RuleMeta = RuleMeta {
     code: "PF107",
@@ -56,15 +56,13 @@ pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
             // A lock created in the `with` item itself is nobody else's.
             None if matches!(item.context_expr, ast::Expr::Call(_)) => continue,
             // Any value inferred to be a threading lock (RULES.md "Values").
-            None => match values::decide(
-                cx.semantic(),
-                &item.context_expr,
-                ValueKind::ThreadLock,
-            ) {
-                Decision::No => continue,
-                Decision::Yes => ("threading lock".to_string(), None),
-                Decision::Ask(value) => ("threading lock".to_string(), Some(value)),
-            },
+            None => {
+                match values::decide(cx.semantic(), &item.context_expr, ValueKind::ThreadLock) {
+                    Decision::No => continue,
+                    Decision::Yes => ("threading lock".to_string(), None),
+                    Decision::Ask(value) => ("threading lock".to_string(), Some(value)),
+                }
+            }
         };
         let what = cx.locator().text()[item.context_expr.range()].to_string();
         cx.state.held_locks.push(HeldLock {

@@ -76,7 +76,12 @@ impl LockEventsBuilder {
         })
     }
 
-    fn function(
+    /// Each function's scope and its position in the events.
+    pub(crate) fn function_scopes(&self) -> impl Iterator<Item = (ScopeId, usize)> + '_ {
+        self.functions.iter().map(|(&scope, &i)| (scope, i))
+    }
+
+    pub(crate) fn function(
         &mut self,
         semantic: &SemanticModel,
         scope: ScopeId,
