@@ -4,14 +4,16 @@
 use std::path::Path;
 
 use crate::checker::Checker;
+use crate::finding::Finding;
 use crate::noqa::Suppressions;
 use crate::parse::parse_module;
-use crate::report::{FileReport, Finding, Location, Span};
-use crate::rules::Rule;
+use crate::registry::Rule;
+use crate::report::FileReport;
 use crate::semantic::summary::build_summary;
 use crate::semantic::{ModuleName, SemanticModel};
 use crate::settings::FileSettings;
 use crate::source::{Locator, ReadError, decode};
+use crate::span::{Location, Span};
 
 pub fn check_path(path: &Path, module: ModuleName, settings: &FileSettings) -> FileReport {
     match std::fs::read(path) {
@@ -31,6 +33,7 @@ pub fn check_bytes(
     module: ModuleName,
     settings: &FileSettings,
 ) -> FileReport {
+    #[cfg(debug_assertions)]
     panic_if_asked(path);
     match decode(bytes) {
         Ok(source) => check_source(path, &source.text, module, settings),
@@ -112,7 +115,10 @@ pub fn check_source(
 
 /// A test hook: `PITFALLS_TEST_PANIC_ON=<file name>` makes the pass over that
 /// file panic, so the end-to-end tests can prove one file's panic is
-/// reported with its path while the other files are still checked.
+/// reported with its path while the other files are still checked. Only in
+/// debug builds (the tests'): a release build neither reads the variable nor
+/// pays for the check.
+#[cfg(debug_assertions)]
 fn panic_if_asked(path: &Path) {
     static TARGET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let target = TARGET.get_or_init(|| std::env::var("PITFALLS_TEST_PANIC_ON").ok());

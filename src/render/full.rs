@@ -8,9 +8,9 @@ use miette::{
 };
 use rustc_hash::FxHashMap;
 
+use crate::finding::Finding;
 use crate::pipeline::CheckResult;
 use crate::render::{RenderOptions, display_path, rule_hint};
-use crate::report::Finding;
 use crate::source::read_source;
 
 struct Report<'a> {
@@ -73,7 +73,7 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
             .or_insert_with(|| read_source(&d.path).map(|s| s.text).unwrap_or_default());
         let f = &d.finding;
         let len = text.len();
-        let span = |s: &crate::report::Span| {
+        let span = |s: &crate::span::Span| {
             let start = (s.start as usize).min(len);
             SourceSpan::new(
                 start.into(),

@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::report::Span;
+use crate::span::Span;
 
 /// A function or method, as other files need to know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,7 +180,7 @@ pub struct LockEvents {
     pub threads: Vec<ThreadStart>,
     /// The project-wide lock rules enabled for this file: only they report
     /// in it.
-    pub rules: Vec<crate::rules::Rule>,
+    pub rules: Vec<crate::registry::Rule>,
 }
 
 impl LockEvents {
@@ -339,7 +339,7 @@ pub struct ProjectIndex {
     /// The effects of in-project functions, computed when asked.
     effects: crate::semantic::effects::EffectTable,
     /// Each module's file, for messages (set by the project stage).
-    paths: std::sync::OnceLock<crate::rules::threads::ModulePaths>,
+    paths: std::sync::OnceLock<FxHashMap<String, std::path::PathBuf>>,
 }
 
 /// How many re-export or base-class links to follow before giving up.
@@ -366,14 +366,20 @@ impl ProjectIndex {
     }
 
     /// Records each module's file, for messages that name a file and line.
-    pub fn set_paths(&self, paths: crate::rules::threads::ModulePaths) {
+    pub fn set_paths(&self, paths: FxHashMap<String, std::path::PathBuf>) {
         let _ = self.paths.set(paths);
     }
 
     /// `shop/bank.py:41` (or `shop.bank:41` when the file is not known).
     pub fn file_line(&self, module: &str, line: u32) -> String {
-        match self.paths.get() {
-            Some(paths) => crate::rules::threads::file_line(paths, module, line),
+        match self.paths.get().and_then(|paths| paths.get(module)) {
+            Some(path) => {
+                let relative = std::env::current_dir()
+                    .ok()
+                    .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
+                    .unwrap_or_else(|| path.clone());
+                format!("{}:{line}", relative.display())
+            }
             None => format!("{module}:{line}"),
         }
     }

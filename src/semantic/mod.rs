@@ -3,9 +3,11 @@
 
 pub mod decorators;
 pub mod effects;
+pub mod flow;
 pub mod generator_flow;
 pub mod index;
 pub mod known;
+pub mod lock_graph;
 pub mod locks;
 pub mod model;
 pub mod module_name;

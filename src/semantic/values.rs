@@ -863,3 +863,20 @@ impl ProjectIndex {
 pub fn attrs_of<'a>(class: &'a ClassInfo, attr: &str) -> Option<&'a Option<Val>> {
     class.attrs.iter().find(|(n, _)| n == attr).map(|(_, v)| v)
 }
+
+/// The answer to a finding deferred until the project says what a value is
+/// ([`crate::semantic::index::Question::ValueIs`]): the finding, if it is.
+pub fn answer_deferred(
+    pending: &crate::finding::Pending,
+    question: &crate::semantic::index::Question,
+    index: &ProjectIndex,
+) -> Option<crate::finding::Finding> {
+    let (
+        crate::semantic::index::Question::ValueIs { value, kind },
+        crate::finding::PendingContext::Finding(finding),
+    ) = (question, &pending.context)
+    else {
+        return None;
+    };
+    index.value_is(value, *kind).then(|| (**finding).clone())
+}

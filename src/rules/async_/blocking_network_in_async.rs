@@ -1,21 +1,35 @@
 //! PF102: synchronous network calls inside `async def`.
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 use crate::semantic::index::Question;
 use crate::semantic::typing::{annotation_types, type_name};
 use crate::semantic::values::{self, Decision, ValueKind};
 use crate::semantic::{QualifiedName, SemanticModel};
+pub struct BlockingNetworkInAsync;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF102",
-    name: "blocking-network-in-async",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a synchronous network call inside an async function",
-    doc: include_str!("../../../rules/PF102.md"),
-};
+impl<'a> Check<'a> for BlockingNetworkInAsync {
+    type State = ();
+
+    fn answer(
+        pending: &crate::finding::Pending,
+        question: &crate::semantic::index::Question,
+        index: &crate::semantic::index::ProjectIndex,
+    ) -> Option<crate::finding::Finding> {
+        crate::semantic::values::answer_deferred(pending, question, index)
+    }
+
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if callee.in_async_function(cx) {
+            match callee.name(cx) {
+                Some(name) => check(cx, call, name),
+                None => check_method(cx, call),
+            }
+        }
+    }
+}
 
 pub(crate) const BLOCKING: &[&str] = &[
     "requests.get",
@@ -61,7 +75,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
 const HELP: &str =
     "use an async client (`httpx.AsyncClient`, `aiohttp`) or `await asyncio.to_thread(...)`";
 
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
     if callee.is_any(BLOCKING) && !numeric_only(call, callee) {
         super::report_blocking(
             cx,
@@ -95,7 +109,7 @@ pub(crate) fn numeric_only(call: &ast::ExprCall, callee: &QualifiedName) -> bool
 }
 
 /// `client.get(...)` where `client` is a synchronous client.
-pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
     };

@@ -1,26 +1,34 @@
 //! PF300: a decorator's wrapper without `functools.wraps`.
 
-use ruff_text_size::{Ranged, TextRange, TextSize};
-
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Applicability, Edit, Finding, Fix, Pending, PendingContext};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::finding::{Applicability, Edit, Finding, Fix, Pending, PendingContext};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::ScopeKind;
 use crate::semantic::decorators::{copies_metadata, is_method, returned_wrapper};
 use crate::semantic::index::{ProjectIndex, Question};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+pub struct MissingFunctoolsWraps;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF300",
-    name: "missing-functools-wraps",
-    default_on: true,
-    fix: FixAvailability::Safe,
-    summary: "a decorator's wrapper is not decorated with `functools.wraps`",
-    doc: include_str!("../../../rules/PF300.md"),
-};
+impl<'a> Check<'a> for MissingFunctoolsWraps {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
-pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+
+    fn answer(pending: &Pending, question: &Question, index: &ProjectIndex) -> Option<Finding> {
+        answer(pending, question, index)
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, decorator: &ast::StmtFunctionDef) {
     let semantic = cx.semantic();
     let is_method = is_method(semantic, decorator);
     // `functools.wraps(f)` as a bare statement builds a decorator and drops
@@ -75,7 +83,7 @@ pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
         message,
     );
     finding.fix = fix;
-    finding.labels.push(crate::report::Label {
+    finding.labels.push(crate::finding::Label {
         span: finding.span,
         message: format!("add `@functools.wraps({})`", wrapper.wrapped),
     });
@@ -91,7 +99,7 @@ fn wrapped_name<'a>(wrapper: &crate::semantic::decorators::Wrapper<'a>) -> &'a s
 /// "Is `decorator` applied as a decorator somewhere?": by its own name (or,
 /// in a factory, by the factory called), in this file or, for a module-level
 /// function or method, anywhere in the project.
-fn applied_question(cx: &Checker, decorator: &ast::StmtFunctionDef) -> Question {
+fn applied_question(cx: &Context, decorator: &ast::StmtFunctionDef) -> Question {
     let semantic = cx.semantic();
     let module = semantic.module.name.clone();
     let own = decorator.name.as_str();
@@ -247,7 +255,7 @@ pub(crate) fn answer(
         .then(|| (**finding).clone())
 }
 
-fn may_copy_metadata(cx: &Checker, decorator: &Expr, wrapped: &str) -> bool {
+fn may_copy_metadata(cx: &Context, decorator: &Expr, wrapped: &str) -> bool {
     let Expr::Call(call) = decorator else {
         return false;
     };
@@ -283,9 +291,9 @@ impl<'a> Visitor<'a> for Mentions<'_> {
 /// The fix: `@functools.wraps(f)` right above the wrapper's `def` (below its
 /// own decorators), spelled in the file's import style, plus the import when
 /// nothing usable is imported. `None` when a name it would need is taken.
-fn wraps_fix(cx: &Checker, wrapper: &ast::StmtFunctionDef, wrapped: &str) -> Option<Fix> {
+fn wraps_fix(cx: &Context, wrapper: &ast::StmtFunctionDef, wrapped: &str) -> Option<Fix> {
     let text = cx.locator().text();
-    let newline = crate::fix::line_ending(text);
+    let newline = crate::source::line_ending(text);
     let suite = cx.module_suite();
     let semantic = cx.semantic();
     // A name usable here for `target`: bound to it, or not bound yet (a
@@ -373,7 +381,7 @@ fn wraps_fix(cx: &Checker, wrapper: &ast::StmtFunctionDef, wrapped: &str) -> Opt
     })
 }
 
-fn insertion(cx: &Checker, at: TextSize, content: String) -> Edit {
+fn insertion(cx: &Context, at: TextSize, content: String) -> Edit {
     Edit {
         content,
         span: cx.locator().span(TextRange::empty(at)),

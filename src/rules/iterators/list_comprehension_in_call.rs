@@ -2,25 +2,26 @@
 //! their short-circuit; and PF504 (same walk): one handed to another builtin
 //! that consumes it once (`sum`, `min`, `max`, `set`, `tuple`, ...).
 
-use ruff_text_size::{Ranged, TextRange, TextSize};
-
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Applicability, Edit, Fix};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::finding::{Applicability, Edit, Fix};
+use crate::registry::Rule;
+use ruff_text_size::{Ranged, TextRange, TextSize};
+pub struct ListComprehensionInCall;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF500",
-    name: "list-comprehension-in-call",
-    default_on: true,
-    fix: FixAvailability::Unsafe,
-    summary: "a list comprehension passed to `any`/`all`, which can no longer stop early",
-    doc: include_str!("../../../rules/PF500.md"),
-};
+impl<'a> Check<'a> for ListComprehensionInCall {
+    type State = ();
 
-/// Both rules (the dispatch calls this when either is enabled).
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, _: &mut Callee<'a>) {
+        check(cx, call, Rule::ListComprehensionInCall);
+    }
+}
+
+/// PF500 and PF504 (`only` says which one this call reports for): one check,
+/// by the builtin the comprehension is handed to.
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, only: Rule) {
     // Cheap test first: most calls have no comprehension argument.
     if !matches!(
         call.arguments.args.first(),
@@ -59,7 +60,7 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
     } else {
         Rule::ListComprehensionInReducer
     };
-    if !allowed || !cx.enabled(rule) {
+    if !allowed || rule != only {
         return;
     }
     let (generators, elements): (&[ast::Comprehension], Vec<&Expr>) = match first {

@@ -1,14 +1,18 @@
 //! PF504: a list comprehension handed to `sum`, `min`, `max`, `set`,
 //! `frozenset`, `tuple`, `dict` or `enumerate`, which consume it once. The
-//! check shares PF500's walk (`list_comprehension_in_call::check`).
+//! check is PF500's (`list_comprehension_in_call::check`).
 
-use crate::rules::{FixAvailability, RuleMeta};
+use crate::ast;
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF504",
-    name: "list-comprehension-in-reducer",
-    default_on: false,
-    fix: FixAvailability::Safe,
-    summary: "a list comprehension passed to a builtin that consumes it once",
-    doc: include_str!("../../../rules/PF504.md"),
-};
+pub struct ListComprehensionInReducer;
+
+impl<'a> Check<'a> for ListComprehensionInReducer {
+    type State = ();
+
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, _: &mut Callee<'a>) {
+        super::list_comprehension_in_call::check(cx, call, Rule::ListComprehensionInReducer);
+    }
+}

@@ -3,19 +3,25 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::model::BindingKind;
 use crate::semantic::{ScopeKind, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF600",
-    name: "cache-on-method",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`functools.lru_cache`/`functools.cache` on an instance method",
-    doc: include_str!("../../../rules/PF600.md"),
-};
+pub struct CacheOnMethod;
+
+impl<'a> Check<'a> for CacheOnMethod {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 const ENUMS: &[&str] = &[
     "enum.Enum",
@@ -26,7 +32,7 @@ const ENUMS: &[&str] = &[
     "enum.ReprEnum",
 ];
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let semantic = cx.semantic();
     let ScopeKind::Class(class) = semantic.scope(semantic.current_scope_id()).kind else {
         return;

@@ -1,23 +1,32 @@
 //! PF601: a mutable object as a parameter default that the function mutates
 //! or lets escape.
 
-use ruff_text_size::{Ranged, TextSize};
-
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::SemanticModel;
 use crate::semantic::typing::{annotation_types, type_name};
+use ruff_text_size::{Ranged, TextSize};
+pub struct MutableDefaultArgument;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF601",
-    name: "mutable-default-argument",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a mutable parameter default shared by every call",
-    doc: include_str!("../../../rules/PF601.md"),
-};
+impl<'a> Check<'a> for MutableDefaultArgument {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, Function::Def(def));
+        }
+    }
+
+    #[inline]
+    fn on_lambda(cx: &mut Context<'a>, _: &mut (), lambda: &'a ast::ExprLambda) {
+        check(cx, Function::Lambda(lambda));
+    }
+}
 
 const MUTABLE_CALLS: &[&str] = &[
     "builtins.list",
@@ -49,7 +58,7 @@ pub(crate) enum Function<'a> {
     Lambda(&'a ast::ExprLambda),
 }
 
-pub(crate) fn check(cx: &mut Checker, function: Function) {
+pub(crate) fn check(cx: &mut Context, function: Function) {
     let parameters = match function {
         Function::Def(def) => {
             // An `@overload` stub has no body that runs.

@@ -8,8 +8,8 @@ pub mod open_without_with;
 pub mod resource_without_with;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::Rule;
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::semantic::generator_flow::{self, YieldFlow};
 use crate::semantic::model::BindingKind;
 use crate::semantic::ownership::unmanaged_resources;
@@ -37,10 +37,14 @@ const OPENER_NAMES: &[&str] = &[
     "ProcessPoolExecutor",
 ];
 
+/// The scopes (function or module) whose own body calls something named
+/// like an opener.
+pub(crate) type Openers = rustc_hash::FxHashSet<crate::semantic::model::ScopeId>;
+
 /// During the walk: remembers the scopes (function or module) whose own
 /// body calls something named like an opener, so that only those bodies get
 /// the ownership scan at their end.
-pub(crate) fn note_opener_call(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn note_opener_call(cx: &mut Context, state: &mut Openers, call: &ast::ExprCall) {
     let name = match &*call.func {
         Expr::Name(name) => name.id.as_str(),
         Expr::Attribute(attr) => attr.attr.as_str(),
@@ -51,19 +55,24 @@ pub(crate) fn note_opener_call(cx: &mut Checker, call: &ast::ExprCall) {
             .semantic()
             .function_scope_id()
             .unwrap_or(crate::semantic::model::MODULE_SCOPE);
-        cx.state.opener_scopes.insert(scope);
+        state.insert(scope);
     }
 }
 
 /// PF400 and PF401 share one scan of each body: a function's at its end
 /// (`in_function`), the module's top level at the end of the file.
-pub(crate) fn check_unmanaged<'a>(cx: &mut Checker<'a>, body: &'a [Stmt], in_function: bool) {
+pub(crate) fn check_unmanaged<'a>(
+    cx: &mut Context<'a>,
+    state: &mut Openers,
+    body: &'a [Stmt],
+    in_function: bool,
+) {
     let scope = if in_function {
         cx.semantic().current_scope_id()
     } else {
         crate::semantic::model::MODULE_SCOPE
     };
-    if !cx.state.opener_scopes.contains(&scope) {
+    if !state.contains(&scope) {
         return;
     }
     let files = cx.enabled(Rule::OpenWithoutWith);
@@ -92,7 +101,7 @@ pub(crate) fn check_unmanaged<'a>(cx: &mut Checker<'a>, body: &'a [Stmt], in_fun
             Rule::OpenWithoutWith => open_without_with::message(what, resource.bound_to),
             _ => resource_without_with::message(what, resource.bound_to),
         };
-        let statement = Checker::header_range(resource.statement);
+        let statement = Context::header_range(resource.statement);
         cx.report_in_statement(rule, resource.call, statement, message);
     }
 }
@@ -230,7 +239,7 @@ fn is_instance_of(
 }
 
 /// The yield paths of a `@contextmanager`/`@asynccontextmanager` generator.
-fn contextmanager_flow(cx: &Checker, def: &ast::StmtFunctionDef) -> Option<YieldFlow> {
+fn contextmanager_flow(cx: &Context, def: &ast::StmtFunctionDef) -> Option<YieldFlow> {
     let semantic = cx.semantic();
     let decorated = def.decorator_list.iter().any(|d| {
         semantic
@@ -264,7 +273,7 @@ fn contextmanager_flow(cx: &Checker, def: &ast::StmtFunctionDef) -> Option<Yield
 }
 
 /// A method defined directly in a class body.
-fn is_method(cx: &Checker) -> bool {
+fn is_method(cx: &Context) -> bool {
     let semantic = cx.semantic();
     matches!(
         semantic.scope(semantic.current_scope_id()).kind,

@@ -7,19 +7,42 @@
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 use crate::semantic::index::LockKind;
+use crate::semantic::model::ScopeId;
 use crate::semantic::{ScopeKind, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF202",
-    name: "acquire-without-release",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`lock.acquire()` not followed by `try`/`finally: lock.release()`",
-    doc: include_str!("../../../rules/PF202.md"),
-};
+pub struct AcquireWithoutRelease;
+
+/// What the walk notes for the end-of-file scan.
+#[derive(Default)]
+pub struct State {
+    /// Functions calling `.acquire()` on a known lock.
+    acquiring_functions: Vec<ScopeId>,
+    /// `(function, lock id, handed to a thread)` for each `.release()` on a
+    /// known lock and each lock handed to a thread (a lock used as a signal).
+    lock_signals: Vec<(Option<ScopeId>, String, bool)>,
+}
+
+impl<'a> Check<'a> for AcquireWithoutRelease {
+    type State = State;
+
+    #[inline]
+    fn on_call(
+        cx: &mut Context<'a>,
+        state: &mut State,
+        call: &'a ast::ExprCall,
+        _: &mut Callee<'a>,
+    ) {
+        note_call(cx, state, call);
+    }
+
+    #[inline]
+    fn on_file_end(cx: &mut Context<'a>, state: &mut State) {
+        check_functions(cx, state);
+    }
+}
 
 const CONTEXT_MANAGERS: &[&str] = &[
     "contextlib.contextmanager",
@@ -37,22 +60,22 @@ const THREAD_STARTERS: &[&str] = &[
 /// During the walk: `X.acquire(...)` on a known lock marks the function;
 /// `X.release()` and a lock handed to a thread are noted (a lock released
 /// in another function, or by a thread, is a signal, not a critical section).
-pub(crate) fn note_call(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn note_call(cx: &mut Context, state: &mut State, call: &ast::ExprCall) {
     let scope = cx.semantic().function_scope_id();
     if let Expr::Attribute(attr) = &*call.func {
         match attr.attr.as_str() {
             "acquire" => {
                 if let Some(scope) = scope
-                    && !cx.state.acquiring_functions.contains(&scope)
+                    && !state.acquiring_functions.contains(&scope)
                     && cx.lock_for(&attr.value).is_some()
                 {
-                    cx.state.acquiring_functions.push(scope);
+                    state.acquiring_functions.push(scope);
                 }
                 return;
             }
             "release" => {
                 if let Some(lock) = cx.lock_for(&attr.value) {
-                    cx.state.lock_signals.push((scope, lock.id, false));
+                    state.lock_signals.push((scope, lock.id, false));
                 }
                 return;
             }
@@ -78,13 +101,13 @@ pub(crate) fn note_call(cx: &mut Checker, call: &ast::ExprCall) {
     });
     for id in handed {
         // Handed to a thread: a signal wherever it is acquired.
-        cx.state.lock_signals.push((None, id, true));
+        state.lock_signals.push((None, id, true));
     }
 }
 
-pub(crate) fn check_functions(cx: &mut Checker) {
-    let functions = std::mem::take(&mut cx.state.acquiring_functions);
-    let signals = std::mem::take(&mut cx.state.lock_signals);
+pub(crate) fn check_functions(cx: &mut Context, state: &mut State) {
+    let functions = std::mem::take(&mut state.acquiring_functions);
+    let signals = std::mem::take(&mut state.lock_signals);
     // Locks acquired as their initial state (in `__init__`, or right after
     // they are created): a signal that another thread or call releases.
     let mut initially_locked: Vec<String> = Vec::new();
@@ -151,7 +174,7 @@ pub(crate) fn check_functions(cx: &mut Checker) {
                 ),
             );
             let span = finding.span;
-            finding.labels.push(crate::report::Label {
+            finding.labels.push(crate::finding::Label {
                 span,
                 message: format!("`{lock}` is acquired here"),
             });
