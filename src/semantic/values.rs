@@ -471,15 +471,19 @@ pub fn class_attributes(
     table.finish()
 }
 
+/// One attribute: its name, its annotation's value (if annotated), and the
+/// assigned values (`None` for an unknown one).
+type AttrEntry = (String, Option<Option<Val>>, Vec<Option<Val>>);
+
 #[derive(Default)]
 struct AttrTable {
     /// Per attribute: the annotation's value (if annotated), and the
     /// assigned values (`None` for an unknown one).
-    entries: Vec<(String, Option<Option<Val>>, Vec<Option<Val>>)>,
+    entries: Vec<AttrEntry>,
 }
 
 impl AttrTable {
-    fn entry(&mut self, name: &str) -> &mut (String, Option<Option<Val>>, Vec<Option<Val>>) {
+    fn entry(&mut self, name: &str) -> &mut AttrEntry {
         let position = match self.entries.iter().position(|e| e.0 == name) {
             Some(p) => p,
             None => {
