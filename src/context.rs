@@ -298,6 +298,10 @@ impl Facts {
     /// Resources created outside a `with` and not reliably released
     /// (`rules::resources`): one scan reports both PF400 and PF401.
     pub const RESOURCES: Facts = Facts(2);
+    /// Per sync function, its own blocking / loop-running calls and calls on
+    /// inferred receivers (`rules::async_::effect_events`), beside the lock
+    /// events' calls: the effects of PF110/PF112.
+    pub const EFFECTS: Facts = Facts(8);
 
     #[inline]
     pub const fn union(self, other: Facts) -> Facts {

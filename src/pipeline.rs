@@ -202,6 +202,7 @@ pub fn finish(
     }
     // The summaries move into the index: no copy of them is kept.
     let index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
+    index.set_paths(paths.clone());
     let mut project: Vec<Vec<Finding>> = vec![Vec::new(); reports.len()];
     for (module, finding) in project_findings(&index, &paths) {
         if let Some(&i) = owners.get(&module) {

@@ -108,6 +108,8 @@ macro_rules! for_each_rule {
                 "`asyncio.run`/`run_until_complete` called inside an async function";
             PF111 WrongWithForLock "wrong-with-for-lock", on, fix None, async_::wrong_with_for_lock,
                 "`with` on an asyncio lock, or `async with` on a threading lock";
+            PF112 BlockingCallViaHelper "blocking-call-via-helper", on, fix None, async_::blocking_call_via_helper,
+                "an in-project sync helper that blocks, called inside an async function";
             PF200 LockOrderInversion "lock-order-inversion", on, fix None, threads::lock_order_inversion,
                 "two code paths acquire the same locks in opposite orders (potential deadlock)";
             PF201 LockReacquired "lock-reacquired", on, fix None, threads::lock_reacquired,

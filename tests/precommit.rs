@@ -185,3 +185,54 @@ fn a_bare_folder_indexes_the_named_files_packages() {
         "no project root, no cache"
     );
 }
+
+/// Values and effects travel in the cached summaries: a caller checked
+/// alone still knows the class made by a factory in another module, and
+/// the blocking helper two modules away.
+#[test]
+fn named_file_sees_values_and_effects_defined_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.pitfalls]\nselect = [\"PF1\"]\n",
+    );
+    write(root, "svc/__init__.py", "");
+    write(
+        root,
+        "svc/client.py",
+        "import asyncio\n\n\nclass Client:\n    async def fetch(self, key):\n        await asyncio.sleep(0)\n",
+    );
+    write(
+        root,
+        "svc/factory.py",
+        "from .client import Client\n\n\ndef make_client() -> Client:\n    return Client()\n\n\ndef dump_state(path):\n    with open(path, \"w\") as f:\n        f.write(\"x\")\n\n\ndef save():\n    dump_state(\"state.json\")\n",
+    );
+    write(
+        root,
+        "svc/caller.py",
+        "from .factory import make_client, save\n\n\nasync def handler():\n    make_client().fetch(\"e\")\n    save()\n",
+    );
+    for (label, args) in [
+        ("no cache", vec!["--no-cache", "svc/caller.py"]),
+        ("cold cache", vec!["svc/caller.py"]),
+        ("warm cache", vec!["svc/caller.py"]),
+    ] {
+        let (code, stdout, stderr) = run(root, &args);
+        assert_eq!(code, 1, "{label}: {stdout}{stderr}");
+        let lines: Vec<&str> = stdout.lines().filter(|l| l.contains(": PF1")).collect();
+        assert_eq!(lines.len(), 2, "{label}: {stdout}");
+        assert!(
+            lines[0].starts_with("svc/caller.py:5:5: PF100"),
+            "{label}: {}",
+            lines[0]
+        );
+        assert!(
+            lines[1].starts_with("svc/caller.py:6:5: PF112")
+                && lines[1].contains("`save` → `dump_state` calls `open(...)` (svc/factory.py:9)"),
+            "{label}: {}",
+            lines[1]
+        );
+    }
+}

@@ -233,6 +233,9 @@ pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a a
     if st.shared.facts.contains(Facts::LOCK_EVENTS) {
         threads::lock_events::on_call(cx, &mut st.shared.lock_events, call);
     }
+    if st.shared.facts.contains(Facts::EFFECTS) {
+        crate::rules::async_::effect_events::on_call(cx, &mut st.shared.lock_events, call);
+    }
 }
 
 /// Every expression, before its children.
@@ -301,6 +304,9 @@ pub(crate) fn on_file_end<'a>(cx: &mut Context<'a>, st: &mut States<'a>) {
 pub(crate) fn take_lock_events(cx: &Context, st: &mut States) -> LockEvents {
     if !st.shared.facts.contains(Facts::LOCK_EVENTS) {
         return Default::default();
+    }
+    if st.shared.facts.contains(Facts::EFFECTS) {
+        crate::rules::async_::effect_events::mark_opaque(cx, &mut st.shared.lock_events);
     }
     std::mem::take(&mut st.shared.lock_events).finish(readers(cx.rules(), Facts::LOCK_EVENTS))
 }

@@ -17,6 +17,9 @@ pub struct FunctionInfo {
     /// Each decorator's qualified name (`None` when it cannot be resolved).
     /// A call `@deco(...)` records the callee with a trailing `()`.
     pub decorators: Vec<Option<String>>,
+    /// What calling it gives (RULES.md "Values"), when known.
+    #[serde(default)]
+    pub returns: Option<Box<crate::semantic::values::Val>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +29,10 @@ pub struct ClassInfo {
     /// Qualified names of the bases (`None` for ones that cannot be resolved).
     pub bases: Vec<Option<String>>,
     pub methods: Vec<FunctionInfo>,
+    /// The attribute table of its instances (`self.x = ...`, annotations,
+    /// class-body fields); `None` is an attribute of unknown value.
+    #[serde(default)]
+    pub attrs: Vec<(String, Option<crate::semantic::values::Val>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -142,6 +149,15 @@ pub struct FunctionLocks {
     /// The steps taken while holding a lock.
     pub held_steps: Vec<HeldStep>,
     pub shared_writes: Vec<SharedWrite>,
+    /// An `async def`, a generator or a function with a decorator not known
+    /// to keep it as written: calling it has no sync effect (RULES.md
+    /// "Effects").
+    #[serde(default)]
+    pub opaque: bool,
+    /// Its own blocking / loop-running calls and calls on inferred
+    /// receivers, when it has any (PF110, PF112).
+    #[serde(default)]
+    pub effects: Option<Box<crate::semantic::effects::OwnEffects>>,
 }
 
 /// A function started as a thread (`Thread(target=f)`, `executor.submit(f)`).
@@ -230,6 +246,9 @@ pub struct FileSummary {
     /// decorators are matched against.
     #[serde(default)]
     pub applied_names: Vec<String>,
+    /// Module-level names bound once to a known value (`client = Client()`).
+    #[serde(default)]
+    pub values: Vec<(String, crate::semantic::values::Val)>,
 }
 
 /// A question a file leaves for the project index.
@@ -254,6 +273,23 @@ pub enum Question {
         module: String,
         names: Vec<String>,
         qualified: Vec<String>,
+    },
+    /// Is `method` of the class `receiver` is inferred to be (or an
+    /// in-project base) an `async def`? (RULES.md "Values")
+    AsyncMethodOn {
+        receiver: crate::semantic::values::Val,
+        method: String,
+    },
+    /// Is this value inferred to be of this kind (a sync client, a loop)?
+    ValueIs {
+        value: crate::semantic::values::Val,
+        kind: crate::semantic::values::ValueKind,
+    },
+    /// Does calling the in-project function `target` stands for block, or
+    /// run an event loop? (RULES.md "Effects")
+    Effect {
+        target: crate::semantic::effects::Target,
+        kind: crate::semantic::effects::EffectKind,
     },
 }
 
@@ -300,6 +336,10 @@ pub struct ProjectIndex {
     /// Every applied decorator of the project, canonical (built on first
     /// use).
     applied: std::sync::OnceLock<FxHashSet<String>>,
+    /// The effects of in-project functions, computed when asked.
+    effects: crate::semantic::effects::EffectTable,
+    /// Each module's file, for messages (set by the project stage).
+    paths: std::sync::OnceLock<FxHashMap<String, std::path::PathBuf>>,
 }
 
 /// How many re-export or base-class links to follow before giving up.
@@ -316,6 +356,31 @@ impl ProjectIndex {
         Self {
             modules,
             applied: Default::default(),
+            effects: Default::default(),
+            paths: Default::default(),
+        }
+    }
+
+    pub(crate) fn effects_table(&self) -> &crate::semantic::effects::EffectTable {
+        &self.effects
+    }
+
+    /// Records each module's file, for messages that name a file and line.
+    pub fn set_paths(&self, paths: FxHashMap<String, std::path::PathBuf>) {
+        let _ = self.paths.set(paths);
+    }
+
+    /// `shop/bank.py:41` (or `shop.bank:41` when the file is not known).
+    pub fn file_line(&self, module: &str, line: u32) -> String {
+        match self.paths.get().and_then(|paths| paths.get(module)) {
+            Some(path) => {
+                let relative = std::env::current_dir()
+                    .ok()
+                    .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
+                    .unwrap_or_else(|| path.clone());
+                format!("{}:{line}", relative.display())
+            }
+            None => format!("{module}:{line}"),
         }
     }
 
@@ -566,6 +631,7 @@ mod tests {
             is_async,
             is_generator: false,
             decorators: vec![],
+            returns: None,
         }
     }
 
@@ -579,6 +645,7 @@ mod tests {
                 line: 3,
                 bases: vec![],
                 methods: vec![function("save", true)],
+                attrs: vec![],
             }],
             ..Default::default()
         };
@@ -598,6 +665,7 @@ mod tests {
                 line: 1,
                 bases: vec![Some("app.store.db.Base".into()), None],
                 methods: vec![],
+                attrs: vec![],
             }],
             ..Default::default()
         };

@@ -2,6 +2,7 @@
 //! function context, module names, and the project index.
 
 pub mod decorators;
+pub mod effects;
 pub mod flow;
 pub mod generator_flow;
 pub mod index;
@@ -14,6 +15,7 @@ pub mod ownership;
 pub mod qualified_name;
 pub mod summary;
 pub mod typing;
+pub mod values;
 
 pub use model::{BindingKind, ScopeKind, SemanticModel};
 pub use module_name::ModuleName;

@@ -12,6 +12,7 @@ use crate::semantic::decorators::{
 use crate::semantic::index::{ClassInfo, DecoratorInfo, FileSummary, FunctionInfo};
 use crate::semantic::locks::file_locks;
 use crate::semantic::model::{MODULE_SCOPE, ScopeId};
+use crate::semantic::values;
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
 use crate::source::Locator;
 
@@ -25,18 +26,21 @@ pub fn build_summary(
         is_package: semantic.module.is_package,
         ..Default::default()
     };
-    let function_info = |def: &ast::StmtFunctionDef| FunctionInfo {
-        name: def.name.to_string(),
-        line: locator.row(def.name.start()),
-        is_async: def.is_async,
-        is_generator: def_scopes
-            .get(&def.range().start())
-            .is_some_and(|&s| semantic.scope(s).is_generator),
-        decorators: def
-            .decorator_list
-            .iter()
-            .map(|d| decorator_name(semantic, &d.expression))
-            .collect(),
+    let function_info = |def: &ast::StmtFunctionDef| {
+        let scope = def_scopes.get(&def.range().start()).copied();
+        let is_generator = scope.is_some_and(|s| semantic.scope(s).is_generator);
+        FunctionInfo {
+            name: def.name.to_string(),
+            line: locator.row(def.name.start()),
+            is_async: def.is_async,
+            is_generator,
+            decorators: def
+                .decorator_list
+                .iter()
+                .map(|d| decorator_name(semantic, &d.expression))
+                .collect(),
+            returns: values::function_returns(semantic, def, scope, is_generator).map(Box::new),
+        }
     };
     let module = semantic.scope(MODULE_SCOPE);
     for &id in &module.bindings {
@@ -50,12 +54,14 @@ pub fn build_summary(
             }
             BindingKind::ClassDef(class) => {
                 let mut methods = Vec::new();
+                let mut attrs = Vec::new();
                 if let Some(&scope) = def_scopes.get(&class.range().start()) {
                     for &m in &semantic.scope(scope).bindings {
                         if let BindingKind::FunctionDef(def) = semantic.binding(m).kind {
                             methods.push(function_info(def));
                         }
                     }
+                    attrs = values::class_attributes(semantic, class, scope, def_scopes);
                 }
                 summary.classes.push(ClassInfo {
                     name: class.name.to_string(),
@@ -66,6 +72,7 @@ pub fn build_summary(
                         .map(|b| semantic.resolve_qualified_name(b).map(|n| n.to_string()))
                         .collect(),
                     methods,
+                    attrs,
                 });
             }
             BindingKind::Import => {
@@ -79,6 +86,7 @@ pub fn build_summary(
         }
     }
     summary.locks = file_locks(semantic, locator);
+    summary.values = values::module_values(semantic);
     (summary.applied_decorators, summary.applied_names) = applied_decorators(semantic);
     summary
 }

@@ -23,7 +23,7 @@ impl<'a> Check<'a> for BlockingFileIoInAsync {
     }
 }
 
-const BLOCKING: &[&str] = &[
+pub(crate) const BLOCKING: &[&str] = &[
     "builtins.open",
     "io.open",
     "io.open_code",
@@ -35,7 +35,7 @@ const BLOCKING: &[&str] = &[
     "shutil.rmtree",
 ];
 
-const PATH_METHODS: &[&str] = &[
+pub(crate) const PATH_METHODS: &[&str] = &[
     "read_text",
     "read_bytes",
     "write_text",

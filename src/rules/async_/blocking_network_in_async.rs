@@ -3,12 +3,22 @@
 use crate::ast::{self, Expr};
 use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
+use crate::semantic::index::Question;
 use crate::semantic::typing::{annotation_types, type_name};
+use crate::semantic::values::{self, Decision, ValueKind};
 use crate::semantic::{QualifiedName, SemanticModel};
 pub struct BlockingNetworkInAsync;
 
 impl<'a> Check<'a> for BlockingNetworkInAsync {
     type State = ();
+
+    fn answer(
+        pending: &crate::finding::Pending,
+        question: &crate::semantic::index::Question,
+        index: &crate::semantic::index::ProjectIndex,
+    ) -> Option<crate::finding::Finding> {
+        crate::semantic::values::answer_deferred(pending, question, index)
+    }
 
     #[inline]
     fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
@@ -21,7 +31,7 @@ impl<'a> Check<'a> for BlockingNetworkInAsync {
     }
 }
 
-const BLOCKING: &[&str] = &[
+pub(crate) const BLOCKING: &[&str] = &[
     "requests.get",
     "requests.post",
     "requests.put",
@@ -57,7 +67,7 @@ const SYNC_CLIENTS: &[&str] = &[
     "requests.sessions.session",
 ];
 
-const CLIENT_METHODS: &[&str] = &[
+pub(crate) const CLIENT_METHODS: &[&str] = &[
     "close", "delete", "get", "head", "options", "patch", "post", "put", "request", "send",
     "stream",
 ];
@@ -80,7 +90,7 @@ pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedNa
 /// `socket.getaddrinfo(host, port, ..., flags | AI_NUMERICHOST)`: with a
 /// numeric-only flag there is no DNS lookup, nothing blocks (trio tries that
 /// first). Any flag argument naming `NUMERIC` counts.
-fn numeric_only(call: &ast::ExprCall, callee: &QualifiedName) -> bool {
+pub(crate) fn numeric_only(call: &ast::ExprCall, callee: &QualifiedName) -> bool {
     if !callee.is("socket.getaddrinfo") {
         return false;
     }
@@ -106,12 +116,25 @@ pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     if !CLIENT_METHODS.contains(&attr.attr.as_str()) {
         return;
     }
-    let Expr::Name(receiver) = &*attr.value else {
-        return;
-    };
-    if is_sync_client(cx.semantic(), receiver.id.as_str()) {
+    if let Expr::Name(receiver) = &*attr.value
+        && is_sync_client(cx.semantic(), receiver.id.as_str())
+    {
         let what = format!("{}.{}", receiver.id, attr.attr);
         super::report_blocking(cx, Rule::BlockingNetworkInAsync, call, &what, HELP);
+        return;
+    }
+    // Any value inferred to be a sync client (`self.session`, `self.api.session`).
+    let decision = values::decide(cx.semantic(), &attr.value, ValueKind::SyncClient);
+    if decision == Decision::No {
+        return;
+    }
+    let what = cx.locator().text()[ruff_text_size::Ranged::range(attr)].to_string();
+    super::report_blocking(cx, Rule::BlockingNetworkInAsync, call, &what, HELP);
+    if let Decision::Ask(value) = decision {
+        cx.defer_last_finding(Question::ValueIs {
+            value,
+            kind: ValueKind::SyncClient,
+        });
     }
 }
 

@@ -20,7 +20,7 @@ impl<'a> Check<'a> for BlockingProcessInAsync {
     }
 }
 
-const BLOCKING: &[&str] = &[
+pub(crate) const BLOCKING: &[&str] = &[
     "subprocess.run",
     "subprocess.call",
     "subprocess.check_call",

@@ -6,13 +6,23 @@ use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
 use crate::kinds;
 use crate::registry::Rule;
+use crate::semantic::ScopeKind;
+use crate::semantic::index::Question;
 use crate::semantic::model::ScopeId;
-use crate::semantic::{ScopeKind, SemanticModel};
+use crate::semantic::values::{self, Decision, Val, ValueKind};
 
 pub struct DanglingTask;
 
 impl<'a> Check<'a> for DanglingTask {
     type State = Vec<Candidate<'a>>;
+
+    fn answer(
+        pending: &crate::finding::Pending,
+        question: &crate::semantic::index::Question,
+        index: &crate::semantic::index::ProjectIndex,
+    ) -> Option<crate::finding::Finding> {
+        crate::semantic::values::answer_deferred(pending, question, index)
+    }
     const STMTS: u64 = kinds::stmt::EXPR | kinds::stmt::ASSIGN | kinds::stmt::ANN_ASSIGN;
 
     #[inline]
@@ -51,6 +61,8 @@ pub struct Candidate<'a> {
     call: TextRange,
     statement: TextRange,
     what: String,
+    /// A loop the project index must confirm (`self.client.loop`).
+    ask: Option<Val>,
 }
 
 fn message(what: &str) -> String {
@@ -61,8 +73,18 @@ fn message(what: &str) -> String {
 
 pub(crate) fn check_expression_statement(cx: &mut Context, value: &Expr) {
     let Expr::Call(call) = value else { return };
-    if let Some(what) = task_creation(cx.semantic(), call) {
+    if let Some((what, ask)) = task_creation(cx, call) {
         cx.report(Rule::DanglingTask, call.range(), message(&what));
+        defer(cx, ask);
+    }
+}
+
+fn defer(cx: &mut Context, ask: Option<Val>) {
+    if let Some(value) = ask {
+        cx.defer_last_finding(Question::ValueIs {
+            value,
+            kind: ValueKind::Loop,
+        });
     }
 }
 
@@ -80,9 +102,10 @@ pub(crate) fn check_assignment<'a>(
     ) {
         return;
     }
-    let Some(what) = task_creation(semantic, call) else {
+    let Some((what, ask)) = task_creation(cx, call) else {
         return;
     };
+    let semantic = cx.semantic();
     let mut names = Vec::new();
     for target in targets {
         match target {
@@ -101,6 +124,7 @@ pub(crate) fn check_assignment<'a>(
         call: call.range(),
         statement,
         what,
+        ask,
     });
 }
 
@@ -118,17 +142,22 @@ pub(crate) fn check_unread(cx: &mut Context, state: &mut Vec<Candidate<'_>>) {
                 candidate.statement,
                 message(&candidate.what),
             );
+            defer(cx, candidate.ask);
         }
     }
 }
 
 /// `asyncio.create_task(...)`, `asyncio.ensure_future(...)`, or
 /// `loop.create_task(...)` on a loop from `asyncio.get_event_loop()` & co.
-fn task_creation(semantic: &SemanticModel, call: &ast::ExprCall) -> Option<String> {
-    if let Some(name) = semantic.resolve_qualified_name(&call.func) {
+fn task_creation(cx: &Context, call: &ast::ExprCall) -> Option<(String, Option<Val>)> {
+    let semantic = cx.semantic();
+    if let Some(name) = semantic.resolve_qualified_name(&call.func)
+        && (name.is_any(&["asyncio.create_task", "asyncio.ensure_future"])
+            || !name.as_str().ends_with(".create_task"))
+    {
         return name
             .is_any(&["asyncio.create_task", "asyncio.ensure_future"])
-            .then(|| name.to_string());
+            .then(|| (name.to_string(), None));
     }
     let Expr::Attribute(attr) = &*call.func else {
         return None;
@@ -143,9 +172,19 @@ fn task_creation(semantic: &SemanticModel, call: &ast::ExprCall) -> Option<Strin
             _ => None,
         },
         _ => None,
-    }?;
-    semantic
-        .resolve_qualified_name(&loop_call.func)
-        .is_some_and(|n| n.is_any(LOOP_GETTERS))
-        .then(|| "loop.create_task".to_string())
+    };
+    if let Some(loop_call) = loop_call
+        && semantic
+            .resolve_qualified_name(&loop_call.func)
+            .is_some_and(|n| n.is_any(LOOP_GETTERS))
+    {
+        return Some(("loop.create_task".to_string(), None));
+    }
+    // Any value inferred to be a loop (`self.loop`, `self.client.loop`).
+    let what = || format!("{}.create_task", &cx.locator().text()[attr.value.range()]);
+    match values::decide(semantic, &attr.value, ValueKind::Loop) {
+        Decision::No => None,
+        Decision::Yes => Some((what(), None)),
+        Decision::Ask(value) => Some((what(), Some(value))),
+    }
 }

@@ -1,6 +1,7 @@
 //! PF1: asyncio.
 
 pub mod blocking_call_in_async;
+pub mod blocking_call_via_helper;
 pub mod blocking_file_io_in_async;
 pub mod blocking_input_in_async;
 pub mod blocking_network_in_async;
@@ -8,6 +9,7 @@ pub mod blocking_process_in_async;
 pub mod blocking_sleep_in_async;
 mod cancellation_handler;
 pub mod dangling_task;
+pub mod effect_events;
 pub mod nested_event_loop;
 pub mod swallowed_cancellation;
 pub mod thread_lock_held_across_await;

@@ -11,6 +11,16 @@ pub struct NestedEventLoop;
 
 impl<'a> Check<'a> for NestedEventLoop {
     type State = ();
+    const FACTS: crate::context::Facts =
+        crate::context::Facts::LOCK_EVENTS.union(crate::context::Facts::EFFECTS);
+
+    fn answer(
+        pending: &crate::finding::Pending,
+        question: &crate::semantic::index::Question,
+        index: &crate::semantic::index::ProjectIndex,
+    ) -> Option<crate::finding::Finding> {
+        super::effect_events::answer(pending, question, index)
+    }
 
     #[inline]
     fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
@@ -19,6 +29,13 @@ impl<'a> Check<'a> for NestedEventLoop {
                 Some(name) => check(cx, call, name),
                 None => check_method(cx, call),
             }
+            // A sync helper that runs a loop (RULES.md "Effects").
+            super::effect_events::ask(
+                cx,
+                call,
+                Rule::NestedEventLoop,
+                crate::semantic::effects::EffectKind::RunsLoop,
+            );
         }
     }
 }

@@ -14,12 +14,22 @@ use crate::context::{Check, Context};
 use crate::finding::Label;
 use crate::kinds;
 use crate::registry::Rule;
+use crate::semantic::index::Question;
 use crate::semantic::model::ScopeId;
+use crate::semantic::values::{self, Decision, Val, ValueKind};
 
 pub struct ThreadLockHeldAcrossAwait;
 
 impl<'a> Check<'a> for ThreadLockHeldAcrossAwait {
     type State = Vec<HeldLock>;
+
+    fn answer(
+        pending: &crate::finding::Pending,
+        question: &crate::semantic::index::Question,
+        index: &crate::semantic::index::ProjectIndex,
+    ) -> Option<crate::finding::Finding> {
+        crate::semantic::values::answer_deferred(pending, question, index)
+    }
     const STMTS: u64 = kinds::stmt::FOR | kinds::stmt::WITH;
 
     #[inline]
@@ -58,6 +68,9 @@ pub struct HeldLock {
     what: String,
     type_name: String,
     await_points: Vec<TextRange>,
+    /// A lock through a value the project index must confirm
+    /// (`self.ledger.lock`).
+    ask: Option<Val>,
 }
 
 pub(crate) fn enter_with(cx: &mut Context, state: &mut Vec<HeldLock>, with: &ast::StmtWith) {
@@ -68,8 +81,19 @@ pub(crate) fn enter_with(cx: &mut Context, state: &mut Vec<HeldLock>, with: &ast
         return;
     };
     for item in &with.items {
-        let Some(lock) = cx.lock_for(&item.context_expr).filter(|l| !l.asyncio) else {
-            continue;
+        let (type_name, ask) = match cx.lock_for(&item.context_expr) {
+            Some(lock) if lock.asyncio => continue,
+            Some(lock) => (lock.type_name(), None),
+            // A lock created in the `with` item itself is nobody else's.
+            None if matches!(item.context_expr, ast::Expr::Call(_)) => continue,
+            // Any value inferred to be a threading lock (RULES.md "Values").
+            None => {
+                match values::decide(cx.semantic(), &item.context_expr, ValueKind::ThreadLock) {
+                    Decision::No => continue,
+                    Decision::Yes => ("threading lock".to_string(), None),
+                    Decision::Ask(value) => ("threading lock".to_string(), Some(value)),
+                }
+            }
         };
         let what = cx.locator().text()[item.context_expr.range()].to_string();
         state.push(HeldLock {
@@ -77,8 +101,9 @@ pub(crate) fn enter_with(cx: &mut Context, state: &mut Vec<HeldLock>, with: &ast
             function,
             item: item.context_expr.range(),
             what,
-            type_name: lock.type_name(),
+            type_name,
             await_points: Vec::new(),
+            ask,
         });
     }
 }
@@ -140,6 +165,12 @@ pub(crate) fn leave_with(cx: &mut Context, state: &mut Vec<HeldLock>, with: &ast
             span,
             message: "held across this await".to_string(),
         }));
+        if let Some(value) = held.ask {
+            cx.defer_last_finding(Question::ValueIs {
+                value,
+                kind: ValueKind::ThreadLock,
+            });
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::index::{ProjectIndex, Question};
 use crate::semantic::model::BindingKind;
+use crate::semantic::values;
 
 use super::unawaited_callee::{
     Candidate, attribute_text, is_self_or_cls, local_candidate, method_call,
@@ -203,6 +204,24 @@ pub(crate) fn check_call<'a>(
                         let shown = attribute_text(attr).unwrap_or_else(|| qualified.to_string());
                         let question = Question::IsCoroutineFunction {
                             callee: qualified.to_string(),
+                        };
+                        let ctx = context(usage, cx);
+                        cx.ask(
+                            Rule::UnawaitedCoroutine,
+                            question,
+                            call.range(),
+                            Some(&shown),
+                            ctx,
+                        );
+                    } else if let Some(receiver) =
+                        values::value_of(semantic, semantic.current_scope_id(), &attr.value)
+                    {
+                        // `self.client.fetch()`, `c.fetch()` for `c: Client`,
+                        // `make_client().fetch()` (RULES.md "Values").
+                        let shown = cx.locator().text()[attr.range()].to_string();
+                        let question = Question::AsyncMethodOn {
+                            receiver,
+                            method: method.to_string(),
                         };
                         let ctx = context(usage, cx);
                         cx.ask(

@@ -7,7 +7,8 @@ use ruff_text_size::Ranged;
 use crate::context::Context;
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::registry::Rule;
-use crate::semantic::index::{ProjectIndex, Question};
+use crate::semantic::index::{Definition, ProjectIndex, Question};
+use crate::semantic::values::Val;
 
 use super::unawaited_callee::Candidate;
 
@@ -79,13 +80,24 @@ pub(crate) fn answer(
         (None, _) => "?".to_string(),
     };
     let definition = match question {
-        Question::IsCoroutineFunction { callee } => index.coroutine_function(callee)?,
+        Question::IsCoroutineFunction { callee } => match index.coroutine_function(callee) {
+            Some(definition) => definition,
+            // `default_client.fetch()`: a method of a module-level instance.
+            None => {
+                let (head, method) = callee.rsplit_once('.')?;
+                async_method_on(index, &Val::Global(head.to_string()), method)?
+            }
+        },
+        Question::AsyncMethodOn { receiver, method } => async_method_on(index, receiver, method)?,
         Question::IsAsyncMethod {
             class,
             method,
             inherited,
         } => index.async_method(class, method, *inherited)?,
-        Question::Decorator { .. } | Question::DecoratorApplied { .. } => return None,
+        Question::Decorator { .. }
+        | Question::DecoratorApplied { .. }
+        | Question::ValueIs { .. }
+        | Question::Effect { .. } => return None,
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,
@@ -95,4 +107,22 @@ pub(crate) fn answer(
         fix: None,
         labels: Vec::new(),
     })
+}
+
+/// `method` of the class `receiver` is inferred to be, if a coroutine
+/// function.
+fn async_method_on(index: &ProjectIndex, receiver: &Val, method: &str) -> Option<Definition> {
+    let class = index.class_of(receiver)?;
+    // A `Protocol` only declares its methods: the object behind it may
+    // implement `close` as a plain `def` (sqlalchemy's DBAPI cursors).
+    let structural = index.class_and_bases(&class).iter().any(|(_, info)| {
+        info.bases
+            .iter()
+            .flatten()
+            .any(|b| matches!(b.as_str(), "typing.Protocol" | "typing_extensions.Protocol"))
+    });
+    if structural {
+        return None;
+    }
+    index.async_method(&class, method, false)
 }

@@ -59,7 +59,17 @@ impl LockEventsBuilder {
         })
     }
 
-    pub(super) fn function(
+    /// Each function's scope and its position in the events.
+    pub(crate) fn function_scopes(&self) -> Vec<(ScopeId, usize)> {
+        self.functions.iter().map(|(&s, &i)| (s, i)).collect()
+    }
+
+    /// The events' record of each function, by position.
+    pub(crate) fn function_at(&mut self, i: usize) -> &mut FunctionLocks {
+        &mut self.events.functions[i]
+    }
+
+    pub(crate) fn function(
         &mut self,
         semantic: &SemanticModel,
         scope: ScopeId,
