@@ -10,45 +10,10 @@
 //! cycle-safe, when a rule asks ([`ProjectIndex::effect`]).
 
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
-use crate::semantic::index::{Callee, FunctionLocks, ProjectIndex};
-use crate::semantic::values::Val;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum EffectKind {
-    Blocks,
-    RunsLoop,
-}
-
-/// A call that has the effect itself: `open(...)` at a line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Witness {
-    pub what: String,
-    pub line: u32,
-}
-
-/// A function a call inside an async function may stand for.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Target {
-    /// A name, `self.m()`, a qualified name (as the lock events name it).
-    Callee(Callee),
-    /// `m` called on a value whose class the project says: `self.store.save()`.
-    OnValue(Val, String),
-}
-
-/// What a sync function does itself, beyond the calls its lock events
-/// already record (kept only for functions that have any of it).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OwnEffects {
-    pub blocks: Option<Witness>,
-    /// Blocking method calls on values the index must confirm
-    /// (`self.filepath.open()` blocks if `self.filepath` is a `Path`).
-    pub maybe_blocks: Vec<(Val, crate::semantic::values::ValueKind, Witness)>,
-    pub runs_loop: Option<Witness>,
-    /// Methods called on receivers whose class the project says.
-    pub value_calls: Vec<(Val, String)>,
-}
+use crate::semantic::facts::{Callee, Solved, Step};
+pub use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Witness};
+use crate::semantic::index::{FunctionLocks, ProjectIndex};
 
 /// What the index says about a function's effect: the chain of functions
 /// from it to the one that makes the witness call.
@@ -64,30 +29,6 @@ pub struct Effect {
 
 /// How long a chain may be.
 const MAX_DEPTH: u32 = 16;
-
-/// The index's effects, solved once for every function on first use.
-#[derive(Default)]
-pub struct EffectTable {
-    solved: std::sync::OnceLock<Solved>,
-}
-
-/// Per function (by id): how it reaches each effect.
-#[derive(Default)]
-struct Solved {
-    ids: FxHashMap<String, u32>,
-    /// `(module, position in its summary's lock events)`.
-    functions: Vec<(String, usize)>,
-    blocks: Vec<Option<Step>>,
-    runs_loop: Vec<Option<Step>>,
-}
-
-/// The first step towards an effect: the witness itself, or the callee
-/// that has it (with the chain's length).
-#[derive(Clone, Copy)]
-enum Step {
-    Witness,
-    Through(u32),
-}
 
 impl ProjectIndex {
     fn solved(&self) -> &Solved {

@@ -5,6 +5,8 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+pub use crate::semantic::facts::Callee;
+use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Val, ValueKind};
 use crate::span::Span;
 
 /// A function or method, as other files need to know it.
@@ -19,7 +21,7 @@ pub struct FunctionInfo {
     pub decorators: Vec<Option<String>>,
     /// What calling it gives (RULES.md "Values"), when known.
     #[serde(default)]
-    pub returns: Option<Box<crate::semantic::values::Val>>,
+    pub returns: Option<Box<Val>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +34,7 @@ pub struct ClassInfo {
     /// The attribute table of its instances (`self.x = ...`, annotations,
     /// class-body fields); `None` is an attribute of unknown value.
     #[serde(default)]
-    pub attrs: Vec<(String, Option<crate::semantic::values::Val>)>,
+    pub attrs: Vec<(String, Option<Val>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -91,17 +93,6 @@ pub enum LockName {
     Inherited { class: String, attr: String },
 }
 
-/// A function a lock event calls.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Callee {
-    /// A qualified name: a function of this file (`mod.f`, `mod.outer.inner`),
-    /// an imported one, or `mod.Class.method` called on the class.
-    Function(String),
-    /// `self.method()`: the class's own method or an in-project base's, on
-    /// the same instance.
-    Method { class: String, method: String },
-}
-
 /// What a function does at one point.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LockStep {
@@ -157,7 +148,7 @@ pub struct FunctionLocks {
     /// Its own blocking / loop-running calls and calls on inferred
     /// receivers, when it has any (PF110, PF112).
     #[serde(default)]
-    pub effects: Option<Box<crate::semantic::effects::OwnEffects>>,
+    pub effects: Option<Box<OwnEffects>>,
 }
 
 /// A function started as a thread (`Thread(target=f)`, `executor.submit(f)`).
@@ -248,7 +239,7 @@ pub struct FileSummary {
     pub applied_names: Vec<String>,
     /// Module-level names bound once to a known value (`client = Client()`).
     #[serde(default)]
-    pub values: Vec<(String, crate::semantic::values::Val)>,
+    pub values: Vec<(String, Val)>,
 }
 
 /// A question a file leaves for the project index.
@@ -276,21 +267,12 @@ pub enum Question {
     },
     /// Is `method` of the class `receiver` is inferred to be (or an
     /// in-project base) an `async def`? (RULES.md "Values")
-    AsyncMethodOn {
-        receiver: crate::semantic::values::Val,
-        method: String,
-    },
+    AsyncMethodOn { receiver: Val, method: String },
     /// Is this value inferred to be of this kind (a sync client, a loop)?
-    ValueIs {
-        value: crate::semantic::values::Val,
-        kind: crate::semantic::values::ValueKind,
-    },
+    ValueIs { value: Val, kind: ValueKind },
     /// Does calling the in-project function `target` stands for block, or
     /// run an event loop? (RULES.md "Effects")
-    Effect {
-        target: crate::semantic::effects::Target,
-        kind: crate::semantic::effects::EffectKind,
-    },
+    Effect { target: Target, kind: EffectKind },
 }
 
 /// Where a coroutine function is defined: `module:line`.
@@ -337,7 +319,7 @@ pub struct ProjectIndex {
     /// use).
     applied: std::sync::OnceLock<FxHashSet<String>>,
     /// The effects of in-project functions, computed when asked.
-    effects: crate::semantic::effects::EffectTable,
+    effects: EffectTable,
     /// Each module's file, for messages (set by the project stage).
     paths: std::sync::OnceLock<FxHashMap<String, std::path::PathBuf>>,
 }
@@ -361,7 +343,7 @@ impl ProjectIndex {
         }
     }
 
-    pub(crate) fn effects_table(&self) -> &crate::semantic::effects::EffectTable {
+    pub(crate) fn effects_table(&self) -> &EffectTable {
         &self.effects
     }
 

@@ -3,6 +3,7 @@
 
 pub mod decorators;
 pub mod effects;
+pub mod facts;
 pub mod flow;
 pub mod generator_flow;
 pub mod index;

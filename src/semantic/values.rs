@@ -10,43 +10,13 @@
 //! without the index ([`library_class`]).
 
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
 use crate::ast::{self, Expr, Stmt};
+pub use crate::semantic::facts::{Val, ValueKind};
 use crate::semantic::index::{ClassInfo, FunctionInfo, ProjectIndex, Symbol};
 use crate::semantic::model::{MODULE_SCOPE, ScopeId};
 use crate::semantic::typing::annotation_types;
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
-
-/// A value, as one file can describe it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Val {
-    /// An instance of the class this qualified name names (an annotation,
-    /// `self`, `cls()`).
-    Instance(String),
-    /// What calling this qualified name gives: an instance of a class, the
-    /// return value of a function.
-    Call(String),
-    /// A module-level name of another (or this) module: `pkg.mod.client`.
-    Global(String),
-    /// An attribute of a value: `self.client`.
-    Attr(Box<Val>, String),
-    /// What calling a method of a value gives: `self.make_client()`.
-    MethodCall(Box<Val>, String),
-}
-
-/// What rules ask a value to be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ValueKind {
-    /// `requests.Session`, `httpx.Client`.
-    SyncClient,
-    /// An asyncio event loop.
-    Loop,
-    /// A `pathlib.Path` (its `open`/`read_text`/... block).
-    Path,
-    /// A `threading` lock, semaphore or condition.
-    ThreadLock,
-}
 
 pub const LOOP: &str = "asyncio.AbstractEventLoop";
 

@@ -1,0 +1,108 @@
+//! The plain data that file summaries and index questions carry (values,
+//! callees, effects), and the index's solved-effects table: a leaf module,
+//! so that the index ([`super::index`]), values ([`super::values`]) and
+//! effects ([`super::effects`]) can all use these types without importing
+//! one another in a circle. The logic stays in those modules.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// A value, as one file can describe it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Val {
+    /// An instance of the class this qualified name names (an annotation,
+    /// `self`, `cls()`).
+    Instance(String),
+    /// What calling this qualified name gives: an instance of a class, the
+    /// return value of a function.
+    Call(String),
+    /// A module-level name of another (or this) module: `pkg.mod.client`.
+    Global(String),
+    /// An attribute of a value: `self.client`.
+    Attr(Box<Val>, String),
+    /// What calling a method of a value gives: `self.make_client()`.
+    MethodCall(Box<Val>, String),
+}
+
+/// What rules ask a value to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ValueKind {
+    /// `requests.Session`, `httpx.Client`.
+    SyncClient,
+    /// An asyncio event loop.
+    Loop,
+    /// A `pathlib.Path` (its `open`/`read_text`/... block).
+    Path,
+    /// A `threading` lock, semaphore or condition.
+    ThreadLock,
+}
+
+/// A function a lock event calls.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Callee {
+    /// A qualified name: a function of this file (`mod.f`, `mod.outer.inner`),
+    /// an imported one, or `mod.Class.method` called on the class.
+    Function(String),
+    /// `self.method()`: the class's own method or an in-project base's, on
+    /// the same instance.
+    Method { class: String, method: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EffectKind {
+    Blocks,
+    RunsLoop,
+}
+
+/// A call that has the effect itself: `open(...)` at a line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Witness {
+    pub what: String,
+    pub line: u32,
+}
+
+/// A function a call inside an async function may stand for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Target {
+    /// A name, `self.m()`, a qualified name (as the lock events name it).
+    Callee(Callee),
+    /// `m` called on a value whose class the project says: `self.store.save()`.
+    OnValue(Val, String),
+}
+
+/// What a sync function does itself, beyond the calls its lock events
+/// already record (kept only for functions that have any of it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnEffects {
+    pub blocks: Option<Witness>,
+    /// Blocking method calls on values the index must confirm
+    /// (`self.filepath.open()` blocks if `self.filepath` is a `Path`).
+    pub maybe_blocks: Vec<(Val, ValueKind, Witness)>,
+    pub runs_loop: Option<Witness>,
+    /// Methods called on receivers whose class the project says.
+    pub value_calls: Vec<(Val, String)>,
+}
+
+/// The index's effects, solved once for every function on first use.
+#[derive(Default)]
+pub struct EffectTable {
+    pub(super) solved: std::sync::OnceLock<Solved>,
+}
+
+/// Per function (by id): how it reaches each effect.
+#[derive(Default)]
+pub(super) struct Solved {
+    pub(super) ids: FxHashMap<String, u32>,
+    /// `(module, position in its summary's lock events)`.
+    pub(super) functions: Vec<(String, usize)>,
+    pub(super) blocks: Vec<Option<Step>>,
+    pub(super) runs_loop: Vec<Option<Step>>,
+}
+
+/// The first step towards an effect: the witness itself, or the callee
+/// that has it (with the chain's length).
+#[derive(Clone, Copy)]
+pub(super) enum Step {
+    Witness,
+    Through(u32),
+}
