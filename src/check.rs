@@ -2,6 +2,8 @@
 //! [`FileReport`]. The syntax tree is dropped when this returns.
 
 use std::path::Path;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use crate::checker::Checker;
 use crate::noqa::Suppressions;
@@ -14,6 +16,9 @@ use crate::settings::FileSettings;
 use crate::source::{Locator, ReadError, decode};
 
 pub fn check_path(path: &Path, module: ModuleName, settings: &FileSettings) -> FileReport {
+    if let Some(report) = too_large(path) {
+        return report;
+    }
     match std::fs::read(path) {
         Ok(bytes) => check_bytes(path, bytes, module, settings),
         Err(error) => FileReport {
@@ -65,6 +70,46 @@ pub fn check_bytes(
     }
 }
 
+/// Files larger than this are not read: parsing takes some 10 to 100 times
+/// a file's size in memory (`PITFALLS_MAX_FILE_BYTES` changes it).
+pub const MAX_FILE_BYTES: u64 = 32 << 20;
+
+/// How long one file's check may take before it is given up (10 s;
+/// `PITFALLS_FILE_BUDGET_MS` changes it).
+pub fn file_budget() -> Duration {
+    static BUDGET: OnceLock<Duration> = OnceLock::new();
+    *BUDGET.get_or_init(|| {
+        let ms = std::env::var("PITFALLS_FILE_BUDGET_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10_000);
+        Duration::from_millis(ms)
+    })
+}
+
+fn max_file_bytes() -> u64 {
+    static LIMIT: OnceLock<u64> = OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var("PITFALLS_MAX_FILE_BYTES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(MAX_FILE_BYTES)
+    })
+}
+
+/// A note instead of a check for a file over the size limit.
+pub fn too_large(path: &Path) -> Option<FileReport> {
+    let size = std::fs::metadata(path).ok()?.len();
+    (size > max_file_bytes()).then(|| FileReport {
+        path: path.to_path_buf(),
+        note: Some(format!(
+            "not checked: {size} bytes is more than the limit of {} bytes per file",
+            max_file_bytes()
+        )),
+        ..Default::default()
+    })
+}
+
 /// Checks source text already in memory (tests and the fixture harness use
 /// this directly).
 pub fn check_source(
@@ -73,6 +118,16 @@ pub fn check_source(
     module: ModuleName,
     settings: &FileSettings,
 ) -> FileReport {
+    let started = Instant::now();
+    let deadline = started + file_budget();
+    let out_of_time = || FileReport {
+        path: path.to_path_buf(),
+        note: Some(format!(
+            "not checked: it took longer than the budget of {:.1} s per file",
+            file_budget().as_secs_f64()
+        )),
+        ..Default::default()
+    };
     let locator = Locator::new(text);
     let parsed = match parse_module(text) {
         Ok(parsed) => parsed,
@@ -92,10 +147,17 @@ pub fn check_source(
             };
         }
     };
+    if Instant::now() >= deadline {
+        // The parser cannot be interrupted (it is linear in the file).
+        return out_of_time();
+    }
     let suppressions = Suppressions::from_comments(&locator, parsed.comment_ranges());
     let semantic = SemanticModel::new(module);
-    let checker = Checker::new(semantic, &locator, settings, settings.rules);
+    let checker = Checker::new(semantic, &locator, settings, settings.rules).with_deadline(deadline);
     let output = checker.check(parsed.suite());
+    if output.timed_out {
+        return out_of_time();
+    }
     let mut summary = build_summary(&output.semantic, &output.def_scopes, &locator);
     summary.lock_events = output.lock_events;
     FileReport {
@@ -107,6 +169,7 @@ pub fn check_source(
         suppressions,
         unused_noqa: settings.rules.contains(Rule::UnusedNoqa),
         error: None,
+        note: None,
     }
 }
 

@@ -33,6 +33,8 @@ pub struct CheckOutput<'a> {
     pub semantic: SemanticModel<'a>,
     pub def_scopes: rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
     pub lock_events: crate::semantic::index::LockEvents,
+    /// The walk stopped at the deadline: the findings are incomplete.
+    pub timed_out: bool,
 }
 
 pub struct Checker<'a> {
@@ -56,6 +58,10 @@ pub struct Checker<'a> {
     /// The module's top-level statements (fixes that add an import look at
     /// them).
     suite: &'a [Stmt],
+    /// The time budget of this file's walk ([`Checker::with_deadline`]).
+    deadline: Option<std::time::Instant>,
+    ticks: u32,
+    timed_out: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -79,7 +85,33 @@ impl<'a> Checker<'a> {
             def_scopes: Default::default(),
             state: Default::default(),
             suite: &[],
+            deadline: None,
+            ticks: 0,
+            timed_out: false,
         }
+    }
+
+    /// Stops the walk (see [`CheckOutput::timed_out`]) once `deadline`
+    /// has passed: one pathological file cannot stall the run.
+    pub fn with_deadline(mut self, deadline: std::time::Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Whether the budget is spent; the clock is read every 256 nodes.
+    #[inline]
+    fn out_of_time(&mut self) -> bool {
+        if self.timed_out {
+            return true;
+        }
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks % 256 == 0
+            && let Some(deadline) = self.deadline
+            && std::time::Instant::now() >= deadline
+        {
+            self.timed_out = true;
+        }
+        self.timed_out
     }
 
     /// Walks the module, then the deferred bodies, then runs end-of-scope
@@ -88,6 +120,9 @@ impl<'a> Checker<'a> {
         self.suite = suite;
         self.visit_body(suite);
         while let Some(deferred) = self.deferred.pop_front() {
+            if self.out_of_time() {
+                break;
+            }
             match deferred {
                 Deferred::Function(def, scope) => {
                     self.semantic.set_current_scope(scope);
@@ -112,13 +147,16 @@ impl<'a> Checker<'a> {
             }
         }
         self.semantic.set_current_scope(MODULE_SCOPE);
-        rules::dispatch::on_module_end(&mut self, suite);
-        rules::dispatch::on_file_end(&mut self);
+        if !self.timed_out {
+            rules::dispatch::on_module_end(&mut self, suite);
+            rules::dispatch::on_file_end(&mut self);
+        }
         let lock_events = rules::dispatch::take_lock_events(&mut self);
         // Reports outlive the pass until the project stage: no growth slack.
         self.pending.shrink_to_fit();
         self.findings.shrink_to_fit();
         CheckOutput {
+            timed_out: self.timed_out,
             lock_events,
             findings: self.findings,
             questions: self.questions,
@@ -309,6 +347,9 @@ impl<'a> Checker<'a> {
 
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.out_of_time() {
+            return;
+        }
         self.statements.push(Self::header_range(stmt));
         rules::dispatch::on_stmt(self, stmt);
         match stmt {
@@ -456,6 +497,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.out_of_time() {
+            return;
+        }
         rules::dispatch::on_expr(self, expr);
         match expr {
             Expr::Name(name) => {

@@ -282,6 +282,13 @@ fn check(args: CheckArgs) -> Outcome {
     };
     let run = || crate::pipeline::check_files_with(&all_files, &settings, &options);
     let mut result = run();
+    for note in &result.notes {
+        eprintln!(
+            "note: {}: {}",
+            render::display_path(&note.path, &cwd),
+            note.message
+        );
+    }
     let base = root.clone().unwrap_or_else(|| cwd.clone());
 
     if let Some(path) = &args.write_baseline {

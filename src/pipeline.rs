@@ -44,6 +44,9 @@ pub struct FileError {
 pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
     pub errors: Vec<FileError>,
+    /// Files skipped on purpose (time budget, size limit): printed as
+    /// notes, not an error.
+    pub notes: Vec<FileError>,
     pub files_checked: usize,
 }
 
@@ -121,6 +124,9 @@ fn check_one(
     let Some(cache) = cache else {
         return check_path(path, module, settings);
     };
+    if let Some(report) = crate::check::too_large(path) {
+        return report;
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(_) => return check_path(path, module, settings),
@@ -131,7 +137,8 @@ fn check_one(
         return report;
     }
     let report = check_bytes(path, bytes, module, settings);
-    if report.error.is_none() {
+    // A note (over the time budget) depends on the machine, not the file.
+    if report.error.is_none() && report.note.is_none() {
         cache.put(key, &report);
     }
     report
@@ -171,6 +178,12 @@ pub fn finish(
     for (report, project) in reports.into_iter().zip(project) {
         if report_only.is_some_and(|only| !only.contains(&report.path)) {
             continue;
+        }
+        if let Some(message) = report.note {
+            result.notes.push(FileError {
+                path: report.path.clone(),
+                message,
+            });
         }
         if let Some(message) = report.error {
             result.errors.push(FileError {
@@ -214,6 +227,7 @@ pub fn finish(
         ))
     });
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    result.notes.sort_by(|a, b| a.path.cmp(&b.path));
     result
 }
 
