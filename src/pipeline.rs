@@ -100,7 +100,9 @@ pub fn check_files_with(
             })
             .collect()
     });
-    finish(reports, options.report_only)
+    // The project stage walks graphs (lock orders, call chains) as deep as
+    // the project is long: it runs on the large stack too.
+    pool.install(|| finish(reports, options.report_only))
 }
 
 /// Runs `f` on a worker pool with the large stack the per-file passes need
