@@ -286,7 +286,7 @@ fn check(args: CheckArgs) -> Outcome {
         eprintln!(
             "note: {}: {}",
             render::display_path(&note.path, &cwd),
-            note.message
+            render::escape::escape_control(&note.message)
         );
     }
     let base = root.clone().unwrap_or_else(|| cwd.clone());
@@ -369,7 +369,8 @@ fn check(args: CheckArgs) -> Outcome {
                 eprintln!(
                     "warning: {}:{row}:{column}: the fix for {} was dropped: the file would no longer parse ({message})",
                     render::display_path(&fix.path, &cwd),
-                    rule.code()
+                    rule.code(),
+                    message = render::escape::escape_control(message)
                 );
             }
         }
@@ -482,7 +483,7 @@ fn report_errors(result: &crate::pipeline::CheckResult, cwd: &std::path::Path) -
         eprintln!(
             "error: {}: {}",
             render::display_path(&error.path, cwd),
-            error.message
+            render::escape::escape_control(&error.message)
         );
     }
     if result.errors.is_empty() {

@@ -25,7 +25,7 @@ struct Report<'a> {
     finding: &'a Finding,
     message: String,
     help: String,
-    source: Snippet,
+    source: Source<'a>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -61,58 +61,66 @@ impl Diagnostic for Report<'_> {
     }
 }
 
-/// The few lines of a file one finding shows, control characters escaped,
-/// with the row the window starts at: miette only ever sees (and scans)
-/// this, so rendering a finding costs the size of its snippet, not of its
-/// file.
-struct Snippet {
-    name: String,
-    text: String,
-    /// 0-based line of the file where `text` starts.
-    first_line: usize,
-}
-
-impl SourceCode for Snippet {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line() + self.first_line,
-            inner.column(),
-            inner.line_count(),
-        )))
-    }
-}
-
-/// A file read once for all its findings, with its line index.
+/// A file read, escaped and indexed once for all its findings.
 struct File {
+    /// The text with control characters escaped (a lone CR becomes a line
+    /// break, as it is one for Python and for the rows we print).
     text: String,
+    /// Offsets (in the original text) just after each escaped character,
+    /// and how much longer the escaped text is from there on.
+    shifts: Vec<(usize, usize)>,
+    original_len: usize,
     index: LineIndex,
 }
 
 impl File {
-    fn new(text: String) -> Self {
+    fn new(original: &str) -> Self {
+        let mut shifts: Vec<(usize, usize)> = Vec::new();
+        let mut text = String::with_capacity(original.len());
+        let mut chars = original.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\n' | '\t' => text.push(c),
+                '\r' if chars.peek().is_some_and(|(_, n)| *n == '\n') => text.push(c),
+                '\r' => text.push('\n'),
+                c if is_unsafe(c) => {
+                    let before = text.len();
+                    push_escaped(&mut text, c);
+                    let grown = text.len() - before - c.len_utf8();
+                    let total = shifts.last().map_or(0, |s| s.1) + grown;
+                    shifts.push((i + c.len_utf8(), total));
+                }
+                c => text.push(c),
+            }
+        }
         let index = LineIndex::from_source_text(&text);
-        File { text, index }
+        File {
+            text,
+            shifts,
+            original_len: original.len(),
+            index,
+        }
     }
 
-    /// 0-based line of a byte offset.
+    /// The escaped offset of an offset of the original text.
+    fn map(&self, offset: usize) -> usize {
+        let offset = offset.min(self.original_len);
+        let at = self.shifts.partition_point(|(after, _)| *after <= offset);
+        offset + if at == 0 { 0 } else { self.shifts[at - 1].1 }
+    }
+
+    /// 0-based line of an offset of the escaped text.
     fn line(&self, offset: usize) -> usize {
         self.index
             .line_index(TextSize::try_from(offset).unwrap_or_default())
             .to_zero_indexed()
     }
 
+    /// Where 0-based `line` starts; the end of the text past the last line.
     fn line_start(&self, line: usize) -> usize {
+        if line >= self.index.line_count() {
+            return self.text.len();
+        }
         self.index
             .line_start(
                 ruff_source_file::OneIndexed::from_zero_indexed(line),
@@ -120,66 +128,60 @@ impl File {
             )
             .to_usize()
     }
+}
 
-    /// The window `[lo, hi)` and two lines around it (miette shows one of
-    /// them; reading a span at the very end of its text, it would not merge
-    /// nearby labels as it does in the whole file), clipped on long lines,
-    /// escaped; `map` turns an offset of the file into one of
-    /// the snippet.
-    fn snippet(&self, name: String, lo: usize, hi: usize) -> (Snippet, impl Fn(usize) -> usize) {
-        let text = self.text.as_str();
-        let (lo_line, hi_line) = (self.line(lo), self.line(hi));
-        let mut start = self.line_start(lo_line.saturating_sub(2));
-        let last_line = self.index.line_count().saturating_sub(1);
-        let mut end = if hi_line + 3 > last_line {
-            text.len()
-        } else {
-            self.line_start(hi_line + 3)
-        };
-        if lo.saturating_sub(start) > CLIP {
+/// One finding's view of its file: miette reads its spans through the line
+/// index, so rendering a finding costs the size of its snippet, not of the
+/// file before it (miette's own `str` source scans from the start).
+struct Source<'f> {
+    file: &'f File,
+    name: String,
+}
+
+impl SourceCode for Source<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = self.file;
+        let text = file.text.as_str();
+        let lo = span.offset().min(text.len());
+        let hi = (span.offset() + span.len()).clamp(lo, text.len());
+        // A window of whole lines around the span, one line wider than the
+        // context on each side, clipped on long lines.
+        let lo_line = file.line(lo);
+        let hi_line = file.line(hi);
+        let mut start = file.line_start(lo_line.saturating_sub(context_lines_before + 1));
+        let mut end = file.line_start(hi_line + context_lines_after + 2);
+        if lo - start > CLIP * (context_lines_before + 2) {
             start = floor_boundary(text, lo - CLIP);
         }
-        if end.saturating_sub(hi) > CLIP {
+        if end - hi > CLIP * (context_lines_after + 2) {
             end = ceil_boundary(text, hi + CLIP);
         }
         let window = &text[start..end];
-        // Offsets in the window of each escaped character, and how much
-        // longer the text is after it.
-        let mut shifts: Vec<(usize, usize)> = Vec::new();
-        let mut escaped = String::with_capacity(window.len());
-        let mut chars = window.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '\n' | '\t' => escaped.push(c),
-                // CRLF stays a line break; a lone CR is one for Python (and
-                // the rows we print), so it becomes one here too.
-                '\r' if chars.peek().is_some_and(|(_, n)| *n == '\n') => escaped.push(c),
-                '\r' => escaped.push('\n'),
-                c if is_unsafe(c) => {
-                    let before = escaped.len();
-                    push_escaped(&mut escaped, c);
-                    let grown = escaped.len() - before - c.len_utf8();
-                    let total = shifts.last().map_or(0, |s| s.1) + grown;
-                    shifts.push((i + c.len_utf8(), total));
-                }
-                c => escaped.push(c),
-            }
-        }
-        let snippet = Snippet {
-            name,
-            text: escaped,
-            first_line: self.line(start),
-        };
-        let map = move |offset: usize| {
-            let offset = offset.clamp(start, end) - start;
-            let at = shifts.partition_point(|(after, _)| *after <= offset);
-            offset + if at == 0 { 0 } else { shifts[at - 1].1 }
-        };
-        (snippet, map)
+        let inner = window.read_span(
+            &SourceSpan::new((lo - start).into(), hi - lo),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        let data: &'a [u8] = inner.data();
+        let (offset, len) = (inner.span().offset() + start, inner.span().len());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            SourceSpan::new(offset.into(), len),
+            inner.line() + file.line(start),
+            inner.column(),
+            inner.line_count(),
+        )))
     }
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;
     }
@@ -208,50 +210,33 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
         // would append its own, counted in bytes.
         .without_primary_span_start();
     // Only files with findings are read again, each once.
-    let mut sources: FxHashMap<&std::path::Path, File> = FxHashMap::default();
+    let mut files: FxHashMap<&std::path::Path, File> = FxHashMap::default();
+    for d in &result.diagnostics {
+        files.entry(d.path.as_path()).or_insert_with(|| {
+            File::new(&read_source(&d.path).map(|s| s.text).unwrap_or_default())
+        });
+    }
     let mut out = String::new();
     for d in &result.diagnostics {
-        let file = sources.entry(d.path.as_path()).or_insert_with(|| {
-            File::new(read_source(&d.path).map(|s| s.text).unwrap_or_default())
-        });
+        let file = &files[d.path.as_path()];
         let f = &d.finding;
-        let len = file.text.len();
-        let bounds = |s: &crate::report::Span| {
-            let start = floor_boundary(&file.text, (s.start as usize).min(len));
-            let end = ceil_boundary(&file.text, (s.end as usize).clamp(start, len));
-            (start, end)
-        };
-        let spans: Vec<(usize, usize)> = if f.labels.is_empty() {
-            vec![bounds(&f.span)]
-        } else {
-            f.labels.iter().map(|l| bounds(&l.span)).collect()
-        };
-        let lo = spans.iter().map(|s| s.0).min().unwrap_or(0);
-        let hi = spans.iter().map(|s| s.1).max().unwrap_or(0);
-        let name = format!(
-            "{}:{}:{}",
-            display_path(&d.path, &options.cwd),
-            f.span.location.row,
-            f.span.location.column
-        );
-        let (snippet, map) = file.snippet(name, lo, hi);
-        let span = |(start, end): (usize, usize)| {
-            let start = map(start);
-            SourceSpan::new(start.into(), map(end).saturating_sub(start))
+        let span = |s: &crate::report::Span| {
+            let start = file.map(s.start as usize);
+            let end = file.map(s.end as usize).max(start);
+            SourceSpan::new(start.into(), end - start)
         };
         let labels = if f.labels.is_empty() {
-            vec![LabeledSpan::new_primary_with_span(None, span(spans[0]))]
+            vec![LabeledSpan::new_primary_with_span(None, span(&f.span))]
         } else {
             f.labels
                 .iter()
-                .zip(&spans)
                 .enumerate()
-                .map(|(i, (l, s))| {
+                .map(|(i, l)| {
                     let message = Some(escape_control(&l.message).into_owned());
                     if i == 0 {
-                        LabeledSpan::new_primary_with_span(message, span(*s))
+                        LabeledSpan::new_primary_with_span(message, span(&l.span))
                     } else {
-                        LabeledSpan::new_with_span(message, span(*s))
+                        LabeledSpan::new_with_span(message, span(&l.span))
                     }
                 })
                 .collect()
@@ -264,11 +249,17 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
             ),
             None => rule_hint(f.rule.code()),
         };
+        let name = format!(
+            "{}:{}:{}",
+            display_path(&d.path, &options.cwd),
+            f.span.location.row,
+            f.span.location.column
+        );
         let report = Report {
             finding: f,
             message: escape_control(&f.message).into_owned(),
             help,
-            source: snippet,
+            source: Source { file, name },
             labels,
         };
         let mut rendered = String::new();
