@@ -153,7 +153,8 @@ pub fn check_source(
     }
     let suppressions = Suppressions::from_comments(&locator, parsed.comment_ranges());
     let semantic = SemanticModel::new(module);
-    let checker = Checker::new(semantic, &locator, settings, settings.rules).with_deadline(deadline);
+    let checker =
+        Checker::new(semantic, &locator, settings, settings.rules).with_deadline(deadline);
     let output = checker.check(parsed.suite());
     if output.timed_out {
         return out_of_time();
@@ -185,5 +186,63 @@ fn panic_if_asked(path: &Path) {
             .is_some_and(|n| n.to_string_lossy() == target.as_str())
     {
         panic!("PITFALLS_TEST_PANIC_ON asked for a panic here");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn settings() -> FileSettings {
+        FileSettings {
+            rules: Rule::ALL.iter().copied().collect::<RuleSet>(),
+            ..Default::default()
+        }
+    }
+
+    fn module() -> ModuleName {
+        ModuleName {
+            name: "m".into(),
+            is_package: false,
+        }
+    }
+
+    fn sleeps(n: usize) -> String {
+        format!(
+            "import time\nasync def f():\n{}",
+            "    time.sleep(1)\n".repeat(n)
+        )
+    }
+
+    #[test]
+    fn the_walk_stops_at_its_deadline() {
+        let text = sleeps(2_000);
+        let locator = Locator::new(&text);
+        let parsed = parse_module(&text).unwrap();
+        let settings = settings();
+        let run = |deadline: Instant| {
+            Checker::new(
+                SemanticModel::new(module()),
+                &locator,
+                &settings,
+                settings.rules,
+            )
+            .with_deadline(deadline)
+            .check(parsed.suite())
+        };
+        let done = run(Instant::now() + Duration::from_secs(3600));
+        assert!(!done.timed_out);
+        assert_eq!(done.findings.len(), 2_000);
+        let stopped = run(Instant::now());
+        assert!(stopped.timed_out);
+        assert!(stopped.findings.len() < 2_000);
+    }
+
+    #[test]
+    fn within_the_budget_a_file_is_checked() {
+        let report = check_source(Path::new("m.py"), &sleeps(3), module(), &settings());
+        assert_eq!(report.note, None);
+        assert_eq!(report.findings.len(), 3);
     }
 }

@@ -83,7 +83,8 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<SourceText, ReadError> {
             has_bom,
             encoding: declared,
         }),
-        Some("ascii" | "us-ascii" | "646" | "us") => match bytes.iter().position(|b| !b.is_ascii()) {
+        Some("ascii" | "us-ascii" | "646" | "us") => match bytes.iter().position(|b| !b.is_ascii())
+        {
             None => Ok(SourceText {
                 text: String::from_utf8(bytes).expect("ASCII is UTF-8"),
                 has_bom,
@@ -132,7 +133,13 @@ fn normal_name(declared: &str) -> &str {
     let lower: String = declared
         .chars()
         .take(12)
-        .map(|c| if c == '_' { '-' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == '_' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect();
     if lower == "utf-8" || lower.starts_with("utf-8-") {
         "utf-8"

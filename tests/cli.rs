@@ -1266,8 +1266,11 @@ fn long_binary_chain_does_not_crash() {
     let run = p.concise(&[]);
     assert_code(&run, 1);
     assert!(
-        run.stdout.starts_with("chain.py:1:1: PF001 SyntaxError: too deeply nested")
-            && run.stdout.contains("maximum recursion depth exceeded during compilation"),
+        run.stdout
+            .starts_with("chain.py:1:1: PF001 SyntaxError: too deeply nested")
+            && run
+                .stdout
+                .contains("maximum recursion depth exceeded during compilation"),
         "{}",
         run.stdout
     );

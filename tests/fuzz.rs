@@ -157,11 +157,60 @@ fn tokens(text: &str) -> Vec<&str> {
 }
 
 const INTERESTING: &[&str] = &[
-    "async ", "await ", "with ", "lambda: ", "yield ", "(", ")", "[", "]", "{", "}", ":", "\n",
-    "    ", "\"\"\"", "'", "#", "\\", "\\\n", "\t", "\r", "\r\n", "\0", "\x1b[31m", "\u{202e}",
-    "\u{9b}", "\u{feff}", "é", "😀", "f\"{", "t'", "*", "**", "@", "->", ",", ";", ".", "=",
-    ":=", "not ", "nonlocal x\n", "global y\n", "del ", "return", "# noqa", "# noqa: PF101",
-    "# pitfalls: noqa", "# type: ignore", "except* ", "case ", "match ", "type ", "[T]",
+    "async ",
+    "await ",
+    "with ",
+    "lambda: ",
+    "yield ",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    "\n",
+    "    ",
+    "\"\"\"",
+    "'",
+    "#",
+    "\\",
+    "\\\n",
+    "\t",
+    "\r",
+    "\r\n",
+    "\0",
+    "\x1b[31m",
+    "\u{202e}",
+    "\u{9b}",
+    "\u{feff}",
+    "é",
+    "😀",
+    "f\"{",
+    "t'",
+    "*",
+    "**",
+    "@",
+    "->",
+    ",",
+    ";",
+    ".",
+    "=",
+    ":=",
+    "not ",
+    "nonlocal x\n",
+    "global y\n",
+    "del ",
+    "return",
+    "# noqa",
+    "# noqa: PF101",
+    "# pitfalls: noqa",
+    "# type: ignore",
+    "except* ",
+    "case ",
+    "match ",
+    "type ",
+    "[T]",
 ];
 
 fn mutate(rng: &mut fastrand::Rng, corpus: &[Vec<u8>]) -> Vec<u8> {
@@ -176,7 +225,9 @@ fn mutate(rng: &mut fastrand::Rng, corpus: &[Vec<u8>]) -> Vec<u8> {
     let mut bytes = text.into_bytes();
     // Now and then, the bytes themselves: a BOM, a coding line, a bad byte.
     match rng.u8(..40) {
-        0 => bytes.splice(0..0, b"\xEF\xBB\xBF".iter().copied()).for_each(drop),
+        0 => bytes
+            .splice(0..0, b"\xEF\xBB\xBF".iter().copied())
+            .for_each(drop),
         1 => {
             let line: &[u8] = [
                 &b"# -*- coding: latin-1 -*-\n"[..],
@@ -246,7 +297,8 @@ fn mutate_once(rng: &mut fastrand::Rng, text: &str, corpus: &[Vec<u8>]) -> Strin
             3 => lines.truncate(i),
             4 => {
                 // A line from another file, at this place.
-                let other = String::from_utf8_lossy(&corpus[rng.usize(..corpus.len())]).into_owned();
+                let other =
+                    String::from_utf8_lossy(&corpus[rng.usize(..corpus.len())]).into_owned();
                 let others: Vec<&str> = other.split_inclusive('\n').collect();
                 if !others.is_empty() {
                     lines.insert(i, others[rng.usize(..others.len())].to_string());
@@ -392,13 +444,7 @@ fn check_everything(target: &Target, bytes: &[u8], stats: &mut Stats) -> Result<
         Err(ReadError::Io(e)) => return Err(format!("decode: {e}")),
     };
     let (has_bom, encoding) = (source.has_bom, source.encoding.clone());
-    let first = fix_text(
-        &target.path,
-        source,
-        &target.module,
-        &target.settings,
-        true,
-    );
+    let first = fix_text(&target.path, source, &target.module, &target.settings, true);
     stats.fixes_applied += first.applied as u64;
     stats.fixes_dropped += first.dropped.len() as u64;
     if !first.changed() {
@@ -504,7 +550,10 @@ fn fuzz(limits: &Limits, jobs: usize, progress: bool) -> Outcome {
                     .expect("a fuzz thread")
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("fuzz thread")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("fuzz thread"))
+            .collect()
     });
     let mut stats = Stats::default();
     let mut crashes = Vec::new();
@@ -550,7 +599,11 @@ fn assert_no_crashes(outcome: &Outcome) {
         outcome
             .crashes
             .iter()
-            .map(|(p, why)| format!("{}: {}", p.display(), why.chars().take(2000).collect::<String>()))
+            .map(|(p, why)| format!(
+                "{}: {}",
+                p.display(),
+                why.chars().take(2000).collect::<String>()
+            ))
             .collect::<Vec<_>>()
             .join("\n\n")
     );
@@ -609,10 +662,17 @@ fn mutations_change_the_input_and_stay_deterministic() {
     let corpus = vec![b"async def f():\n    await g()\n".to_vec()];
     let run = |seed| {
         let mut rng = fastrand::Rng::with_seed(seed);
-        (0..50).map(|_| mutate(&mut rng, &corpus)).collect::<Vec<_>>()
+        (0..50)
+            .map(|_| mutate(&mut rng, &corpus))
+            .collect::<Vec<_>>()
     };
     let a = run(3);
     assert_eq!(a, run(3));
     assert!(a.iter().filter(|m| **m != corpus[0]).count() > 40);
-    assert_eq!(tokens("x = f(a1, 'b')"), ["x", " ", "=", " ", "f", "(", "a1", ",", " ", "'", "b", "'", ")"]);
+    assert_eq!(
+        tokens("x = f(a1, 'b')"),
+        [
+            "x", " ", "=", " ", "f", "(", "a1", ",", " ", "'", "b", "'", ")"
+        ]
+    );
 }

@@ -68,16 +68,21 @@ fn every_format(p: &Project, args: &[&str]) -> Run {
 #[test]
 fn deep_nesting() {
     let p = Project::new();
-    let nested = |open: &str, close: &str, n: usize| {
-        format!("x = {}1{}\n", open.repeat(n), close.repeat(n))
-    };
+    let nested =
+        |open: &str, close: &str, n: usize| format!("x = {}1{}\n", open.repeat(n), close.repeat(n));
     p.write("parens.py", nested("(", ")", 5_000))
         .write("brackets.py", nested("[", "]", 20_000))
         .write("parens_200.py", nested("(", ")", 200))
         // 300,000 unary minus signs (the file is lexed before parsing).
         .write("unary.py", format!("x = {}1\n", "-".repeat(300_000)))
-        .write("power.py", format!("x = {}\n", vec!["a"; 100_000].join(" ** ")))
-        .write("lambdas.py", format!("x = {}1\n", "lambda: ".repeat(100_000)))
+        .write(
+            "power.py",
+            format!("x = {}\n", vec!["a"; 100_000].join(" ** ")),
+        )
+        .write(
+            "lambdas.py",
+            format!("x = {}1\n", "lambda: ".repeat(100_000)),
+        )
         .write(
             "indented.py",
             (0..150)
@@ -90,13 +95,20 @@ fn deep_nesting() {
     let run = every_format(&p, &[]);
     assert_code(&run, 1);
     let lines = run.lines();
-    assert!(lines.contains(&"a.py:4:5: PF101 `time.sleep` blocks the event loop inside `async def h`"));
+    assert!(
+        lines.contains(&"a.py:4:5: PF101 `time.sleep` blocks the event loop inside `async def h`")
+    );
     assert!(lines.contains(&"parens.py:1:205: PF001 SyntaxError: too many nested parentheses"));
     assert!(lines.contains(&"brackets.py:1:205: PF001 SyntaxError: too many nested parentheses"));
-    assert!(lines.contains(&"indented.py:101:1: PF001 SyntaxError: too many levels of indentation"), "{lines:#?}");
+    assert!(
+        lines.contains(&"indented.py:101:1: PF001 SyntaxError: too many levels of indentation"),
+        "{lines:#?}"
+    );
     for file in ["unary.py", "power.py", "lambdas.py"] {
         assert!(
-            lines.iter().any(|l| l.starts_with(&format!("{file}:1:1: PF001 SyntaxError: too deeply nested"))),
+            lines.iter().any(
+                |l| l.starts_with(&format!("{file}:1:1: PF001 SyntaxError: too deeply nested"))
+            ),
             "{file}: {lines:#?}"
         );
     }
@@ -151,15 +163,26 @@ fn binary_and_control_characters() {
     assert_code(&run, 1);
     let lines = run.lines();
     assert!(
-        lines.contains(&"nul.py:2:1: PF001 SyntaxError: source code string cannot contain null bytes"),
+        lines.contains(
+            &"nul.py:2:1: PF001 SyntaxError: source code string cannot contain null bytes"
+        ),
         "{lines:#?}"
     );
-    assert!(lines.iter().any(|l| l.starts_with("random.py:")), "{lines:#?}");
-    assert!(lines.iter().any(|l| l.starts_with("controls.py:4:5: PF101")), "{lines:#?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("random.py:")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("controls.py:4:5: PF101")),
+        "{lines:#?}"
+    );
     // The snippet shows the escapes.
     let full = p.run(&["check", "--no-color", "controls.py"]);
     assert!(
-        full.stdout.contains(r#"s = "\x1b[2J\x1b]0;pwned\x07\u{202e}\u{9b}31m\x08\x7f"  # \x0c"#),
+        full.stdout
+            .contains(r#"s = "\x1b[2J\x1b]0;pwned\x07\u{202e}\u{9b}31m\x08\x7f"  # \x0c"#),
         "{}",
         full.stdout
     );
@@ -214,11 +237,17 @@ fn odd_paths() {
 fn odd_encodings() {
     let p = Project::new();
     p.write("bom_latin1.py", b"\xEF\xBB\xBF# coding: latin-1\nx = 1\n")
-        .write("bom_utf8.py", b"\xEF\xBB\xBF# coding: utf-8\nimport time\nasync def h():\n    time.sleep(1)\n")
+        .write(
+            "bom_utf8.py",
+            b"\xEF\xBB\xBF# coding: utf-8\nimport time\nasync def h():\n    time.sleep(1)\n",
+        )
         .write("unknown.py", b"# coding: klingon\nx = 1\n")
         .write("ascii.py", b"# coding: ascii\nx = '\xe9'\n")
         .write("utf16.py", b"# coding: utf-16\nx = 1\n")
-        .write("latin1.py", b"# coding: latin-1\nimport time\nasync def h():\n    time.sleep(1)  # \xe9\xff\x9b\n")
+        .write(
+            "latin1.py",
+            b"# coding: latin-1\nimport time\nasync def h():\n    time.sleep(1)  # \xe9\xff\x9b\n",
+        )
         .write("bad_utf8.py", b"x = '\xff\xfe'\n");
     let run = every_format(&p, &[]);
     assert_code(&run, 1);
@@ -232,8 +261,16 @@ fn odd_encodings() {
     ] {
         assert!(lines.contains(&expected), "{expected} in {lines:#?}");
     }
-    assert!(lines.iter().any(|l| l.starts_with("bad_utf8.py:1:1: PF001")), "{lines:#?}");
-    assert!(lines.iter().any(|l| l.starts_with("utf16.py:")), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("bad_utf8.py:1:1: PF001")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("utf16.py:")),
+        "{lines:#?}"
+    );
 }
 
 #[cfg(unix)]
@@ -242,7 +279,10 @@ fn fifo_and_symlink_loops() {
     let p = Project::new();
     p.write("a.py", SLEEP);
     let fifo = p.root.join("pipe.py");
-    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(status.success());
     std::os::unix::fs::symlink("loop", p.root.join("loop")).unwrap();
     std::os::unix::fs::symlink(".", p.root.join("self")).unwrap();
@@ -250,7 +290,10 @@ fn fifo_and_symlink_loops() {
     std::os::unix::fs::symlink("c.py", p.root.join("b.py")).unwrap();
     let run = every_format(&p, &[]);
     assert_code(&run, 1);
-    assert_eq!(run.lines()[0], "a.py:4:5: PF101 `time.sleep` blocks the event loop inside `async def h`");
+    assert_eq!(
+        run.lines()[0],
+        "a.py:4:5: PF101 `time.sleep` blocks the event loop inside `async def h`"
+    );
 }
 
 /// A long chain of lock orders across functions: the project stage's
@@ -270,7 +313,9 @@ fn long_lock_chains() {
             i + 1
         ));
     }
-    src.push_str(&format!("def back():\n    with l{n}:\n        with l0:\n            pass\n"));
+    src.push_str(&format!(
+        "def back():\n    with l{n}:\n        with l0:\n            pass\n"
+    ));
     p.write("locks.py", src);
     let started = std::time::Instant::now();
     let run = p.run(&["check", "--output-format", "concise"]);
@@ -312,5 +357,9 @@ fn over_the_size_limit_is_a_note_not_an_error() {
         run.stderr,
         "note: big.py: not checked: 646 bytes is more than the limit of 200 bytes per file\n"
     );
-    assert!(run.stdout.starts_with("small.py:4:5: PF101"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("small.py:4:5: PF101"),
+        "{}",
+        run.stdout
+    );
 }

@@ -44,10 +44,10 @@ mod tests {
 
     #[test]
     fn escapes_as_the_runner_reads_it() {
-        assert_eq!(escape_data("50% a\r\nb\0\x1b[0m"), "50%25 a%0D%0Ab\\0\\x1b[0m");
         assert_eq!(
-            escape_property("dir:a,b/x%\n.py"),
-            "dir%3Aa%2Cb/x%25%0A.py"
+            escape_data("50% a\r\nb\0\x1b[0m"),
+            "50%25 a%0D%0Ab\\0\\x1b[0m"
         );
+        assert_eq!(escape_property("dir:a,b/x%\n.py"), "dir%3Aa%2Cb/x%25%0A.py");
     }
 }
