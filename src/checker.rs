@@ -105,7 +105,7 @@ impl<'a> Checker<'a> {
             return true;
         }
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks % 256 == 0
+        if self.ticks.is_multiple_of(256)
             && let Some(deadline) = self.deadline
             && std::time::Instant::now() >= deadline
         {

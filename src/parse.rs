@@ -111,10 +111,8 @@ fn nesting_before_parse(source: &str) -> Result<(), SyntaxError> {
                 }
                 operators.push(0);
             }
-            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
-                if operators.len() > 1 {
-                    total -= operators.pop().unwrap_or(0);
-                }
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace if operators.len() > 1 => {
+                total -= operators.pop().unwrap_or(0);
             }
             TokenKind::Indent => {
                 indents += 1;
