@@ -359,6 +359,8 @@ struct Stats {
     findings: BTreeMap<&'static str, u64>,
     fixes_applied: u64,
     fixes_dropped: u64,
+    /// Dropped fixes by rule.
+    dropped: BTreeMap<&'static str, u64>,
 }
 
 impl Stats {
@@ -367,6 +369,9 @@ impl Stats {
         self.syntax_errors += other.syntax_errors;
         self.fixes_applied += other.fixes_applied;
         self.fixes_dropped += other.fixes_dropped;
+        for (code, n) in other.dropped {
+            *self.dropped.entry(code).or_default() += n;
+        }
         for (code, n) in other.findings {
             *self.findings.entry(code).or_default() += n;
         }
@@ -447,6 +452,20 @@ fn check_everything(target: &Target, bytes: &[u8], stats: &mut Stats) -> Result<
     let first = fix_text(&target.path, source, &target.module, &target.settings, true);
     stats.fixes_applied += first.applied as u64;
     stats.fixes_dropped += first.dropped.len() as u64;
+    for (rule, row, column, message) in &first.dropped {
+        // Not a failure (the re-parse caught it), but a fix worth a look:
+        // kept under target/ with what the parser said.
+        *stats.dropped.entry(rule.code()).or_default() += 1;
+        let dir = repo().join("target").join("fuzz-dropped");
+        if std::fs::create_dir_all(&dir).is_ok() {
+            let name = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes));
+            let _ = std::fs::write(dir.join(format!("{name}.py")), bytes);
+            let _ = std::fs::write(
+                dir.join(format!("{name}.txt")),
+                format!("{} at {row}:{column}: {message}\n", rule.code()),
+            );
+        }
+    }
     if !first.changed() {
         return Ok(());
     }
@@ -582,6 +601,12 @@ fn summary(outcome: &Outcome) -> String {
     );
     for (code, n) in &s.findings {
         out.push_str(&format!(" {code}={n}"));
+    }
+    if !s.dropped.is_empty() {
+        out.push_str("\ndropped fixes (target/fuzz-dropped/):");
+        for (code, n) in &s.dropped {
+            out.push_str(&format!(" {code}={n}"));
+        }
     }
     out
 }
