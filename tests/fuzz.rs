@@ -665,7 +665,8 @@ fn fuzz_long() {
     assert_no_crashes(&outcome);
 }
 
-/// Every input the fuzzer ever failed on stays fixed.
+/// Every input the fuzzer ever failed on (or whose fix had to be dropped)
+/// stays fixed.
 #[test]
 fn fuzz_crashes_replay() {
     let mut files = Vec::new();
@@ -677,6 +678,14 @@ fn fuzz_crashes_replay() {
         let mut stats = Stats::default();
         if let Err(why) = run_one(&target, &bytes, &mut stats) {
             failures.push(format!("{}: {why}", file.display()));
+        }
+        // A fix the re-parse had to drop is a rule bug too.
+        if stats.fixes_dropped > 0 {
+            failures.push(format!(
+                "{}: fixes dropped: {:?}",
+                file.display(),
+                stats.dropped
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -74,7 +74,11 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
         "`{builtin}()` gets a {kind} comprehension it consumes once: pass a generator expression instead of building the whole {kind}"
     );
     let range = first.range();
-    let sole = args.len() == 1 && keywords.is_empty();
+    // `max(x for x in y,)` is a syntax error: a trailing comma keeps the
+    // parentheses (found by the fuzzer).
+    let trailing_comma =
+        cx.locator().text()[TextRange::new(range.end(), call.arguments.end())].contains(',');
+    let sole = args.len() == 1 && keywords.is_empty() && !trailing_comma;
     let (open, close) = if sole { ("", "") } else { ("(", ")") };
     let one = TextSize::from(1);
     let fix = Fix {
