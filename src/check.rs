@@ -161,9 +161,11 @@ pub fn check_source(
     }
     let mut summary = build_summary(&output.semantic, &output.def_scopes, &locator);
     summary.lock_events = output.lock_events;
+    let mut findings = output.findings;
+    break_fixes_if_asked(&mut findings);
     FileReport {
         path: path.to_path_buf(),
-        findings: output.findings,
+        findings,
         summary: Some(summary),
         questions: output.questions,
         pending: output.pending,
@@ -171,6 +173,22 @@ pub fn check_source(
         unused_noqa: settings.rules.contains(Rule::UnusedNoqa),
         error: None,
         note: None,
+    }
+}
+
+/// A test hook: `PITFALLS_TEST_BREAK_FIXES=<code>` makes that rule's fixes
+/// insert an unbalanced `(`, so the end-to-end tests can prove a fix that
+/// breaks the syntax is dropped and reported (the rules' own fixes, fuzzed,
+/// no longer do).
+fn break_fixes_if_asked(findings: &mut [crate::report::Finding]) {
+    static CODE: OnceLock<Option<String>> = OnceLock::new();
+    let Some(code) = CODE.get_or_init(|| std::env::var("PITFALLS_TEST_BREAK_FIXES").ok()) else {
+        return;
+    };
+    for finding in findings.iter_mut().filter(|f| f.rule.code() == code) {
+        if let Some(edit) = finding.fix.as_mut().and_then(|fix| fix.edits.first_mut()) {
+            edit.content.push('(');
+        }
     }
 }
 
