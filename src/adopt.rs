@@ -7,13 +7,14 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
+use crate::finding::{Applicability, Edit, Fix};
 use crate::fix::{apply_fixes, encode, write_source};
 use crate::noqa::codes_insertion_point;
 use crate::parse::parse_module;
 use crate::pipeline::Diagnostic;
-use crate::report::{Applicability, Edit, Fix, Location, Span};
-use crate::rules::Rule;
+use crate::registry::Rule;
 use crate::source::{Locator, read_source};
+use crate::span::{Location, Span};
 
 // ----- --add-noqa -----
 
@@ -64,6 +65,23 @@ pub fn add_noqa(diagnostics: &[Diagnostic]) -> AddNoqa {
 fn add_noqa_to_file(path: &Path, rows: &BTreeMap<u32, Vec<&str>>) -> Result<usize, String> {
     let source = read_source(path).map_err(|e| format!("cannot read: {e:?}"))?;
     let text = &source.text;
+    let fixes = noqa_insertions(text, rows)?;
+    if fixes.is_empty() {
+        return Ok(0);
+    }
+    let refs: Vec<&Fix> = fixes.iter().collect();
+    let (new_text, applied) = apply_fixes(text, &refs);
+    parse_module(&new_text)
+        .map_err(|e| format!("a comment would break the syntax: {}", e.message))?;
+    let bytes = encode(&new_text, &source).ok_or("cannot be written back in its encoding")?;
+    write_source(path, &bytes).map_err(|e| format!("cannot write: {e}"))?;
+    Ok(applied.len())
+}
+
+/// The insertions that add `# noqa: CODES` to `text` at each row (1-based)
+/// of `rows`, extending an existing `# noqa: …` comment there; rows already
+/// covered get none. The language server's "add `# noqa`" action uses it too.
+pub fn noqa_insertions(text: &str, rows: &BTreeMap<u32, Vec<&str>>) -> Result<Vec<Fix>, String> {
     let parsed = parse_module(text).map_err(|e| format!("does not parse: {}", e.message))?;
     let locator = Locator::new(text);
     // The real comments (not `# noqa` inside a string), by row.
@@ -102,16 +120,7 @@ fn add_noqa_to_file(path: &Path, rows: &BTreeMap<u32, Vec<&str>>) -> Result<usiz
         };
         fixes.push(insertion(at, content));
     }
-    if fixes.is_empty() {
-        return Ok(0);
-    }
-    let refs: Vec<&Fix> = fixes.iter().collect();
-    let (new_text, applied) = apply_fixes(text, &refs);
-    parse_module(&new_text)
-        .map_err(|e| format!("a comment would break the syntax: {}", e.message))?;
-    let bytes = encode(&new_text, &source).ok_or("cannot be written back in its encoding")?;
-    write_source(path, &bytes).map_err(|e| format!("cannot write: {e}"))?;
-    Ok(applied.len())
+    Ok(fixes)
 }
 
 fn insertion(at: usize, content: String) -> Fix {

@@ -14,7 +14,7 @@ use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
 /// Bump when the report format changes in a way serde would still accept.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 7;
 
 pub struct Cache {
     dir: PathBuf,
@@ -111,7 +111,7 @@ pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
+    use crate::registry::Rule;
 
     fn module() -> ModuleName {
         ModuleName {

@@ -6,14 +6,16 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::checker::Checker;
+use crate::finding::Finding;
 use crate::noqa::Suppressions;
 use crate::parse::parse_module;
-use crate::report::{FileReport, Finding, Location, Span};
-use crate::rules::Rule;
+use crate::registry::Rule;
+use crate::report::FileReport;
 use crate::semantic::summary::build_summary;
 use crate::semantic::{ModuleName, SemanticModel};
 use crate::settings::FileSettings;
 use crate::source::{Locator, ReadError, decode};
+use crate::span::{Location, Span};
 
 pub fn check_path(path: &Path, module: ModuleName, settings: &FileSettings) -> FileReport {
     if let Some(report) = too_large(path) {
@@ -36,6 +38,7 @@ pub fn check_bytes(
     module: ModuleName,
     settings: &FileSettings,
 ) -> FileReport {
+    #[cfg(debug_assertions)]
     panic_if_asked(path);
     match decode(bytes) {
         Ok(source) => check_source(path, &source.text, module, settings),
@@ -180,7 +183,7 @@ pub fn check_source(
 /// insert an unbalanced `(`, so the end-to-end tests can prove a fix that
 /// breaks the syntax is dropped and reported (the rules' own fixes, fuzzed,
 /// no longer do).
-fn break_fixes_if_asked(findings: &mut [crate::report::Finding]) {
+fn break_fixes_if_asked(findings: &mut [crate::finding::Finding]) {
     static CODE: OnceLock<Option<String>> = OnceLock::new();
     let Some(code) = CODE.get_or_init(|| std::env::var("PITFALLS_TEST_BREAK_FIXES").ok()) else {
         return;
@@ -194,7 +197,10 @@ fn break_fixes_if_asked(findings: &mut [crate::report::Finding]) {
 
 /// A test hook: `PITFALLS_TEST_PANIC_ON=<file name>` makes the pass over that
 /// file panic, so the end-to-end tests can prove one file's panic is
-/// reported with its path while the other files are still checked.
+/// reported with its path while the other files are still checked. Only in
+/// debug builds (the tests'): a release build neither reads the variable nor
+/// pays for the check.
+#[cfg(debug_assertions)]
 fn panic_if_asked(path: &Path) {
     static TARGET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let target = TARGET.get_or_init(|| std::env::var("PITFALLS_TEST_PANIC_ON").ok());
@@ -210,7 +216,7 @@ fn panic_if_asked(path: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::RuleSet;
+    use crate::registry::RuleSet;
 
     fn settings() -> FileSettings {
         FileSettings {

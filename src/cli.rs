@@ -10,8 +10,8 @@ use rustc_hash::FxHashSet;
 
 use crate::cache::Cache;
 use crate::pipeline::RunOptions;
+use crate::registry::{FixAvailability, Rule};
 use crate::render::{self, RenderOptions};
-use crate::rules::{FixAvailability, Rule};
 use crate::settings::{self, OutputFormat, Overrides, Settings};
 
 #[derive(Debug, Parser)]
@@ -41,6 +41,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         output_format: ListFormat,
     },
+    /// Run the language server over stdio (for editors).
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -115,6 +117,10 @@ pub struct CheckArgs {
     /// Report only findings on lines added or changed since this git revision.
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Show every finding in test files too (the config's `test-ignore`
+    /// holds some back by default).
+    #[arg(long)]
+    pub include_tests: bool,
 }
 
 /// What `main` turns into an exit code.
@@ -152,6 +158,7 @@ pub fn run(cli: Cli) -> Outcome {
             list_rules(output_format);
             Outcome::Clean
         }
+        Command::Server => crate::server::run(),
     }
 }
 
@@ -159,6 +166,7 @@ fn list_rules(format: ListFormat) {
     let fix = |f: FixAvailability| match f {
         FixAvailability::None => "none",
         FixAvailability::Safe => "safe",
+        FixAvailability::Unsafe => "unsafe",
         FixAvailability::Sometimes => "sometimes",
     };
     match format {
@@ -219,6 +227,7 @@ fn check(args: CheckArgs) -> Outcome {
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
         output_format: args.output_format,
+        include_tests: args.include_tests,
     };
     let settings = match config.and_then(|c| Settings::resolve(c, &overrides, &cwd)) {
         Ok(settings) => settings,
@@ -330,14 +339,18 @@ fn check(args: CheckArgs) -> Outcome {
         None => None,
     };
     let filter = |result: &mut crate::pipeline::CheckResult| {
-        let mut diagnostics = std::mem::take(&mut result.diagnostics);
-        if let Some(baseline) = &baseline {
-            diagnostics = crate::adopt::filter_baseline(diagnostics, baseline, &base);
+        // The held-back findings too: the summary counts only those the
+        // flags would have shown.
+        for list in [&mut result.diagnostics, &mut result.held_back] {
+            let mut diagnostics = std::mem::take(list);
+            if let Some(baseline) = &baseline {
+                diagnostics = crate::adopt::filter_baseline(diagnostics, baseline, &base);
+            }
+            if let Some(changed) = &changed {
+                diagnostics.retain(|d| changed.touches(d));
+            }
+            *list = diagnostics;
         }
-        if let Some(changed) = &changed {
-            diagnostics.retain(|d| changed.touches(d));
-        }
-        result.diagnostics = diagnostics;
     };
     filter(&mut result);
 
@@ -531,12 +544,23 @@ fn fix_files(
         .into_iter()
         .map(|path| {
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-            (path, namer.module_name(&absolute), settings.for_file(path))
+            // What a test file does not show, it does not fix either.
+            let mut file_settings = settings.for_file(path);
+            for rule in settings.held_back(path).iter() {
+                file_settings.rules.remove(rule);
+            }
+            let confirmed: Vec<(crate::registry::Rule, String)> = result
+                .diagnostics
+                .iter()
+                .filter(|d| d.path == path)
+                .map(|d| (d.finding.rule, d.finding.message.clone()))
+                .collect();
+            (path, namer.module_name(&absolute), file_settings, confirmed)
         })
         .collect();
     crate::pipeline::in_worker_pool(|| {
         jobs.into_par_iter()
-            .filter_map(|(path, module, file_settings)| {
+            .filter_map(|(path, module, file_settings, confirmed)| {
                 let source = crate::source::read_source(path).ok()?;
                 Some(crate::fix::fix_text(
                     path,
@@ -544,6 +568,7 @@ fn fix_files(
                     &module,
                     &file_settings,
                     unsafe_fixes,
+                    &confirmed,
                 ))
             })
             .collect()

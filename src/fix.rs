@@ -11,9 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::check_source;
+use crate::finding::{Applicability, Finding, Fix};
 use crate::parse::parse_module;
-use crate::report::{Applicability, Finding, Fix};
-use crate::rules::Rule;
+use crate::registry::Rule;
 use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 use crate::source::SourceText;
@@ -105,13 +105,17 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     (out, applied)
 }
 
-/// The fix loop for one file's text.
+/// The fix loop for one file's text. `confirmed`: the `(rule, message)` of
+/// the file's findings the project stage reported; a finding that waits for
+/// the project index (PF300 asks whether its decorator is applied) is fixed
+/// only when it is one of them.
 pub fn fix_text(
     path: &Path,
     source: SourceText,
     module: &ModuleName,
     settings: &FileSettings,
     unsafe_fixes: bool,
+    confirmed: &[(Rule, String)],
 ) -> FileFix {
     let mut text = source.text.clone();
     let mut applied = 0;
@@ -131,13 +135,27 @@ pub fn fix_text(
                 .trim()
                 .to_string()
         };
+        let deferred = report.pending.iter().filter_map(|p| match &p.context {
+            crate::finding::PendingContext::Finding(f)
+                if confirmed
+                    .iter()
+                    .any(|(rule, message)| *rule == f.rule && *message == f.message) =>
+            {
+                Some(&**f)
+            }
+            _ => None,
+        });
         let candidates: Vec<&Finding> = report
             .findings
             .iter()
+            .chain(deferred)
             .filter(|f| {
-                !report
-                    .suppressions
-                    .suppresses(f.rule, f.span.location.row, f.noqa_row)
+                !report.suppressions.suppresses(
+                    f.rule,
+                    f.span.location.row,
+                    f.noqa_row,
+                    settings.external_noqa,
+                )
             })
             .filter(|f| applicable(f, unsafe_fixes).is_some())
             .filter(|f| !banned.contains(&(f.rule, f.message.clone(), line_text(f))))
@@ -251,15 +269,6 @@ pub fn write_source(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The line ending a file uses (for inserted lines): CRLF when its first
-/// line ends so.
-pub fn line_ending(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
-    }
-}
-
 /// A unified diff of one file's fix, `a/` and `b/` prefixed (`git apply`
 /// and `patch -p1` read it).
 pub fn unified_diff(display: &str, old: &str, new: &str) -> String {
@@ -273,7 +282,8 @@ pub fn unified_diff(display: &str, old: &str, new: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Edit, Location, Span};
+    use crate::finding::Edit;
+    use crate::span::{Location, Span};
 
     fn edit(start: u32, end: u32, content: &str) -> Edit {
         let l = Location { row: 1, column: 1 };
@@ -333,12 +343,5 @@ mod tests {
             encode(&source.text, &source).unwrap(),
             b"# coding: cp1252\ns = '\x80'\n"
         );
-    }
-
-    #[test]
-    fn detects_line_endings() {
-        assert_eq!(line_ending("a\r\nb\r\n"), "\r\n");
-        assert_eq!(line_ending("a\nb\r\n"), "\n");
-        assert_eq!(line_ending("a"), "\n");
     }
 }

@@ -10,17 +10,23 @@ pub mod cache;
 pub mod check;
 pub mod checker;
 pub mod cli;
+pub mod context;
 pub mod discover;
+pub mod finding;
 pub mod fix;
+pub mod kinds;
 pub mod noqa;
 pub mod parse;
 pub mod pipeline;
+pub mod registry;
 pub mod render;
 pub mod report;
 pub mod rules;
 pub mod semantic;
+pub mod server;
 pub mod settings;
 pub mod source;
+pub mod span;
 
 /// The syntax tree types, re-exported from the parser module so that the
 /// parser can be swapped in one place.

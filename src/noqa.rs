@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Finding, Span};
-use crate::rules::Rule;
+use crate::finding::Finding;
+use crate::registry::Rule;
 use crate::source::Locator;
+use crate::span::Span;
 
 /// What one noqa comment covers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +41,21 @@ pub struct Suppressions {
     pub file: Option<Codes>,
     /// The line comments, sorted by row.
     pub lines: Vec<LineNoqa>,
+    /// Other tools' suppressions of the same problems as ours (CLI.md,
+    /// "Suppression"), sorted by row; applied only with `external-noqa`.
+    #[serde(default)]
+    pub external: Vec<ExternalNoqa>,
+}
+
+/// A line where another tool's suppression silences some of our rules:
+/// `# noqa: ASYNC251`, `# pylint: disable=dangerous-default-value`,
+/// `# type: ignore[unused-coroutine]`, `# pyright: ignore[reportUnusedCoroutine]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalNoqa {
+    pub row: u32,
+    /// Our codes, as strings: a mapped rule that is not registered yet
+    /// (PF504) works the day it lands.
+    pub codes: Vec<String>,
 }
 
 /// What suppressed a finding.
@@ -48,6 +64,8 @@ pub enum SuppressedBy {
     File,
     /// The index of the line comment in [`Suppressions::lines`].
     Line(usize),
+    /// Another tool's suppression on the line (`external-noqa`).
+    External,
 }
 
 impl Suppressions {
@@ -68,36 +86,72 @@ impl Suppressions {
                     }
                     (None, codes) => codes,
                 });
-            } else if let Some(codes) = parse_line_noqa(comment) {
+                continue;
+            }
+            let noqa = parse_line_noqa(comment);
+            let external = external_suppressions(comment, noqa.as_ref());
+            if noqa.is_none() && external.is_empty() {
+                continue;
+            }
+            let row = locator.row(range.start());
+            if let Some(codes) = noqa {
                 out.lines.push(LineNoqa {
-                    row: locator.row(range.start()),
+                    row,
                     codes,
                     span: locator.span(range),
                 });
             }
+            for (offset, codes) in external {
+                out.external.push(ExternalNoqa {
+                    row: row + offset,
+                    codes,
+                });
+            }
         }
+        out.external.sort_by_key(|e| e.row);
         out
     }
 
-    pub fn suppresses(&self, rule: Rule, row: u32, noqa_row: u32) -> bool {
-        self.suppressed_by(rule, row, noqa_row).is_some()
+    pub fn suppresses(&self, rule: Rule, row: u32, noqa_row: u32, external: bool) -> bool {
+        self.suppressed_by(rule, row, noqa_row, external).is_some()
     }
 
     /// The comment that suppresses `rule` reported at `row` (its statement
     /// ending on `noqa_row`), if any: the file exemption, else the comment
-    /// on the first row, else the one on the statement's last row.
-    pub fn suppressed_by(&self, rule: Rule, row: u32, noqa_row: u32) -> Option<SuppressedBy> {
+    /// on the first row, else the one on the statement's last row, else
+    /// (with `external`) another tool's suppression on one of those rows.
+    pub fn suppressed_by(
+        &self,
+        rule: Rule,
+        row: u32,
+        noqa_row: u32,
+        external: bool,
+    ) -> Option<SuppressedBy> {
         if rule == Rule::SyntaxError {
             return None;
         }
         if self.file.as_ref().is_some_and(|c| c.covers(rule)) {
             return Some(SuppressedBy::File);
         }
-        [row, noqa_row]
+        let line = [row, noqa_row]
             .into_iter()
             .filter_map(|r| self.line(r))
             .find(|&i| self.lines[i].codes.covers(rule))
-            .map(SuppressedBy::Line)
+            .map(SuppressedBy::Line);
+        if line.is_some() || !external {
+            return line;
+        }
+        let code = rule.code();
+        [row, noqa_row]
+            .into_iter()
+            .any(|r| {
+                let i = self.external.partition_point(|e| e.row < r);
+                self.external[i..]
+                    .iter()
+                    .take_while(|e| e.row == r)
+                    .any(|e| e.codes.iter().any(|c| c == code))
+            })
+            .then_some(SuppressedBy::External)
     }
 
     fn line(&self, row: u32) -> Option<usize> {
@@ -168,37 +222,41 @@ impl Suppressions {
 
 /// `# pitfalls: noqa` or `# pitfalls: noqa: PF500, PF601`.
 fn parse_file_exemption(comment: &str) -> Option<Codes> {
-    let lower = comment.to_ascii_lowercase();
-    let at = lower.find("pitfalls:")?;
+    let at = find_ignore_case(comment, "pitfalls:")?;
     let rest = comment[at + "pitfalls:".len()..].trim_start();
-    if !rest.get(..4)?.eq_ignore_ascii_case("noqa") {
-        return None;
-    }
-    Some(parse_codes(&rest[4..]))
+    let after = strip_prefix_ignore_case(rest, "noqa")?;
+    Some(parse_codes(after))
 }
 
 /// `# noqa` or `# noqa: CODE[, CODE]`, anywhere in the comment
 /// (`# type: ignore  # noqa: PF101`).
 fn parse_line_noqa(comment: &str) -> Option<Codes> {
-    let lower = comment.to_ascii_lowercase();
-    let mut search = 0;
-    while let Some(found) = lower[search..].find("noqa") {
-        let at = search + found;
-        let before = lower[..at].trim_end_matches([' ', '\t']);
-        if before.ends_with('#') {
-            let after = &comment[at + 4..];
-            // `# noqaxyz` is not a noqa comment.
-            if after
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_ascii_alphanumeric())
-            {
-                return Some(parse_codes(after));
-            }
-        }
-        search = at + 4;
-    }
-    None
+    after_hashes(comment).find_map(|rest| {
+        let after = strip_prefix_ignore_case(rest, "noqa")?;
+        // `# noqaxyz` is not a noqa comment.
+        after
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_ascii_alphanumeric())
+            .then(|| parse_codes(after))
+    })
+}
+
+/// The text after each `#` of a comment and the spaces and tabs after it:
+/// where a directive (`noqa`, `pylint:`, `type:`) can start. Comments are
+/// scanned for every file: no allocation, no substring search.
+fn after_hashes(comment: &str) -> impl Iterator<Item = &str> {
+    comment
+        .match_indices('#')
+        .map(|(at, _)| comment[at + 1..].trim_start_matches([' ', '\t']))
+}
+
+/// The first `needle` (ASCII, any case) in `hay`.
+fn find_ignore_case(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let first = *n.first()?;
+    (0..(h.len() + 1).saturating_sub(n.len()))
+        .find(|&i| h[i].eq_ignore_ascii_case(&first) && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// For `--add-noqa`: in a comment holding `# noqa: CODES`, the byte offset
@@ -241,6 +299,109 @@ pub fn codes_insertion_point(comment: &str) -> Option<(usize, Vec<String>)> {
         search = at + 4;
     }
     None
+}
+
+/// Our codes silenced by another tool's code in a `# noqa: …` list (Ruff,
+/// flake8-async, flake8-bugbear, flake8-simplify, flake8-comprehensions,
+/// refurb), by code string.
+fn noqa_equivalents(code: &str) -> &'static [&'static str] {
+    match code {
+        "ASYNC251" => &["PF101"],
+        "ASYNC210" | "ASYNC212" => &["PF102"],
+        "ASYNC220" | "ASYNC221" | "ASYNC222" => &["PF103"],
+        "ASYNC230" => &["PF104"],
+        "ASYNC250" => &["PF105"],
+        "ASYNC103" | "ASYNC104" => &["PF109"],
+        "RUF006" | "ASYNC300" => &["PF108"],
+        "B019" => &["PF600"],
+        "B006" => &["PF601"],
+        "SIM115" => &["PF400", "PF401"],
+        "C419" => &["PF500", "PF504"],
+        "FURB129" => &["PF501"],
+        _ => &[],
+    }
+}
+
+/// Our codes silenced by a pylint message, by symbol or message id.
+fn pylint_equivalents(message: &str) -> &'static [&'static str] {
+    match message.to_ascii_lowercase().as_str() {
+        "consider-using-with" | "r1732" => &["PF400", "PF401"],
+        "dangerous-default-value" | "w0102" => &["PF601"],
+        "method-cache-max-size-none" | "w1518" => &["PF600"],
+        "use-a-generator" | "r1729" => &["PF500"],
+        _ => &[],
+    }
+}
+
+/// Our codes silenced by a mypy or pyright error code.
+fn type_checker_equivalents(code: &str) -> &'static [&'static str] {
+    match code {
+        "unused-coroutine" | "reportUnusedCoroutine" => &["PF100"],
+        _ => &[],
+    }
+}
+
+/// Other tools' suppressions in one comment (whose `# noqa` codes are
+/// `noqa`): (row offset, our codes). `# pylint: disable-next=…` applies to
+/// the next line, everything else to the comment's own line. A pylint
+/// `disable` alone on its line (which pylint applies to the rest of the
+/// block) only covers that line here.
+fn external_suppressions(comment: &str, noqa: Option<&Codes>) -> Vec<(u32, Vec<String>)> {
+    let mut same_line: Vec<&str> = Vec::new();
+    let mut next_line: Vec<&str> = Vec::new();
+    if let Some(Codes::Some(codes)) = noqa {
+        for code in codes {
+            same_line.extend(noqa_equivalents(code));
+        }
+    }
+    for rest in after_hashes(comment) {
+        if let Some(after) = strip_prefix_ignore_case(rest, "pylint:") {
+            let after = after.trim_start();
+            let (next, rest) = if let Some(rest) = strip_prefix_ignore_case(after, "disable-next") {
+                (true, rest)
+            } else if let Some(rest) = strip_prefix_ignore_case(after, "disable") {
+                (false, rest)
+            } else {
+                continue;
+            };
+            let Some(list) = rest.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            let list = list.split(['#', ';']).next().unwrap_or_default();
+            let target = if next { &mut next_line } else { &mut same_line };
+            for message in list.split(',').map(str::trim) {
+                target.extend(pylint_equivalents(message));
+            }
+        } else if let Some(after) = strip_prefix_ignore_case(rest, "type:")
+            .or_else(|| strip_prefix_ignore_case(rest, "pyright:"))
+        {
+            let Some(rest) = strip_prefix_ignore_case(after.trim_start(), "ignore") else {
+                continue;
+            };
+            let Some(list) = rest.strip_prefix('[') else {
+                continue;
+            };
+            let list = list.split(']').next().unwrap_or_default();
+            for code in list.split(',').map(str::trim) {
+                same_line.extend(type_checker_equivalents(code));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (offset, mut codes) in [(0, same_line), (1, next_line)] {
+        codes.sort_unstable();
+        codes.dedup();
+        if !codes.is_empty() {
+            out.push((offset, codes.into_iter().map(str::to_string).collect()));
+        }
+    }
+    out
+}
+
+fn strip_prefix_ignore_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 fn parse_codes(after: &str) -> Codes {
@@ -319,6 +480,43 @@ mod tests {
         );
         assert_eq!(codes_insertion_point("# noqa"), None);
         assert_eq!(codes_insertion_point("# just a comment"), None);
+    }
+
+    #[test]
+    fn parses_other_tools_suppressions() {
+        let ours = |s: &str| external_suppressions(s, parse_line_noqa(s).as_ref());
+        let one = |codes: &[&str]| vec![(0, codes.iter().map(|c| c.to_string()).collect())];
+        assert_eq!(ours("# noqa: ASYNC251"), one(&["PF101"]));
+        assert_eq!(ours("# noqa:c419"), one(&["PF500", "PF504"]));
+        assert_eq!(ours("# noqa: E501, SIM115"), one(&["PF400", "PF401"]));
+        assert_eq!(ours("# noqa"), vec![]);
+        assert_eq!(ours("# noqa: E501"), vec![]);
+        assert_eq!(
+            ours("# pylint: disable=unused-import, dangerous-default-value"),
+            one(&["PF601"])
+        );
+        assert_eq!(ours("# pylint:disable = R1732"), one(&["PF400", "PF401"]));
+        assert_eq!(
+            ours("# pylint: disable-next=method-cache-max-size-none"),
+            vec![(1, vec!["PF600".to_string()])]
+        );
+        assert_eq!(ours("# pylint: enable=use-a-generator"), vec![]);
+        assert_eq!(ours("# type: ignore[unused-coroutine]"), one(&["PF100"]));
+        assert_eq!(ours("# type: ignore"), vec![]);
+        assert_eq!(ours("# type: ignore[attr-defined]"), vec![]);
+        assert_eq!(
+            ours("# pyright: ignore[reportGeneralTypeIssues, reportUnusedCoroutine]"),
+            one(&["PF100"])
+        );
+        assert_eq!(
+            ours("# noqa: B006  # pylint: disable=use-a-generator"),
+            one(&["PF500", "PF601"])
+        );
+        // Not a directive: the word in prose.
+        assert_eq!(
+            ours("# see pylint: disable=dangerous-default-value"),
+            vec![]
+        );
     }
 
     #[test]

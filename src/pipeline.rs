@@ -12,9 +12,10 @@ use rustc_hash::FxHashSet;
 
 use crate::cache::Cache;
 use crate::check::{check_bytes, check_path};
+use crate::checker::dispatch::{answer_pending, project_findings};
+use crate::finding::Finding;
 use crate::noqa::SuppressedBy;
-use crate::report::{FileReport, Finding};
-use crate::rules::dispatch::{answer_pending, project_findings};
+use crate::report::FileReport;
 use crate::semantic::ModuleName;
 use crate::semantic::index::ProjectIndex;
 use crate::semantic::module_name::ModuleNamer;
@@ -43,6 +44,10 @@ pub struct FileError {
 #[derive(Debug, Default)]
 pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings in test files of rules in `test-ignore`: not shown, not
+    /// failing the run, only counted in the summary (`--include-tests`
+    /// shows them).
+    pub held_back: Vec<Diagnostic>,
     pub errors: Vec<FileError>,
     /// Files skipped on purpose (time budget, size limit): printed as
     /// notes, not an error.
@@ -69,6 +74,20 @@ pub fn check_files_with(
     settings: &Settings,
     options: &RunOptions,
 ) -> CheckResult {
+    let reports = file_reports(files, settings, options.cache);
+    // The project stage walks graphs (lock orders, call chains) as deep as
+    // the project is long: it runs on the large stack too.
+    in_worker_pool(|| finish(reports, settings, options.report_only))
+}
+
+/// The per-file passes over `files`, in parallel, before the project stage
+/// (the language server keeps them as its project index). A panic in one
+/// file becomes that file's `error`.
+pub fn file_reports(
+    files: &[PathBuf],
+    settings: &Settings,
+    cache: Option<&Cache>,
+) -> Vec<FileReport> {
     let mut namer = ModuleNamer::new(settings.src.clone());
     let jobs: Vec<_> = files
         .iter()
@@ -83,11 +102,11 @@ pub fn check_files_with(
         .build()
         .expect("a thread pool");
     install_quiet_panic_hook();
-    let reports: Vec<FileReport> = pool.install(|| {
+    pool.install(|| {
         jobs.into_par_iter()
             .map(|(path, module, file_settings)| {
                 catch_unwind(AssertUnwindSafe(|| {
-                    check_one(path, module, &file_settings, options.cache)
+                    check_one(path, module, &file_settings, cache)
                 }))
                 .unwrap_or_else(|payload| FileReport {
                     path: path.clone(),
@@ -99,10 +118,7 @@ pub fn check_files_with(
                 })
             })
             .collect()
-    });
-    // The project stage walks graphs (lock orders, call chains) as deep as
-    // the project is long: it runs on the large stack too.
-    pool.install(|| finish(reports, options.report_only))
+    })
 }
 
 /// Runs `f` on a worker pool with the large stack the per-file passes need
@@ -147,16 +163,17 @@ fn check_one(
 }
 
 /// The project stage: merge summaries, answer pending questions, filter by
-/// noqa, sort.
+/// noqa, hold back what test files do not show, sort.
 pub fn finish(
     mut reports: Vec<FileReport>,
+    settings: &Settings,
     report_only: Option<&FxHashSet<PathBuf>>,
 ) -> CheckResult {
     let files_checked = report_only.map_or(reports.len(), |only| only.len());
     // Which report each module's project findings go to (the first file
     // claiming a module name, as in the index), and its path for messages.
     let mut owners: rustc_hash::FxHashMap<String, usize> = Default::default();
-    let mut paths: crate::rules::threads::ModulePaths = Default::default();
+    let mut paths: crate::context::ModulePaths = Default::default();
     for (i, report) in reports.iter().enumerate() {
         if let Some(summary) = &report.summary
             && !owners.contains_key(&summary.module)
@@ -197,27 +214,40 @@ pub fn finish(
             .pending
             .iter()
             .filter_map(|p| answer_pending(p, &report.questions[p.question as usize], &index));
+        // Suppression comes first: a `# noqa` that silences a finding held
+        // back in a test file is used (it is needed with `--include-tests`),
+        // so PF002 says the same with and without the flag. Holding back
+        // happens here, after the cache: `test-paths`/`test-ignore` and the
+        // flag are not part of a file's cache key, and the cached report
+        // keeps every finding.
+        let held_back = settings.held_back(&report.path);
+        let keep = |result: &mut CheckResult, finding: Finding| {
+            let diagnostic = Diagnostic {
+                path: report.path.clone(),
+                finding,
+            };
+            if held_back.contains(diagnostic.finding.rule) {
+                result.held_back.push(diagnostic);
+            } else {
+                result.diagnostics.push(diagnostic);
+            }
+        };
         let mut used = Vec::new();
         for finding in report.findings.into_iter().chain(answered).chain(project) {
             match report.suppressions.suppressed_by(
                 finding.rule,
                 finding.span.location.row,
                 finding.noqa_row,
+                settings.external_noqa,
             ) {
-                None => result.diagnostics.push(Diagnostic {
-                    path: report.path.clone(),
-                    finding,
-                }),
+                None => keep(&mut result, finding),
                 Some(SuppressedBy::Line(i)) => used.push((i, finding.rule)),
-                Some(SuppressedBy::File) => {}
+                Some(SuppressedBy::File | SuppressedBy::External) => {}
             }
         }
         if report.unused_noqa {
             for finding in report.suppressions.unused(&used) {
-                result.diagnostics.push(Diagnostic {
-                    path: report.path.clone(),
-                    finding,
-                });
+                keep(&mut result, finding);
             }
         }
     }

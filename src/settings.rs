@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::rules::{Rule, RuleSet};
+use crate::registry::{Rule, RuleSet};
 
 /// The keys of the configuration file (CLI.md, "Configuration").
 #[derive(Debug, Default, Deserialize)]
@@ -25,6 +25,9 @@ pub struct Options {
     pub output_format: Option<OutputFormat>,
     pub blocking_calls: Option<Vec<String>>,
     pub src: Option<Vec<String>>,
+    pub test_paths: Option<Vec<String>>,
+    pub test_ignore: Option<Vec<String>>,
+    pub external_noqa: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -66,6 +69,26 @@ impl fmt::Display for ConfigError {
         }
     }
 }
+
+/// Which files are tests (CLI.md, "Test code"), matched like
+/// `per-file-ignores` against the path relative to the project root.
+pub const DEFAULT_TEST_PATHS: &[&str] = &[
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/tests/**",
+    "**/test/**",
+    "**/testing/**",
+    "**/conftest.py",
+];
+
+/// The rules still reported in test files by default: the ones whose
+/// findings make a test itself wrong. Every other rule is in the default
+/// `test-ignore`. Listed by code so a rule that does not exist yet (PF206)
+/// is covered the day it lands.
+pub const TEST_REPORTED: &[&str] = &[
+    "PF100", "PF108", "PF110", "PF111", "PF200", "PF201", "PF206", "PF301", "PF302", "PF303",
+    "PF402", "PF403", "PF701",
+];
 
 pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".git",
@@ -205,6 +228,8 @@ pub struct Overrides {
     pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     pub output_format: Option<OutputFormat>,
+    /// `--include-tests`: report every finding in test files.
+    pub include_tests: bool,
 }
 
 /// What one file's pass needs (hashed into the cache key).
@@ -213,6 +238,9 @@ pub struct FileSettings {
     pub rules: RuleSet,
     /// PF106's extra qualified names.
     pub blocking_calls: Vec<String>,
+    /// `external-noqa` (the fix loop skips what other tools' comments
+    /// silence).
+    pub external_noqa: bool,
 }
 
 /// Resolved settings for a run.
@@ -224,6 +252,13 @@ pub struct Settings {
     pub respect_gitignore: bool,
     pub output_format: OutputFormat,
     pub src: Vec<PathBuf>,
+    /// `test-paths`: which files are tests.
+    test_paths: GlobSet,
+    /// `test-ignore`: rules not shown in test files (empty with
+    /// `--include-tests`).
+    test_ignore: RuleSet,
+    /// `external-noqa`: other tools' suppressions silence ours.
+    pub external_noqa: bool,
     /// The folder paths in the configuration are relative to.
     pub root: PathBuf,
     pub config_file: Option<PathBuf>,
@@ -365,8 +400,56 @@ impl Settings {
             root: root.clone(),
         };
 
+        // Test code: `*` stays within one folder (`**/test_*.py` must not
+        // take `test_utils/models.py` for a test), `**` crosses folders.
+        let mut test_paths = GlobSetBuilder::new();
+        let patterns: Vec<String> = match options.test_paths {
+            Some(list) => list,
+            None => DEFAULT_TEST_PATHS.iter().map(|s| s.to_string()).collect(),
+        };
+        for pattern in &patterns {
+            let glob = GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    config_error(
+                        format!("key `test-paths`: bad glob `{pattern}`: {e}"),
+                        &format!("\"{pattern}\""),
+                    )
+                })?;
+            test_paths.add(glob);
+        }
+        let test_paths = test_paths
+            .build()
+            .map_err(|e| config_error(format!("key `test-paths`: {e}"), "test-paths"))?;
+        let test_ignore: RuleSet = match &options.test_ignore {
+            Some(codes) => {
+                let chosen = selectors(codes, "test-ignore", true)?;
+                Rule::ALL
+                    .iter()
+                    .copied()
+                    .filter(|r| chosen.iter().any(|s| s.matches(*r)))
+                    .collect()
+            }
+            None => Rule::ALL
+                .iter()
+                .copied()
+                .filter(|r| !TEST_REPORTED.contains(&r.code()))
+                .collect(),
+        };
+        let mut test_ignore = if overrides.include_tests {
+            RuleSet::default()
+        } else {
+            test_ignore
+        };
+        // A file that does not parse was not checked: never held back.
+        test_ignore.remove(Rule::SyntaxError);
+
         Ok(Settings {
             rules,
+            test_paths,
+            test_ignore,
+            external_noqa: options.external_noqa.unwrap_or(true),
             blocking_calls: options.blocking_calls.unwrap_or_default(),
             per_file_ignores,
             exclude,
@@ -388,6 +471,22 @@ impl Settings {
 
     fn relative<'p>(&self, path: &'p Path) -> &'p Path {
         path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// Whether `path` is a test file (`test-paths`, relative to the root).
+    pub fn is_test_file(&self, path: &Path) -> bool {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.test_paths.is_match(self.relative(&absolute))
+    }
+
+    /// The rules whose findings in `path` are held back (not shown, not
+    /// failing the run): `test-ignore` in test files, none elsewhere.
+    pub fn held_back(&self, path: &Path) -> RuleSet {
+        if self.test_ignore == RuleSet::default() || !self.is_test_file(path) {
+            RuleSet::default()
+        } else {
+            self.test_ignore
+        }
     }
 
     pub fn excluder(&self) -> &Excluder {
@@ -419,6 +518,7 @@ impl Settings {
         FileSettings {
             rules,
             blocking_calls: self.blocking_calls.clone(),
+            external_noqa: self.external_noqa,
         }
     }
 }
@@ -580,5 +680,86 @@ mod tests {
                 .rules
                 .contains(Rule::BlockingSleepInAsync)
         );
+    }
+
+    #[test]
+    fn test_paths_and_test_ignore_defaults() {
+        let s = resolve("", Overrides::default()).unwrap();
+        for test in [
+            "/p/tests/a.py",
+            "/p/test_a.py",
+            "/p/pkg/a_test.py",
+            "/p/Lib/test/support/x.py",
+            "/p/src/pkg/testing/x.py",
+            "/p/conftest.py",
+            "/elsewhere/tests/a.py",
+        ] {
+            assert!(s.is_test_file(Path::new(test)), "{test}");
+        }
+        for not_test in [
+            "/p/a.py",
+            "/p/test_utils/models.py",
+            "/p/pkg/contest.py",
+            "/p/attest.py",
+            "/p/src/latest/x.py",
+        ] {
+            assert!(!s.is_test_file(Path::new(not_test)), "{not_test}");
+        }
+        let held = s.held_back(Path::new("/p/tests/test_a.py"));
+        assert!(held.contains(Rule::BlockingSleepInAsync));
+        assert!(held.contains(Rule::MutableDefaultArgument));
+        assert!(!held.contains(Rule::UnawaitedCoroutine));
+        assert!(!held.contains(Rule::DanglingTask));
+        assert!(!held.contains(Rule::SyntaxError));
+        for rule in Rule::ALL {
+            assert_eq!(
+                held.contains(*rule),
+                !TEST_REPORTED.contains(&rule.code()) && *rule != Rule::SyntaxError,
+                "{}",
+                rule.code()
+            );
+        }
+        assert_eq!(s.held_back(Path::new("/p/src/a.py")), RuleSet::default());
+        let all = resolve(
+            "",
+            Overrides {
+                include_tests: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            all.held_back(Path::new("/p/tests/a.py")),
+            RuleSet::default()
+        );
+    }
+
+    #[test]
+    fn test_paths_and_test_ignore_from_the_file() {
+        let s = resolve(
+            "test-paths = [\"checks/**\"]\ntest-ignore = [\"PF1\", \"mutable-default-argument\"]\n",
+            Overrides::default(),
+        )
+        .unwrap();
+        assert!(!s.is_test_file(Path::new("/p/tests/a.py")));
+        let held = s.held_back(Path::new("/p/checks/a.py"));
+        assert!(held.contains(Rule::UnawaitedCoroutine));
+        assert!(held.contains(Rule::MutableDefaultArgument));
+        assert!(!held.contains(Rule::CacheOnMethod));
+        let none = resolve("test-ignore = []\n", Overrides::default()).unwrap();
+        assert_eq!(
+            none.held_back(Path::new("/p/tests/a.py")),
+            RuleSet::default()
+        );
+        let err = resolve("\ntest-ignore = [\"PF9\"]\n", Overrides::default())
+            .err()
+            .unwrap();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("test-ignore"), "{}", err.message);
+        let err = resolve("\n\ntest-paths = [\"a/[b\"]\n", Overrides::default())
+            .err()
+            .unwrap();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("test-paths"), "{}", err.message);
     }
 }

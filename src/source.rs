@@ -6,7 +6,7 @@ use std::path::Path;
 use ruff_source_file::LineIndex;
 use ruff_text_size::{TextRange, TextSize};
 
-use crate::report::{Location, Span};
+use crate::span::{Location, Span};
 
 #[derive(Debug)]
 pub struct SourceText {
@@ -258,9 +258,25 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// The line ending a file uses (for inserted lines): CRLF when its first
+/// line ends so.
+pub fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn detects_line_endings() {
+        assert_eq!(line_ending("a\r\nb\r\n"), "\r\n");
+        assert_eq!(line_ending("a\nb\r\n"), "\n");
+        assert_eq!(line_ending("a"), "\n");
+    }
 
     #[test]
     fn decodes_latin1_with_coding_line() {

@@ -194,17 +194,19 @@ fn quiet_drops_the_summary_line() {
     assert_eq!(run.stdout, "");
 }
 
-/// A PF101 (no fix) and a PF500 (a safe fix): the two help-line shapes.
+/// A PF101 (no fix) and a PF504 (a safe fix, selected in the
+/// configuration): the two help-line shapes.
 fn full_project() -> Project {
     let p = Project::new();
-    p.write(
-        "a.py",
-        "import time\n\n\nasync def h():\n    time.sleep(1)\n",
-    )
-    .write(
-        "b.py",
-        "def total(xs):\n    return sum([x * 2 for x in xs])\n",
-    );
+    p.write("pitfalls.toml", "extend-select = [\"PF504\"]\n")
+        .write(
+            "a.py",
+            "import time\n\n\nasync def h():\n    time.sleep(1)\n",
+        )
+        .write(
+            "b.py",
+            "def total(xs):\n    return sum([x * 2 for x in xs])\n",
+        );
     p
 }
 
@@ -215,7 +217,7 @@ fn full_format_shows_code_message_snippet_help_and_summary() {
     assert_code(&run, 1);
     let out = &run.stdout;
     let sleep = out.find("PF101").expect("code shown");
-    let comp = out.find("PF500").expect("code shown");
+    let comp = out.find("PF504").expect("code shown");
     assert!(sleep < comp, "sorted by path: {out}");
     for expected in [
         SLEEP_MESSAGE,
@@ -232,7 +234,7 @@ fn full_format_shows_code_message_snippet_help_and_summary() {
         "·                ───────────────────",
         // help lines: the rule hint, and the fix when there is one
         "help: run `pitfalls rule PF101` for details",
-        "help: Use a generator expression (fix available); run `pitfalls rule PF500` for details",
+        "help: Use a generator expression (fix available); run `pitfalls rule PF504` for details",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
@@ -306,7 +308,7 @@ fn json_format_has_ruff_field_names() {
     assert!(sleep["fix"].is_null());
 
     let comp = &list[1];
-    assert_eq!(comp["code"], "PF500");
+    assert_eq!(comp["code"], "PF504");
     assert_eq!(
         comp["location"],
         serde_json::json!({"row": 2, "column": 16})
@@ -565,7 +567,7 @@ fn noqa_inside_a_string_suppresses_nothing() {
 #[test]
 fn noqa_on_last_line_of_a_multiline_statement() {
     let p = Project::new();
-    p.write(
+    p.write("pitfalls.toml", "extend-select = [\"PF504\"]\n").write(
         "last.py",
         "import time\n\nasync def h():\n    time.sleep(\n        1,\n    )  # noqa: PF101\n",
     )
@@ -579,11 +581,11 @@ fn noqa_on_last_line_of_a_multiline_statement() {
     )
     .write(
         "middle.py",
-        "def f(xs):\n    return sum([\n        x for x in xs  # noqa: PF500\n    ])\n",
+        "def f(xs):\n    return sum([\n        x for x in xs  # noqa: PF504\n    ])\n",
     )
     .write(
         "comp_last.py",
-        "def f(xs):\n    return sum([\n        x for x in xs\n    ])  # noqa: PF500\n",
+        "def f(xs):\n    return sum([\n        x for x in xs\n    ])  # noqa: PF504\n",
     );
     let run = p.concise(&[]);
     assert_code(&run, 1);
@@ -592,7 +594,7 @@ fn noqa_on_last_line_of_a_multiline_statement() {
     assert_eq!(
         run.lines(),
         vec![
-            "middle.py:2:16: PF500 `sum()` gets a list comprehension it consumes once: pass a generator expression instead of building the whole list",
+            "middle.py:2:16: PF504 `sum()` gets a list comprehension it consumes once: pass a generator expression instead of building the whole list",
             "Found 1 problem (1 fixable with --fix).",
         ]
     );
@@ -795,7 +797,9 @@ fn per_file_ignores() {
             "pitfalls.toml",
             "[per-file-ignores]\n\"tests/test_*.py\" = [\"PF101\"]\n\"conftest.py\" = [\"PF1\"]\n",
         );
-    let run = p.concise(&[]);
+    // `--include-tests`: the test files are silent because of the ignores,
+    // not because `test-ignore` holds their findings back.
+    let run = p.concise(&["--include-tests"]);
     assert_code(&run, 1);
     assert_eq!(
         run.lines(),
@@ -1203,6 +1207,8 @@ fn rules_as_json() {
 // ---------------------------------------------------------------------------
 // 9. Panic isolation
 
+// The panic hook exists in debug builds only (`check::panic_if_asked`).
+#[cfg(debug_assertions)]
 #[test]
 fn panic_in_one_file_is_reported_and_others_are_checked() {
     let p = Project::new();
@@ -1320,4 +1326,503 @@ fn help_on_every_subcommand() {
         assert_code(&run, 0);
         assert!(run.stdout.contains("Usage: pitfalls"), "{}", run.stdout);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Test code (CLI.md "Test code")
+
+/// An unawaited coroutine (PF100, still shown in test files) on row 5.
+const UNAWAITED: &str = "async def coro():\n    return 1\n\nasync def test_it():\n    coro()\n";
+
+fn unawaited_line(path: &str) -> String {
+    format!(
+        "{path}:5:5: PF100 coroutine function `coro` (defined at {}:1) is called but not awaited: the coroutine never runs",
+        Path::new(path).file_stem().unwrap().to_str().unwrap()
+    )
+}
+
+/// A project with one PF101 outside the tests, one PF100 in a test file and
+/// a PF101 in every default kind of test path (5 held back).
+fn project_with_tests() -> Project {
+    let p = Project::new();
+    p.write("src/app.py", SLEEP)
+        .write("tests/test_coro.py", UNAWAITED)
+        .write("tests/helpers.py", SLEEP)
+        .write("test_top.py", SLEEP)
+        .write("pkg/thing_test.py", SLEEP)
+        .write("pkg/testing/fakes.py", SLEEP)
+        .write("conftest.py", SLEEP)
+        // Not test paths: a package named `test_utils`, a `latest` folder.
+        .write("test_utils/models.py", SLEEP)
+        .write("latest/x.py", SLEEP);
+    p
+}
+
+#[test]
+fn test_files_hold_back_the_default_test_ignore() {
+    let p = project_with_tests();
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            sleep_line("latest/x.py").as_str(),
+            sleep_line("src/app.py").as_str(),
+            sleep_line("test_utils/models.py").as_str(),
+            unawaited_line("tests/test_coro.py").as_str(),
+            "Found 4 problems; 5 more in test files are not shown (`--include-tests`).",
+        ]
+    );
+    // The full format ends with the same summary.
+    let run = p.check(&[]);
+    assert_code(&run, 1);
+    assert!(
+        run.stdout.ends_with(
+            "Found 4 problems; 5 more in test files are not shown (`--include-tests`).\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    // Machine formats simply leave them out.
+    let run = p.check(&["--output-format", "json"]);
+    assert_code(&run, 1);
+    let json = parse_json(&run.stdout);
+    assert_eq!(json.as_array().unwrap().len(), 4, "{json}");
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn include_tests_shows_everything() {
+    let p = project_with_tests();
+    let run = p.concise(&["--include-tests"]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            sleep_line("conftest.py").as_str(),
+            sleep_line("latest/x.py").as_str(),
+            sleep_line("pkg/testing/fakes.py").as_str(),
+            sleep_line("pkg/thing_test.py").as_str(),
+            sleep_line("src/app.py").as_str(),
+            sleep_line("test_top.py").as_str(),
+            sleep_line("test_utils/models.py").as_str(),
+            sleep_line("tests/helpers.py").as_str(),
+            unawaited_line("tests/test_coro.py").as_str(),
+            "Found 9 problems.",
+        ]
+    );
+}
+
+#[test]
+fn only_held_back_findings_exit_0_and_say_so() {
+    let p = Project::new();
+    p.write("tests/test_a.py", SLEEP);
+    let run = p.concise(&[]);
+    assert_code(&run, 0);
+    assert_eq!(
+        run.stdout,
+        "All checks passed! 1 finding in test files is not shown (`--include-tests`).\n"
+    );
+    p.write("tests/test_b.py", SLEEP);
+    let run = p.check(&[]);
+    assert_code(&run, 0);
+    assert_eq!(
+        run.stdout,
+        "All checks passed! 2 findings in test files are not shown (`--include-tests`).\n"
+    );
+    let run = p.check(&["--output-format", "json"]);
+    assert_code(&run, 0);
+    assert_eq!(parse_json(&run.stdout), serde_json::json!([]));
+    let run = p.concise(&["--quiet"]);
+    assert_code(&run, 0);
+    assert_eq!(run.stdout, "");
+    let run = p.concise(&["--include-tests"]);
+    assert_code(&run, 1);
+    // One held back alongside a shown one: singular.
+    let p = Project::new();
+    p.write("a.py", SLEEP).write("tests/test_a.py", SLEEP);
+    let run = p.concise(&[]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            sleep_line("a.py").as_str(),
+            "Found 1 problem; 1 more in test files is not shown (`--include-tests`).",
+        ]
+    );
+}
+
+#[test]
+fn test_ignore_empty_reports_everything_and_test_paths_is_configurable() {
+    let p = project_with_tests();
+    p.write("pitfalls.toml", "test-ignore = []\n");
+    let run = p.concise(&["--no-cache"]);
+    assert_code(&run, 1);
+    assert_eq!(run.lines().last(), Some(&"Found 9 problems."));
+
+    p.write(
+        "pitfalls.toml",
+        "test-paths = [\"checks/**\"]\ntest-ignore = [\"PF1\"]\n",
+    );
+    p.write("checks/a.py", SLEEP).write(
+        "checks/b.py",
+        "def f(x=[]):\n    x.append(1)\n    return x\n",
+    );
+    let run = p.concise(&["--no-cache"]);
+    assert_code(&run, 1);
+    let lines = run.lines();
+    assert!(
+        lines.contains(&sleep_line("tests/helpers.py").as_str()),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("checks/a.py"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("checks/b.py:1:9: PF601"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"Found 10 problems; 1 more in test files is not shown (`--include-tests`).")
+    );
+}
+
+#[test]
+fn test_paths_are_relative_to_the_config_folder() {
+    // Checked from a subfolder, the globs still match from the project root
+    // (as Ruff's per-file-ignores do).
+    let p = Project::new();
+    p.write("pitfalls.toml", "test-paths = [\"app/checks/*.py\"]\n")
+        .write("app/checks/a.py", SLEEP)
+        .write("app/b.py", SLEEP);
+    let mut cmd = p.command(&["check", "--no-color", "--output-format", "concise", "."]);
+    cmd.current_dir(p.root.join("app"));
+    let run = run_command(cmd);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            sleep_line("b.py").as_str(),
+            "Found 1 problem; 1 more in test files is not shown (`--include-tests`).",
+        ]
+    );
+}
+
+#[test]
+fn bad_test_config_values_exit_2_naming_file_key_and_line() {
+    for (toml, key, line) in [
+        ("# tests\ntest-paths = \"tests\"\n", "test-paths", 2),
+        ("\n\ntest-ignore = [\"PF999\"]\n", "test-ignore", 3),
+        ("test-paths = [\"a/[b\"]\n", "test-paths", 1),
+        ("\nexternal-noqa = \"yes\"\n", "external-noqa", 2),
+        ("test-ignore = \"PF101\"\n", "test-ignore", 1),
+    ] {
+        let p = Project::new();
+        p.write("a.py", SLEEP).write("pitfalls.toml", toml);
+        let run = p.concise(&[]);
+        assert_code(&run, 2);
+        assert!(
+            run.stderr.contains(&format!("pitfalls.toml:{line}")),
+            "{toml}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(key), "{toml}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{toml}");
+    }
+}
+
+#[test]
+fn noqa_on_a_held_back_finding_is_used_not_unused() {
+    // Like a per-file ignore in Ruff, a held-back rule still runs: a noqa
+    // that silences it is needed with `--include-tests`, so PF002 keeps
+    // quiet with and without the flag.
+    let p = Project::new();
+    p.write(
+        "tests/test_a.py",
+        async_body("time.sleep(1)  # noqa: PF101"),
+    )
+    .write(
+        "tests/test_b.py",
+        async_body("time.sleep(1)  # noqa: PF102"),
+    )
+    .write("a.py", async_body("time.sleep(1)  # noqa: PF101"));
+    let run = p.concise(&["--extend-select", "PF002"]);
+    assert_code(&run, 0);
+    // test_b: the PF101 and the PF002 about PF102 are both held back.
+    assert_eq!(
+        run.stdout,
+        "All checks passed! 2 findings in test files are not shown (`--include-tests`).\n"
+    );
+    let run = p.concise(&["--extend-select", "PF002", "--include-tests"]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            "tests/test_b.py:4:5: PF101 `time.sleep` blocks the event loop inside `async def h`",
+            "tests/test_b.py:4:20: PF002 unused `noqa` directive: PF102 suppresses nothing on this line",
+            "Found 2 problems.",
+        ]
+    );
+}
+
+#[test]
+fn add_noqa_and_fix_leave_held_back_findings_alone() {
+    let p = Project::new();
+    // PF501 (safe fix) is in the default `test-ignore`.
+    let loop_ = "def g(path):\n    with open(path) as f:\n        for line in f.readlines():\n            print(line)\n";
+    p.write("a.py", SLEEP)
+        .write("tests/test_a.py", SLEEP)
+        .write("tests/test_loop.py", loop_);
+    let run = p.check(&["--add-noqa"]);
+    assert_code(&run, 0);
+    assert_eq!(p.read("tests/test_a.py"), SLEEP);
+    assert!(
+        p.read("a.py").contains("time.sleep(1)  # noqa: PF101"),
+        "{}",
+        p.read("a.py")
+    );
+    let run = p.check(&["--fix"]);
+    assert_code(&run, 0);
+    assert_eq!(p.read("tests/test_loop.py"), loop_);
+    let run = p.check(&["--fix", "--include-tests"]);
+    assert_code(&run, 1);
+    assert_eq!(
+        p.read("tests/test_loop.py"),
+        "def g(path):\n    with open(path) as f:\n        for line in f:\n            print(line)\n"
+    );
+}
+
+#[test]
+fn baseline_and_changed_since_count_only_what_they_would_show() {
+    let p = Project::new();
+    p.write("a.py", SLEEP).write("tests/test_a.py", SLEEP);
+    let run = p.check(&["--write-baseline", "base.json"]);
+    assert_code(&run, 0);
+    // Only the shown finding is recorded.
+    let base = p.read("base.json");
+    assert!(
+        base.contains("a.py") && !base.contains("test_a.py"),
+        "{base}"
+    );
+    p.write("tests/test_b.py", SLEEP);
+    let run = p.concise(&["--baseline", "base.json"]);
+    assert_code(&run, 0);
+    assert_eq!(
+        run.stdout,
+        "All checks passed! 2 findings in test files are not shown (`--include-tests`).\n"
+    );
+}
+
+#[test]
+fn held_back_counts_survive_the_cache_and_pre_commit() {
+    let p = Project::new();
+    p.git_init();
+    p.write("a.py", SLEEP).write("tests/test_a.py", SLEEP);
+    let summary = "Found 1 problem; 1 more in test files is not shown (`--include-tests`).";
+    for _ in 0..2 {
+        // Cold, then warm.
+        let run = p.concise(&[]);
+        assert_code(&run, 1);
+        assert_eq!(run.lines().last(), Some(&summary));
+        let run = p.concise(&["--include-tests"]);
+        assert_code(&run, 1);
+        assert_eq!(run.lines().last(), Some(&"Found 2 problems."));
+    }
+    assert!(p.root.join(".pitfalls_cache").is_dir());
+    // Pre-commit names files: only theirs are counted.
+    let run = p.concise(&["--force-exclude", "tests/test_a.py"]);
+    assert_code(&run, 0);
+    assert_eq!(
+        run.stdout,
+        "All checks passed! 1 finding in test files is not shown (`--include-tests`).\n"
+    );
+    let run = p.concise(&["--force-exclude", "a.py"]);
+    assert_code(&run, 1);
+    assert_eq!(run.lines().last(), Some(&"Found 1 problem."));
+}
+
+// ---------------------------------------------------------------------------
+// Other tools' suppressions (CLI.md "Suppression", `external-noqa`)
+
+/// Each case: our code, a file whose `{C}` marks where the comment goes,
+/// and the other tools' comments that silence it.
+const EXTERNAL: &[(&str, &str, &[&str])] = &[
+    (
+        "PF101",
+        "import time\n\nasync def h():\n    time.sleep(1)  {C}\n",
+        &["# noqa: ASYNC251"],
+    ),
+    (
+        "PF102",
+        "import requests\n\nasync def h():\n    requests.get('http://x')  {C}\n",
+        &["# noqa: ASYNC210", "# noqa: ASYNC212"],
+    ),
+    (
+        "PF103",
+        "import subprocess\n\nasync def h():\n    subprocess.run(['ls'])  {C}\n",
+        &["# noqa: ASYNC220", "# noqa: ASYNC221", "# noqa: ASYNC222"],
+    ),
+    (
+        "PF104",
+        "async def h(path):\n    with open(path) as f:  {C}\n        return f\n",
+        &["# noqa: ASYNC230"],
+    ),
+    (
+        "PF105",
+        "async def h():\n    return input()  {C}\n",
+        &["# noqa: ASYNC250"],
+    ),
+    (
+        "PF108",
+        "import asyncio\n\nasync def coro():\n    return 1\n\nasync def h():\n    asyncio.create_task(coro())  {C}\n",
+        &["# noqa: RUF006", "# noqa: ASYNC300"],
+    ),
+    (
+        "PF109",
+        "import asyncio\n\nasync def h(f):\n    try:\n        await f()\n    except asyncio.CancelledError:  {C}\n        pass\n",
+        &["# noqa: ASYNC103", "# noqa: ASYNC104"],
+    ),
+    (
+        "PF600",
+        "import functools\n\nclass C:\n    @functools.lru_cache(maxsize=None)  {C}\n    def m(self):\n        return 1\n",
+        &[
+            "# noqa: B019",
+            "# pylint: disable=method-cache-max-size-none",
+            "# pylint: disable=W1518",
+        ],
+    ),
+    (
+        "PF601",
+        "def g(items=[]):  {C}\n    items.append(1)\n    return items\n",
+        &[
+            "# noqa: B006",
+            "# pylint: disable=dangerous-default-value",
+            "# pylint: disable=unused-argument,dangerous-default-value",
+        ],
+    ),
+    (
+        "PF400",
+        "def g(path):\n    f = open(path)  {C}\n    return f.read()\n",
+        &["# noqa: SIM115", "# pylint: disable=consider-using-with"],
+    ),
+    (
+        "PF401",
+        "import zipfile\n\ndef z(path):\n    arch = zipfile.ZipFile(path)  {C}\n    return arch.namelist()\n",
+        &["# noqa: SIM115", "# pylint: disable=consider-using-with"],
+    ),
+    (
+        "PF500",
+        "def g(items):\n    return any([x for x in items])  {C}\n",
+        &["# noqa: C419", "# pylint: disable=use-a-generator"],
+    ),
+    (
+        "PF501",
+        "def g(path):\n    with open(path) as f:\n        for line in f.readlines():  {C}\n            print(line)\n",
+        &["# noqa: FURB129"],
+    ),
+    (
+        "PF100",
+        "async def coro():\n    return 1\n\nasync def h():\n    coro()  {C}\n",
+        &[
+            "# type: ignore[unused-coroutine]",
+            "# pyright: ignore[reportUnusedCoroutine]",
+            "# type: ignore[attr-defined, unused-coroutine]",
+        ],
+    ),
+];
+
+fn codes_reported(run: &Run) -> Vec<String> {
+    run.lines()
+        .iter()
+        .filter_map(|l| l.split(": ").nth(1))
+        .filter_map(|rest| rest.split(' ').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn other_tools_suppressions_silence_ours() {
+    for (code, template, comments) in EXTERNAL {
+        let p = Project::new();
+        p.write("a.py", template.replace("{C}", ""));
+        let run = p.concise(&[]);
+        assert_eq!(
+            codes_reported(&run),
+            vec![code.to_string()],
+            "{code}: {}",
+            run.stdout
+        );
+        for comment in *comments {
+            p.write("a.py", template.replace("{C}", comment));
+            let run = p.concise(&[]);
+            assert_code(&run, 0);
+            assert_eq!(run.stdout, "All checks passed!\n", "{code} {comment}");
+            // `external-noqa = false` reports it again.
+            p.write("pitfalls.toml", "external-noqa = false\n");
+            let run = p.concise(&["--no-cache"]);
+            assert_code(&run, 1);
+            assert_eq!(
+                codes_reported(&run),
+                vec![code.to_string()],
+                "{code} {comment}: {}",
+                run.stdout
+            );
+            std::fs::remove_file(p.root.join("pitfalls.toml")).unwrap();
+        }
+    }
+}
+
+#[test]
+fn other_tools_codes_silence_only_their_own_problem() {
+    // ASYNC251 is about `time.sleep`, not the network call on the line.
+    let p = Project::new();
+    p.write(
+        "a.py",
+        "import requests\nimport time\n\nasync def h():\n    requests.get('x'); time.sleep(1)  # noqa: ASYNC251\n",
+    );
+    let run = p.concise(&[]);
+    assert_eq!(codes_reported(&run), vec!["PF102"], "{}", run.stdout);
+    // A bare `# type: ignore` is about types, not our findings.
+    let run = check_line("time.sleep(1)  # type: ignore");
+    assert_reported(&run);
+    // A pylint `disable-next` covers the next line, not its own.
+    let p = Project::new();
+    p.write(
+        "a.py",
+        "def g(items=[]):  # pylint: disable-next=dangerous-default-value\n    items.append(1)\n\n# pylint: disable-next=dangerous-default-value\ndef h(items=[]):\n    items.append(1)\n",
+    );
+    let run = p.concise(&[]);
+    assert_eq!(codes_reported(&run), vec!["PF601"], "{}", run.stdout);
+    assert!(run.stdout.starts_with("a.py:1:"), "{}", run.stdout);
+    // C419 covers PF504 (off by default) too.
+    let p = Project::new();
+    let sum = "def g(items):\n    return sum([x for x in items]){C}\n";
+    p.write("a.py", sum.replace("{C}", ""));
+    let run = p.concise(&["--extend-select", "PF504"]);
+    assert_eq!(codes_reported(&run), vec!["PF504"], "{}", run.stdout);
+    p.write("a.py", sum.replace("{C}", "  # noqa: C419"));
+    let run = p.concise(&["--extend-select", "PF504"]);
+    assert_code(&run, 0);
+    // `# noqa: …` inside a string is no comment, for other tools' codes too.
+    let run = check_line("time.sleep(1); x = '# noqa: ASYNC251'");
+    assert_reported(&run);
+}
+
+#[test]
+fn unused_noqa_never_reports_other_tools_codes() {
+    let p = Project::new();
+    p.write(
+        "a.py",
+        "import time\n\nasync def h():\n    time.sleep(1)  # noqa: PF102, ASYNC251\n    x = 1  # noqa: ASYNC251, B006\n    return x  # pylint: disable=dangerous-default-value\n",
+    );
+    let run = p.concise(&["--extend-select", "PF002"]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            "a.py:4:20: PF002 unused `noqa` directive: PF102 suppresses nothing on this line",
+            "Found 1 problem.",
+        ]
+    );
 }

@@ -326,6 +326,7 @@ struct Target {
     cwd: PathBuf,
     path: PathBuf,
     module: ModuleName,
+    all: Settings,
     settings: FileSettings,
 }
 
@@ -341,6 +342,7 @@ impl Target {
         let settings = Settings::resolve(None, &overrides, &cwd).expect("settings");
         Target {
             settings: settings.for_file(&path),
+            all: settings,
             module: ModuleName {
                 name: "fuzzed".into(),
                 is_package: false,
@@ -413,7 +415,7 @@ fn check_everything(target: &Target, bytes: &[u8], stats: &mut Stats) -> Result<
     if let Some(error) = &report.error {
         return Err(format!("internal error: {error}"));
     }
-    let result: CheckResult = finish(vec![report], None);
+    let result: CheckResult = finish(vec![report], &target.all, None);
     if !result.errors.is_empty() {
         return Err(format!("internal error: {:?}", result.errors));
     }
@@ -449,7 +451,14 @@ fn check_everything(target: &Target, bytes: &[u8], stats: &mut Stats) -> Result<
         Err(ReadError::Io(e)) => return Err(format!("decode: {e}")),
     };
     let (has_bom, encoding) = (source.has_bom, source.encoding.clone());
-    let first = fix_text(&target.path, source, &target.module, &target.settings, true);
+    let first = fix_text(
+        &target.path,
+        source,
+        &target.module,
+        &target.settings,
+        true,
+        &confirmed(&result),
+    );
     stats.fixes_applied += first.applied as u64;
     stats.fixes_dropped += first.dropped.len() as u64;
     for (rule, row, column, message) in &first.dropped {
@@ -475,6 +484,15 @@ fn check_everything(target: &Target, bytes: &[u8], stats: &mut Stats) -> Result<
             error.message, first.fixed
         ));
     }
+    // The second round, as a second `--fix` would run it: the project
+    // stage confirms the findings of the fixed file first.
+    let report = pitfalls::check::check_source(
+        &target.path,
+        &first.fixed,
+        target.module.clone(),
+        &target.settings,
+    );
+    let result = finish(vec![report], &target.all, None);
     let again = fix_text(
         &target.path,
         SourceText {
@@ -485,6 +503,7 @@ fn check_everything(target: &Target, bytes: &[u8], stats: &mut Stats) -> Result<
         &target.module,
         &target.settings,
         true,
+        &confirmed(&result),
     );
     if again.changed() {
         return Err(format!(
@@ -493,6 +512,15 @@ fn check_everything(target: &Target, bytes: &[u8], stats: &mut Stats) -> Result<
         ));
     }
     Ok(())
+}
+
+/// What the CLI's fix loop is told the project stage reported.
+fn confirmed(result: &CheckResult) -> Vec<(pitfalls::registry::Rule, String)> {
+    result
+        .diagnostics
+        .iter()
+        .map(|d| (d.finding.rule, d.finding.message.clone()))
+        .collect()
 }
 
 /// Writes a failing input to `fuzz/crashes/` (named by its hash) and

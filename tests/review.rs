@@ -6,7 +6,7 @@
 //!   schema vendored in `tests/data/`), `junit` (parsed as XML),
 //!   `json-lines`, `--statistics`, `--output-file`;
 //! - fixes: `--diff`, `--fix`, `--unsafe-fixes` (PF300 with every import
-//!   style, PF500), encodings, BOM, CRLF, permissions, idempotence, a fix
+//!   style, PF504), encodings, BOM, CRLF, permissions, idempotence, a fix
 //!   that would break the syntax;
 //! - adoption: `--add-noqa`, `--write-baseline`/`--baseline`,
 //!   `--changed-since`, PF002.
@@ -22,7 +22,7 @@ use common::{Project, Run, assert_code, parse_json};
 const SLEEP: &str = "import time\n\nasync def h():\n    time.sleep(1)\n";
 
 /// A decorator without `functools.wraps` (PF300 at the wrapper, 3:9) and a
-/// `sum([...])` (PF500, safe fix).
+/// `sum([...])` (PF504, safe fix).
 const WRAPS_AND_SUM: &str = "\
 import time
 
@@ -63,9 +63,16 @@ def total(rows):
 
 /// `check` helpers of this file (no cache: every run starts clean).
 impl Project {
-    /// `check --no-color --no-cache ARGS`.
+    /// `check --no-color --no-cache --extend-select PF504 ARGS` (PF504, off
+    /// by default, has the safe fix these tests apply).
     fn check(&self, args: &[&str]) -> Run {
-        let mut all = vec!["check", "--no-color", "--no-cache"];
+        let mut all = vec![
+            "check",
+            "--no-color",
+            "--no-cache",
+            "--extend-select",
+            "PF504",
+        ];
         all.extend_from_slice(args);
         self.run(&all)
     }
@@ -89,7 +96,7 @@ fn findings(run: &Run) -> Vec<String> {
 /// Does the file parse, as Python itself sees it (PF001 is never reported)?
 #[track_caller]
 fn assert_parses(p: &Project, rel: &str) {
-    let run = p.concise(&["--select", "PF001", rel]);
+    let run = p.run(&["check", "--no-cache", "--select", "PF001", rel]);
     assert_code(&run, 0);
 }
 
@@ -188,7 +195,7 @@ fn sarif_validates_against_the_schema_with_rules_and_locations() {
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
-        vec!["PF101", "PF300", "PF500"],
+        vec!["PF101", "PF300", "PF504"],
         "one entry per rule that appears"
     );
     let pf101 = &rules[0];
@@ -349,7 +356,7 @@ fn json_lines_is_one_object_per_finding() {
         .iter()
         .map(|o| o["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, vec!["PF101", "PF300", "PF500"]);
+    assert_eq!(codes, vec!["PF101", "PF300", "PF504"]);
     for o in &objects {
         for key in [
             "message",
@@ -381,7 +388,7 @@ fn statistics_counts_findings_per_rule() {
         vec![
             "2\tPF101\tblocking-sleep-in-async",
             "1\tPF300\t[*] missing-functools-wraps",
-            "1\tPF500\t[*] list-comprehension-in-call",
+            "1\tPF504\t[*] list-comprehension-in-reducer",
             "Found 4 problems (2 fixable with --fix).",
         ]
     );
@@ -569,12 +576,14 @@ fn fixed(src: &str) -> String {
 
 #[test]
 fn pf300_fix_follows_the_import_style() {
-    let body = "def deco(f):\n    def wrapper(*a):\n        return f(*a)\n    return wrapper\n";
+    // A generic wrapper (`*a, **k` passed on): a decorator whatever applies it.
+    let body =
+        "def deco(f):\n    def wrapper(*a, **k):\n        return f(*a, **k)\n    return wrapper\n";
     // `import functools` present.
     assert_eq!(
         fixed(&format!("import functools\n\n\n{body}")),
         format!(
-            "import functools\n\n\ndef deco(f):\n    @functools.wraps(f)\n    def wrapper(*a):\n        return f(*a)\n    return wrapper\n"
+            "import functools\n\n\ndef deco(f):\n    @functools.wraps(f)\n    def wrapper(*a, **k):\n        return f(*a, **k)\n    return wrapper\n"
         )
     );
     // An alias.
@@ -645,24 +654,24 @@ import contextlib
 def retry(times):
     def decorator(fn):
         @contextlib.contextmanager
-        async def wrapper(*a):
-            return await fn(*a)
+        async def wrapper(*a, **k):
+            return await fn(*a, **k)
         return wrapper
     return decorator
 
 
 def log(f):
-    def inner(*a):
-        return f(*a)
+    def inner(*a, **k):
+        return f(*a, **k)
     return inner
 ";
     let out = fixed(src);
     assert!(
-        out.contains("        @contextlib.contextmanager\n        @functools.wraps(fn)\n        async def wrapper(*a):\n"),
+        out.contains("        @contextlib.contextmanager\n        @functools.wraps(fn)\n        async def wrapper(*a, **k):\n"),
         "{out}"
     );
     assert!(
-        out.contains("    @functools.wraps(f)\n    def inner(*a):\n"),
+        out.contains("    @functools.wraps(f)\n    def inner(*a, **k):\n"),
         "{out}"
     );
     assert_eq!(out.matches("import functools").count(), 1);
@@ -681,6 +690,17 @@ def b(g):
     def w(*x):
         return g(*x)
     return w
+
+
+# Fixed-signature wrappers: decorators because they are applied.
+@a
+def c():
+    pass
+
+
+@b
+def d():
+    pass
 ";
     let p = Project::new();
     p.write("m.py", src);
@@ -720,16 +740,24 @@ fn fix_keeps_bom_and_pep263_encoding() {
 #[test]
 fn fix_that_would_break_the_syntax_is_dropped_and_reported() {
     let p = Project::new();
-    // The test hook makes PF500's fixes insert an unbalanced `(`; PF501's
+    // The test hook makes PF504's fixes insert an unbalanced `(`; PF501's
     // fix is still applied.
     let src = "def f(xs, path):\n    a = sum([x for x in xs])\n    with open(path) as fh:\n        for line in fh.readlines():\n            a += len(line)\n    return a\n";
     p.write("a.py", src);
-    let mut cmd = p.command(&["check", "--no-color", "--output-format", "concise", "--fix"]);
-    cmd.env("PITFALLS_TEST_BREAK_FIXES", "PF500");
+    let mut cmd = p.command(&[
+        "check",
+        "--no-color",
+        "--output-format",
+        "concise",
+        "--extend-select",
+        "PF504",
+        "--fix",
+    ]);
+    cmd.env("PITFALLS_TEST_BREAK_FIXES", "PF504");
     let run = common::run_command(cmd);
     assert!(
         run.stderr
-            .contains("a.py:2:13: the fix for PF500 was dropped"),
+            .contains("a.py:2:13: the fix for PF504 was dropped"),
         "{}",
         run.stderr
     );
@@ -757,6 +785,20 @@ fn generator_before_a_trailing_comma_keeps_its_parentheses() {
 }
 
 #[test]
+fn pf500_pf504_fix_leaves_no_whitespace_only_line() {
+    let p = Project::new();
+    let src = "def f(xs, ys):\n    a = tuple(\n        [\n            x for x in xs\n        ]\n    )\n    b = tuple([\n        y for y in ys\n    ])\n    return a, b, any(\r\n        [\r\n            x for x in ys\r\n        ]\r\n    )\n";
+    p.write("m.py", src);
+    let run = p.concise(&["--fix", "--unsafe-fixes", "--select", "PF500,PF504"]);
+    assert_code(&run, 0);
+    assert_eq!(
+        p.read("m.py"),
+        "def f(xs, ys):\n    a = tuple(\n            x for x in xs\n    )\n    b = tuple(\n        y for y in ys\n    )\n    return a, b, any(\r\n            x for x in ys\r\n    )\n"
+    );
+    assert_parses(&p, "m.py");
+}
+
+#[test]
 fn pf501_fix_iterates_the_file() {
     let p = Project::new();
     p.write(
@@ -774,7 +816,7 @@ fn pf501_fix_iterates_the_file() {
 #[test]
 fn noqa_suppressed_findings_are_not_fixed() {
     let p = Project::new();
-    let src = "def f(xs):\n    return sum([x for x in xs])  # noqa: PF500\n";
+    let src = "def f(xs):\n    return sum([x for x in xs])  # noqa: PF504\n";
     p.write("a.py", src);
     let run = p.concise(&["--fix"]);
     assert_code(&run, 0);
@@ -829,7 +871,7 @@ fn add_noqa_then_check_is_clean() {
     );
     assert!(
         p.read("b.py")
-            .contains("    return sum([r.amount for r in rows])  # noqa: PF500\n")
+            .contains("    return sum([r.amount for r in rows])  # noqa: PF504\n")
     );
     assert_code(&p.concise(&[]), 0);
     // Nothing left to add: nothing changes.
@@ -850,7 +892,7 @@ fn add_noqa_extends_an_existing_code_list_and_keeps_crlf() {
     assert_code(&run, 0);
     assert_eq!(
         p.read("a.py"),
-        "import time\r\n\r\nasync def h(xs):\r\n    time.sleep(sum([x for x in xs]))  # noqa: PF999, PF101, PF500 because reasons\r\n"
+        "import time\r\n\r\nasync def h(xs):\r\n    time.sleep(sum([x for x in xs]))  # noqa: PF999, PF101, PF504 because reasons\r\n"
     );
     assert_code(&p.concise(&[]), 0);
 }

@@ -11,10 +11,10 @@ use ruff_source_file::LineIndex;
 use ruff_text_size::TextSize;
 use rustc_hash::FxHashMap;
 
+use crate::finding::Finding;
 use crate::pipeline::CheckResult;
 use crate::render::escape::{escape_control, is_unsafe, push_escaped};
 use crate::render::{RenderOptions, display_path, rule_hint};
-use crate::report::Finding;
 use crate::source::read_source;
 
 /// Bytes of a long line shown on each side of a span: a 5 MB line is not
@@ -220,7 +220,7 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
     for d in &result.diagnostics {
         let file = &files[d.path.as_path()];
         let f = &d.finding;
-        let span = |s: &crate::report::Span| {
+        let span = |s: &crate::span::Span| {
             let start = file.map(s.start as usize);
             let end = file.map(s.end as usize).max(start);
             SourceSpan::new(start.into(), end - start)

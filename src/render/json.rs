@@ -2,8 +2,9 @@
 
 use serde_json::{Value, json};
 
+use crate::finding::Applicability;
 use crate::pipeline::{CheckResult, Diagnostic};
-use crate::report::{Applicability, Location};
+use crate::span::Location;
 
 fn location(l: Location) -> Value {
     json!({ "row": l.row, "column": l.column })

@@ -58,7 +58,7 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
 
 /// `--statistics`: how many findings each rule has, most first.
 pub fn statistics(result: &CheckResult, options: &RenderOptions) -> String {
-    let mut counts: Vec<(crate::rules::Rule, usize, bool)> = Vec::new();
+    let mut counts: Vec<(crate::registry::Rule, usize, bool)> = Vec::new();
     for d in &result.diagnostics {
         let fixable = is_fixable(d, options.unsafe_fixes);
         match counts.iter_mut().find(|(r, _, _)| *r == d.finding.rule) {
@@ -114,7 +114,7 @@ fn is_fixable(d: &crate::pipeline::Diagnostic, unsafe_fixes: bool) -> bool {
     d.finding
         .fix
         .as_ref()
-        .is_some_and(|f| unsafe_fixes || f.applicability == crate::report::Applicability::Safe)
+        .is_some_and(|f| unsafe_fixes || f.applicability == crate::finding::Applicability::Safe)
 }
 
 fn summary(result: &CheckResult, options: &RenderOptions, out: &mut String) {
@@ -126,9 +126,13 @@ fn summary(result: &CheckResult, options: &RenderOptions, out: &mut String) {
         out.push_str(&format!("Fixed {fixed} {noun}.\n"));
     }
     let n = result.diagnostics.len();
+    let held = result.held_back.len();
     if n == 0 {
-        if result.errors.is_empty() {
-            out.push_str("All checks passed!\n");
+        match (result.errors.is_empty(), held) {
+            (true, 0) => out.push_str("All checks passed!\n"),
+            (true, _) => out.push_str(&format!("All checks passed! {}\n", held_back_alone(held))),
+            (false, 0) => {}
+            (false, _) => out.push_str(&format!("{}\n", held_back_alone(held))),
         }
         return;
     }
@@ -149,13 +153,17 @@ fn summary(result: &CheckResult, options: &RenderOptions, out: &mut String) {
     } else {
         "--fix"
     };
+    out.push_str(&format!("Found {n} {noun}"));
     if fixable > 0 {
-        out.push_str(&format!(
-            "Found {n} {noun} ({fixable} fixable with {flag}).\n"
-        ));
-    } else {
-        out.push_str(&format!("Found {n} {noun}.\n"));
+        out.push_str(&format!(" ({fixable} fixable with {flag})"));
     }
+    if held > 0 {
+        let verb = if held == 1 { "is" } else { "are" };
+        out.push_str(&format!(
+            "; {held} more in test files {verb} not shown (`--include-tests`)"
+        ));
+    }
+    out.push_str(".\n");
     if hidden > 0 {
         let (noun, verb) = if hidden == 1 {
             ("fix", "is")
@@ -166,6 +174,16 @@ fn summary(result: &CheckResult, options: &RenderOptions, out: &mut String) {
             "{hidden} more {noun} {verb} available with --unsafe-fixes.\n"
         ));
     }
+}
+
+/// "41 findings in test files are not shown (`--include-tests`)."
+fn held_back_alone(held: usize) -> String {
+    let (noun, verb) = if held == 1 {
+        ("finding", "is")
+    } else {
+        ("findings", "are")
+    };
+    format!("{held} {noun} in test files {verb} not shown (`--include-tests`).")
 }
 
 /// The path relative to `cwd` when it is below it, as given otherwise, with

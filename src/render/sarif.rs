@@ -8,8 +8,8 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::pipeline::CheckResult;
+use crate::registry::Rule;
 use crate::render::{RenderOptions, rule_url};
-use crate::rules::Rule;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -7,6 +7,7 @@ use ruff_text_size::Ranged;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
+use crate::semantic::flow::{Engine, Flow, Transfer, ends_path, yields};
 use crate::semantic::{ScopeKind, SemanticModel};
 
 /// `def deco(f): def wrapper(*a): ... f(...) ...; return wrapper`.
@@ -401,15 +402,6 @@ fn names_passed_to_call(body: &[Stmt], names: &[&str]) -> bool {
     finder.found
 }
 
-/// Calls that never return.
-const NO_RETURN: &[&str] = &[
-    "sys.exit",
-    "os._exit",
-    "os.abort",
-    "builtins.exit",
-    "builtins.quit",
-];
-
 /// PF301: the calls of the wrapped function whose result the wrapper drops
 /// (an expression statement `f(...)`, or `await f(...)` in an `async def`
 /// wrapper) after which the wrapper can reach its end or a bare `return`.
@@ -418,25 +410,110 @@ pub fn discarded_calls<'a>(
     semantic: &SemanticModel,
     wrapper: &Wrapper<'a>,
 ) -> Vec<&'a ast::ExprCall> {
-    let mut flow = Flow {
+    let mut flow = Discarded {
         semantic,
         wrapped: wrapper.wrapped,
         found: Vec::new(),
-        dropped: 0,
     };
-    let exits = Exits {
-        end: true,
-        brk: false,
-        cont: false,
-    };
-    flow.block(&wrapper.def.body, exits, true);
+    let end = Engine::run(&mut flow, &wrapper.def.body, Some(Vec::new()));
+    // Reaching the end of the wrapper returns `None`.
+    flow.found.extend(end.into_iter().flatten());
     // Called more than once and every result dropped (run with and without
     // a setting, once per parameter set): no single result to return.
-    if flow.dropped > 1 && flow.dropped == count_calls(&wrapper.def.body, wrapper.wrapped) {
+    let dropped = count_dropped(&wrapper.def.body, wrapper.wrapped);
+    if dropped > 1 && dropped == count_calls(&wrapper.def.body, wrapper.wrapped) {
         return Vec::new();
     }
     flow.found.sort_by_key(|c| c.start());
+    flow.found.dedup_by_key(|c| c.start());
     flow.found
+}
+
+/// The wrapped function's dropped calls made on the way to a point; at a
+/// `None` return (a bare `return`, the end of the wrapper) they are found.
+struct Discarded<'s, 'm, 'a> {
+    semantic: &'s SemanticModel<'m>,
+    wrapped: &'s str,
+    found: Vec<&'a ast::ExprCall>,
+}
+
+impl<'a> Transfer<'a> for Discarded<'_, '_, 'a> {
+    type Fact = Vec<&'a ast::ExprCall>;
+
+    fn join(&self, mut a: Self::Fact, b: Self::Fact) -> Self::Fact {
+        for call in b {
+            if !a.iter().any(|c| std::ptr::eq(*c, call)) {
+                a.push(call);
+            }
+        }
+        a
+    }
+
+    fn simple(&mut self, stmt: &'a Stmt, pending: &mut Self::Fact) -> bool {
+        match stmt {
+            Stmt::Return(r) if r.value.is_none() => self.found.append(pending),
+            _ if ends_path(self.semantic, stmt) => return false,
+            _ => pending.extend(dropped_call(stmt, self.wrapped)),
+        }
+        true
+    }
+
+    /// A call repeated per item or until a condition has no one result to
+    /// return: the loop's way back drops what its body called (a retry
+    /// loop that `break`s after the call keeps it), and one pass finds
+    /// every way out.
+    fn again(&self, _: &Self::Fact, _: &Self::Fact) -> bool {
+        false
+    }
+
+    fn leave_loop(&mut self, _: &'a Stmt, back: &mut Flow<Self::Fact>, _: &mut Flow<Self::Fact>) {
+        *back = None;
+    }
+
+    /// A handler starts from the `try`'s entry: a dropped call followed by
+    /// an exception has no result to return.
+    fn handler_entry(&self, at_try: &Self::Fact, _: Self::Fact) -> Self::Fact {
+        at_try.clone()
+    }
+}
+
+/// `f(...)` or `await f(...)` as a statement, `f` the wrapped function.
+fn dropped_call<'a>(stmt: &'a Stmt, wrapped: &str) -> Option<&'a ast::ExprCall> {
+    let Stmt::Expr(e) = stmt else {
+        return None;
+    };
+    let value = match &*e.value {
+        Expr::Await(a) => &*a.value,
+        other => other,
+    };
+    match value {
+        Expr::Call(call) if is_call_of(value, wrapped) => Some(call),
+        _ => None,
+    }
+}
+
+/// The dropped calls of `name` in `body`, reachable or not, not in nested
+/// functions or classes.
+fn count_dropped(body: &[Stmt], name: &str) -> usize {
+    struct Counter<'n> {
+        name: &'n str,
+        count: usize,
+    }
+    impl<'a> Visitor<'a> for Counter<'_> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                return;
+            }
+            if dropped_call(stmt, self.name).is_some() {
+                self.count += 1;
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, _: &'a Expr) {}
+    }
+    let mut counter = Counter { name, count: 0 };
+    counter.visit_body(body);
+    counter.count
 }
 
 /// Calls of `name` in `body`, not in nested functions or lambdas.
@@ -484,192 +561,6 @@ pub fn returns_name(body: &[Stmt], name: &str) -> bool {
     values
         .iter()
         .any(|v| matches!(v, Some(Expr::Name(n)) if n.id.as_str() == name))
-}
-
-/// Where leaving a block leads: does its end, a `break` or a `continue`
-/// go on to reach a `None` return of the wrapper?
-#[derive(Clone, Copy)]
-struct Exits {
-    end: bool,
-    brk: bool,
-    cont: bool,
-}
-
-struct Flow<'s, 'm, 'a> {
-    semantic: &'s SemanticModel<'m>,
-    wrapped: &'s str,
-    found: Vec<&'a ast::ExprCall>,
-    /// Every dropped call, reachable end or not.
-    dropped: usize,
-}
-
-impl<'a> Flow<'_, '_, 'a> {
-    /// Can running `body` reach a `None` return? With `collect`, records
-    /// the dropped calls after which one is reachable.
-    fn block(&mut self, body: &'a [Stmt], exits: Exits, collect: bool) -> bool {
-        let mut after = exits.end;
-        for stmt in body.iter().rev() {
-            if collect && let Some(call) = self.dropped_call(stmt) {
-                self.dropped += 1;
-                if after {
-                    self.found.push(call);
-                }
-            }
-            after = self.stmt(
-                stmt,
-                Exits {
-                    end: after,
-                    ..exits
-                },
-                collect,
-            );
-        }
-        after
-    }
-
-    fn dropped_call(&self, stmt: &'a Stmt) -> Option<&'a ast::ExprCall> {
-        let Stmt::Expr(e) = stmt else {
-            return None;
-        };
-        let value = match &*e.value {
-            Expr::Await(a) => &*a.value,
-            other => other,
-        };
-        match value {
-            Expr::Call(call) if is_call_of(value, self.wrapped) => Some(call),
-            _ => None,
-        }
-    }
-
-    fn stmt(&mut self, stmt: &'a Stmt, exits: Exits, collect: bool) -> bool {
-        match stmt {
-            Stmt::Return(r) => r.value.is_none(),
-            Stmt::Raise(_) => false,
-            Stmt::Break(_) => exits.brk,
-            Stmt::Continue(_) => exits.cont,
-            Stmt::Expr(e) => {
-                exits.end
-                    && !matches!(&*e.value, Expr::Call(call) if self.semantic
-                        .resolve_qualified_name(&call.func)
-                        .is_some_and(|n| n.is_any(NO_RETURN)))
-            }
-            Stmt::Assert(a) => {
-                exits.end && !matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value)
-            }
-            Stmt::If(s) => {
-                let has_else = s.elif_else_clauses.iter().any(|c| c.test.is_none());
-                let mut any = self.block(&s.body, exits, collect);
-                for clause in &s.elif_else_clauses {
-                    any |= self.block(&clause.body, exits, collect);
-                }
-                any || (!has_else && exits.end)
-            }
-            Stmt::While(s) => {
-                let orelse = !is_infinite(&s.test) && self.block(&s.orelse, exits, collect);
-                self.looped(&s.body, orelse, exits, collect)
-            }
-            Stmt::For(s) => {
-                let orelse = self.block(&s.orelse, exits, collect);
-                self.looped(&s.body, orelse, exits, collect)
-            }
-            Stmt::With(s) => self.block(&s.body, exits, collect),
-            Stmt::Try(s) => {
-                let after = if s.finalbody.is_empty() {
-                    exits
-                } else {
-                    if collect {
-                        self.block(&s.finalbody, exits, true);
-                    }
-                    let mut through = |end| self.block(&s.finalbody, Exits { end, ..exits }, false);
-                    Exits {
-                        end: through(exits.end),
-                        brk: through(exits.brk),
-                        cont: through(exits.cont),
-                    }
-                };
-                let orelse = self.block(&s.orelse, after, collect);
-                let mut any = self.block(
-                    &s.body,
-                    Exits {
-                        end: orelse,
-                        ..after
-                    },
-                    collect,
-                );
-                for handler in &s.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = handler;
-                    any |= self.block(&h.body, after, collect);
-                }
-                any
-            }
-            Stmt::Match(s) => {
-                let exhaustive = s.cases.iter().any(|c| {
-                    c.guard.is_none()
-                        && matches!(&c.pattern, ast::Pattern::MatchAs(p) if p.pattern.is_none())
-                });
-                let mut any = false;
-                for case in &s.cases {
-                    any |= self.block(&case.body, exits, collect);
-                }
-                any || (!exhaustive && exits.end)
-            }
-            _ => exits.end,
-        }
-    }
-
-    /// A loop whose normal exit (the condition false, the iterable done)
-    /// reaches a `None` return when `exit`; a `while True:` passes `false`.
-    fn looped(&mut self, body: &'a [Stmt], exit: bool, outer: Exits, collect: bool) -> bool {
-        // One pass with the loop-back edge cut finds every way out; going
-        // round again finds no new one.
-        let once = Exits {
-            end: false,
-            brk: outer.end,
-            cont: false,
-        };
-        let head = exit || self.block(body, once, false);
-        if collect {
-            // For a dropped call in the body, only leaving the loop right
-            // after it counts: a call repeated per item or until a
-            // condition has no one result to return (a retry loop that
-            // `break`s after the call does).
-            self.block(body, once, true);
-        }
-        head
-    }
-}
-
-fn is_infinite(test: &Expr) -> bool {
-    match test {
-        Expr::BooleanLiteral(b) => b.value,
-        Expr::NumberLiteral(n) => matches!(&n.value, ast::Number::Int(i) if *i != ast::Int::ZERO),
-        _ => false,
-    }
-}
-
-/// Does `body` (not nested functions, lambdas or classes) `yield`?
-pub fn yields(body: &[Stmt]) -> bool {
-    struct Finder {
-        found: bool,
-    }
-    impl<'a> Visitor<'a> for Finder {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if !self.found && !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
-                visitor::walk_stmt(self, stmt);
-            }
-        }
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Yield(_) | Expr::YieldFrom(_) => self.found = true,
-                Expr::Lambda(_) => {}
-                _ if !self.found => visitor::walk_expr(self, expr),
-                _ => {}
-            }
-        }
-    }
-    let mut finder = Finder { found: false };
-    finder.visit_body(body);
-    finder.found
 }
 
 /// Does `body` assign to `name.__wrapped__`/`__name__`/`__doc__`/

@@ -29,6 +29,7 @@ pub struct YieldFlow {
 pub fn analyze(body: &[Stmt], is_broad: &dyn Fn(&ast::ExceptHandler) -> bool) -> YieldFlow {
     let mut flow = Flow {
         is_broad,
+        task_groups: Vec::new(),
         loops: Vec::new(),
         tries: Vec::new(),
         exceptional: 0,
@@ -76,6 +77,9 @@ struct LoopExits {
 
 struct Flow<'f> {
     is_broad: &'f dyn Fn(&ast::ExceptHandler) -> bool,
+    /// The names of the task groups / nurseries of the enclosing
+    /// `async with` statements (`async with create_task_group() as tg:`).
+    task_groups: Vec<String>,
     loops: Vec<LoopExits>,
     /// For each enclosing `try` body: every state seen inside it, which is
     /// what its handlers can start from.
@@ -141,7 +145,23 @@ impl Flow<'_> {
                 let forever = matches!(&**test, Expr::BooleanLiteral(b) if b.value);
                 self.loop_(body, orelse, state, protected, forever)
             }
-            Stmt::With(ast::StmtWith { body, .. }) => self.block(body, Some(state), protected),
+            Stmt::With(ast::StmtWith {
+                body,
+                items,
+                is_async,
+                ..
+            }) => {
+                let groups = if *is_async {
+                    task_group_names(items)
+                } else {
+                    Vec::new()
+                };
+                let pushed = groups.len();
+                self.task_groups.extend(groups);
+                let out = self.block(body, Some(state), protected);
+                self.task_groups.truncate(self.task_groups.len() - pushed);
+                out
+            }
             Stmt::Try(try_) => self.try_(try_, state, protected),
             Stmt::Break(_) => {
                 if let Some(exits) = self.loops.last_mut() {
@@ -181,7 +201,7 @@ impl Flow<'_> {
         let mut yields = YieldsIn::default();
         yields.visit_stmt(stmt);
         if yields.0.is_empty() {
-            if self.exceptional == 0 && !is_check(stmt) {
+            if self.exceptional == 0 && !is_check(stmt) && !self.cancels_task_group(stmt) {
                 let unprotected = state.0.iter().filter(|s| !s.protected).map(|s| s.range);
                 self.out.unprotected.extend(unprotected);
             }
@@ -260,6 +280,57 @@ impl Flow<'_> {
         }
         out
     }
+}
+
+impl Flow<'_> {
+    /// `tg.cancel_scope.cancel()` (anyio, trio) or `tg.cancel()` on an
+    /// enclosing task group: the group's own exit cleans up when the `with`
+    /// body raises, so this is not teardown that gets skipped.
+    fn cancels_task_group(&self, stmt: &Stmt) -> bool {
+        let Stmt::Expr(ast::StmtExpr { value, .. }) = stmt else {
+            return false;
+        };
+        let Expr::Call(call) = &**value else {
+            return false;
+        };
+        let Expr::Attribute(cancel) = &*call.func else {
+            return false;
+        };
+        if cancel.attr.as_str() != "cancel" {
+            return false;
+        }
+        let group = match &*cancel.value {
+            Expr::Attribute(scope) if scope.attr.as_str() == "cancel_scope" => &*scope.value,
+            other => other,
+        };
+        matches!(group, Expr::Name(n) if self.task_groups.iter().any(|g| g == n.id.as_str()))
+    }
+}
+
+/// The `as` names of task groups and nurseries among `items`:
+/// `anyio.create_task_group()`, `trio.open_nursery()`,
+/// `asyncio.TaskGroup()` (matched by the callee's last name).
+fn task_group_names(items: &[ast::WithItem]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|item| {
+            let Expr::Call(call) = &item.context_expr else {
+                return None;
+            };
+            let callee = match &*call.func {
+                Expr::Name(n) => n.id.as_str(),
+                Expr::Attribute(a) => a.attr.as_str(),
+                _ => return None,
+            };
+            if !matches!(callee, "create_task_group" | "open_nursery" | "TaskGroup") {
+                return None;
+            }
+            match item.optional_vars.as_deref() {
+                Some(Expr::Name(n)) => Some(n.id.to_string()),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// A handler whose statements before its first `yield` include an `if`

@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::report::Span;
+use crate::span::Span;
 
 /// A function or method, as other files need to know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,7 +164,7 @@ pub struct LockEvents {
     pub threads: Vec<ThreadStart>,
     /// The project-wide lock rules enabled for this file: only they report
     /// in it.
-    pub rules: Vec<crate::rules::Rule>,
+    pub rules: Vec<crate::registry::Rule>,
 }
 
 impl LockEvents {
@@ -220,6 +220,16 @@ pub struct FileSummary {
     pub decorators: Vec<DecoratorInfo>,
     #[serde(default)]
     pub lock_events: LockEvents,
+    /// What this file applies as a decorator (`@deco`, `@deco(...)`
+    /// anywhere; `x = deco(x)` at module or class level), resolved:
+    /// `mod.deco`, `mod.deco()` (called). Sorted, deduplicated.
+    #[serde(default)]
+    pub applied_decorators: Vec<String>,
+    /// The same by the name as written (its last dotted segment:
+    /// `deco`, `deco()`), resolved or not: what the file's own local
+    /// decorators are matched against.
+    #[serde(default)]
+    pub applied_names: Vec<String>,
 }
 
 /// A question a file leaves for the project index.
@@ -237,6 +247,14 @@ pub enum Question {
     /// What is the in-project decorator (or factory) with this qualified
     /// name?
     Decorator { name: String },
+    /// Is a function of `module` applied as a decorator anywhere: by one of
+    /// `names` in its own file (`deco`, `factory()`), or by one of
+    /// `qualified` anywhere in the project (`mod.deco`, `mod.factory()`)?
+    DecoratorApplied {
+        module: String,
+        names: Vec<String>,
+        qualified: Vec<String>,
+    },
 }
 
 /// Where a coroutine function is defined: `module:line`.
@@ -279,6 +297,9 @@ pub enum Symbol<'a> {
 #[derive(Default)]
 pub struct ProjectIndex {
     modules: FxHashMap<String, FileSummary>,
+    /// Every applied decorator of the project, canonical (built on first
+    /// use).
+    applied: std::sync::OnceLock<FxHashSet<String>>,
 }
 
 /// How many re-export or base-class links to follow before giving up.
@@ -292,7 +313,66 @@ impl ProjectIndex {
             // folders): the first wins; the answer for the other is unknown.
             modules.entry(summary.module.clone()).or_insert(summary);
         }
-        Self { modules }
+        Self {
+            modules,
+            applied: Default::default(),
+        }
+    }
+
+    /// The name of the definition `qualified` reaches through re-exports:
+    /// `pkg.deco` → `pkg.impl.deco`, `pkg.Class.m` → `pkg.impl.Class.m`.
+    /// Unknown names are kept as they are.
+    pub fn canonical(&self, qualified: &str) -> String {
+        match self.resolve(qualified) {
+            Some(Symbol::Function { module, function }) => {
+                format!("{}.{}", module.module, function.name)
+            }
+            Some(Symbol::Class { module, class }) => format!("{}.{}", module.module, class.name),
+            Some(Symbol::Module(module)) => module.module.clone(),
+            None => match qualified.rsplit_once('.') {
+                Some((head, member)) => match self.resolve(head) {
+                    Some(Symbol::Class { module, class }) => {
+                        format!("{}.{}.{member}", module.module, class.name)
+                    }
+                    _ => qualified.to_string(),
+                },
+                None => qualified.to_string(),
+            },
+        }
+    }
+
+    /// See [`Question::DecoratorApplied`].
+    pub fn decorator_applied(&self, module: &str, names: &[String], qualified: &[String]) -> bool {
+        if let Some(summary) = self.modules.get(module)
+            && names
+                .iter()
+                .any(|n| summary.applied_names.binary_search(n).is_ok())
+        {
+            return true;
+        }
+        if qualified.is_empty() {
+            return false;
+        }
+        let applied = self.applied.get_or_init(|| {
+            let mut set = FxHashSet::default();
+            for summary in self.modules.values() {
+                for name in &summary.applied_decorators {
+                    let (bare, call) = match name.strip_suffix("()") {
+                        Some(bare) => (bare, "()"),
+                        None => (name.as_str(), ""),
+                    };
+                    set.insert(format!("{}{call}", self.canonical(bare)));
+                }
+            }
+            set
+        });
+        qualified.iter().any(|q| {
+            let (bare, call) = match q.strip_suffix("()") {
+                Some(bare) => (bare, "()"),
+                None => (q.as_str(), ""),
+            };
+            applied.contains(&format!("{}{call}", self.canonical(bare)))
+        })
     }
 
     pub fn module(&self, name: &str) -> Option<&FileSummary> {

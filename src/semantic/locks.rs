@@ -517,7 +517,7 @@ mod tests {
     use super::*;
     use crate::checker::Checker;
     use crate::parse::parse_module;
-    use crate::rules::RuleSet;
+    use crate::registry::RuleSet;
     use crate::semantic::ModuleName;
     use crate::settings::FileSettings;
 

@@ -2,9 +2,11 @@
 //! function context, module names, and the project index.
 
 pub mod decorators;
+pub mod flow;
 pub mod generator_flow;
 pub mod index;
 pub mod known;
+pub mod lock_graph;
 pub mod locks;
 pub mod model;
 pub mod module_name;

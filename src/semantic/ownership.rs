@@ -48,6 +48,24 @@ const HANDOFF_METHODS: &[&str] = &[
     "enterAsyncContext",
 ];
 
+/// asyncio calls that make a transport own the pipe or file they are given.
+const TRANSPORT_METHODS: &[&str] = &["connect_read_pipe", "connect_write_pipe"];
+
+/// asyncio calls whose `sock=` argument the created transport or server
+/// owns (and closes).
+const SOCK_OWNERS: &[&str] = &[
+    "create_connection",
+    "create_server",
+    "create_datagram_endpoint",
+    "create_unix_connection",
+    "create_unix_server",
+    "open_connection",
+    "start_server",
+    "open_unix_connection",
+    "start_unix_server",
+    "connect_accepted_socket",
+];
+
 /// Methods that store their argument in a container.
 const STORE_METHODS: &[&str] = &[
     "append",
@@ -335,6 +353,32 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
             Expr::Attribute(attr) if matches!(attr.attr.as_str(), "closing" | "aclosing") => {
                 Use::Kept
             }
+            // `loop.connect_write_pipe(Protocol, pipe)`: the transport
+            // closes the pipe.
+            Expr::Attribute(attr) if TRANSPORT_METHODS.contains(&attr.attr.as_str()) => {
+                self.visit_as(func, Use::Consumed);
+                Use::Kept
+            }
+            // `loop.create_connection(factory, sock=sock)`: the transport
+            // owns the socket; the other arguments are used as usual.
+            Expr::Attribute(attr)
+                if SOCK_OWNERS.contains(&attr.attr.as_str())
+                    && arguments.find_keyword("sock").is_some() =>
+            {
+                self.visit_as(func, Use::Consumed);
+                for keyword in &arguments.keywords {
+                    let use_ = if keyword.arg.as_ref().is_some_and(|a| a.as_str() == "sock") {
+                        Use::Kept
+                    } else {
+                        Use::Consumed
+                    };
+                    self.visit_as(&keyword.value, use_);
+                }
+                for arg in &arguments.args {
+                    self.visit_as(arg, Use::Consumed);
+                }
+                return;
+            }
             _ => {
                 self.visit_as(func, Use::Consumed);
                 // In cleanup code, handing the name to any call counts as
@@ -401,6 +445,18 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
         let targets = &self.targets;
         self.candidates
             .retain(|c| c.id < before || !targets[c.names].contains(&released.as_str()));
+    }
+
+    /// Drops the candidates opened in the current body (or nested in it)
+    /// that `next` releases: the statement before it cannot leave early.
+    fn drop_released_after(&mut self, next: Option<&Stmt>) {
+        let Some(released) = next.and_then(released_name) else {
+            return;
+        };
+        let (targets, bodies) = (&self.targets, &self.bodies);
+        self.candidates.retain(|c| {
+            !(c.bodies.starts_with(bodies) && targets[c.names].contains(&released.as_str()))
+        });
     }
 
     fn finish(mut self) -> Vec<Unmanaged<'a, K>> {
@@ -475,6 +531,13 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
             // closing it directly.
             let next = body[i + 1..].iter().find(|s| !cannot_raise(s));
             self.drop_released_by(before, next);
+            // `try: ... except Exception: log(...)` then `f.close()`: every
+            // path through the `try` reaches the close.
+            if let Stmt::Try(try_stmt) = stmt
+                && catches_everything(try_stmt)
+            {
+                self.drop_released_after(next);
+            }
         }
         self.bodies.pop();
     }
@@ -493,6 +556,10 @@ impl<'a, K: Copy> Visitor<'a> for Scan<'a, '_, K> {
                 value: Some(value),
                 ..
             }) => self.assign(std::slice::from_ref(&**target), value),
+            // `self._socks += [client, server]`: stored on an attribute.
+            Stmt::AugAssign(ast::StmtAugAssign { target, value, .. }) if !target.is_name_expr() => {
+                self.visit_as(value, Use::Kept);
+            }
             Stmt::With(ast::StmtWith { items, body, .. }) => {
                 for item in items {
                     self.visit_as(&item.context_expr, Use::Kept);
@@ -646,6 +713,59 @@ fn released_name(stmt: &Stmt) -> Option<String> {
         false
     });
     released
+}
+
+/// A `try` every path of which reaches the statement after it: a handler
+/// catches everything (bare, `Exception`, `BaseException`), no handler
+/// re-raises, and nothing in it returns or leaves a loop.
+fn catches_everything(try_stmt: &ast::StmtTry) -> bool {
+    if try_stmt.is_star || !try_stmt.finalbody.is_empty() && leaves(&try_stmt.finalbody) {
+        return false;
+    }
+    let broad = try_stmt.handlers.iter().any(|h| {
+        let ast::ExceptHandler::ExceptHandler(h) = h;
+        let Some(type_) = &h.type_ else { return true };
+        let types = match &**type_ {
+            Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+            other => vec![other],
+        };
+        types.into_iter().any(|t| {
+            let name = match t {
+                Expr::Name(n) => n.id.as_str(),
+                Expr::Attribute(a) => a.attr.as_str(),
+                _ => "",
+            };
+            matches!(name, "Exception" | "BaseException")
+        })
+    });
+    broad
+        && !leaves(&try_stmt.body)
+        && !leaves(&try_stmt.orelse)
+        && try_stmt.handlers.iter().all(|h| {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            !leaves(&h.body)
+        })
+}
+
+/// Does `body` contain a `raise`, `return`, `break` or `continue` (outside
+/// nested functions)?
+fn leaves(body: &[Stmt]) -> bool {
+    struct Finder(bool);
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::Raise(_) | Stmt::Return(_) | Stmt::Break(_) | Stmt::Continue(_) => {
+                    self.0 = true;
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, _: &'a Expr) {}
+    }
+    let mut finder = Finder(false);
+    finder.visit_body(body);
+    finder.0
 }
 
 /// `path = f.name`, `count = 0`: an assignment of a name, an attribute or a

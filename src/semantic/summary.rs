@@ -12,7 +12,7 @@ use crate::semantic::decorators::{
 use crate::semantic::index::{ClassInfo, DecoratorInfo, FileSummary, FunctionInfo};
 use crate::semantic::locks::file_locks;
 use crate::semantic::model::{MODULE_SCOPE, ScopeId};
-use crate::semantic::{BindingKind, SemanticModel};
+use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
 use crate::source::Locator;
 
 pub fn build_summary(
@@ -79,7 +79,56 @@ pub fn build_summary(
         }
     }
     summary.locks = file_locks(semantic, locator);
+    (summary.applied_decorators, summary.applied_names) = applied_decorators(semantic);
     summary
+}
+
+/// What the file applies as a decorator: `@deco`/`@deco(...)` on any `def`
+/// or `class`, and `x = deco(y)` at module or class level. Resolved
+/// qualified names, and the names as written (last dotted segment).
+fn applied_decorators(semantic: &SemanticModel) -> (Vec<String>, Vec<String>) {
+    let mut resolved = Vec::new();
+    let mut written = Vec::new();
+    let mut record = |scope: ScopeId, expr: &Expr, called: bool| {
+        let call = if called { "()" } else { "" };
+        if let Some(name) = semantic.resolve_qualified_name_in(scope, expr) {
+            resolved.push(format!("{name}{call}"));
+        }
+        let last = match expr {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => return,
+        };
+        written.push(format!("{last}{call}"));
+    };
+    for (scope_id, scope) in semantic.scopes() {
+        let top = scope_id == MODULE_SCOPE || matches!(scope.kind, ScopeKind::Class(_));
+        for &id in &scope.bindings {
+            let binding = semantic.binding(id);
+            let decorators = match binding.kind {
+                BindingKind::FunctionDef(def) => &def.decorator_list,
+                BindingKind::ClassDef(class) => &class.decorator_list,
+                BindingKind::Assignment(Some(Expr::Call(call))) if top => {
+                    if matches!(call.arguments.args.first(), Some(Expr::Name(_))) {
+                        record(binding.scope, &call.func, false);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            for decorator in decorators {
+                match &decorator.expression {
+                    Expr::Call(call) => record(binding.scope, &call.func, true),
+                    other => record(binding.scope, other, false),
+                }
+            }
+        }
+    }
+    for list in [&mut resolved, &mut written] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    (resolved, written)
 }
 
 /// The shape of a module-level decorator or decorator factory.

@@ -1,20 +1,27 @@
 //! PF106: a call the user listed in `blocking-calls` inside `async def`.
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 use crate::semantic::QualifiedName;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF106",
-    name: "blocking-call-in-async",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a call listed in `blocking-calls` inside an async function",
-    doc: include_str!("../../../rules/PF106.md"),
-};
+pub struct BlockingCallInAsync;
 
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
+impl<'a> Check<'a> for BlockingCallInAsync {
+    type State = ();
+
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if callee.in_async_function(cx)
+            && !cx.settings.blocking_calls.is_empty()
+            && let Some(name) = callee.name(cx)
+        {
+            check(cx, call, name);
+        }
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
     if cx
         .settings
         .blocking_calls

@@ -1,20 +1,27 @@
 //! PF104: blocking file I/O inside `async def`.
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 use crate::semantic::known::PATH_TYPES;
 use crate::semantic::model::BindingKind;
 use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF104",
-    name: "blocking-file-io-in-async",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "blocking file I/O inside an async function",
-    doc: include_str!("../../../rules/PF104.md"),
-};
+pub struct BlockingFileIoInAsync;
+
+impl<'a> Check<'a> for BlockingFileIoInAsync {
+    type State = ();
+
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if callee.in_async_function(cx) {
+            match callee.name(cx) {
+                Some(name) => check(cx, call, name),
+                None => check_method(cx, call),
+            }
+        }
+    }
+}
 
 const BLOCKING: &[&str] = &[
     "builtins.open",
@@ -38,7 +45,7 @@ const PATH_METHODS: &[&str] = &[
 
 const HELP: &str = "use `aiofiles`/`anyio.Path`, or `await asyncio.to_thread(...)`";
 
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
     if callee.is_any(BLOCKING) {
         let what = callee
             .as_str()
@@ -51,7 +58,7 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedNa
 
 /// `Path(p).read_text()`, or `p.read_text()` where `p = Path(...)` in this
 /// or an enclosing function.
-pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
     };

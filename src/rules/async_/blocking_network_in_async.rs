@@ -1,19 +1,25 @@
 //! PF102: synchronous network calls inside `async def`.
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 use crate::semantic::typing::{annotation_types, type_name};
 use crate::semantic::{QualifiedName, SemanticModel};
+pub struct BlockingNetworkInAsync;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF102",
-    name: "blocking-network-in-async",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a synchronous network call inside an async function",
-    doc: include_str!("../../../rules/PF102.md"),
-};
+impl<'a> Check<'a> for BlockingNetworkInAsync {
+    type State = ();
+
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if callee.in_async_function(cx) {
+            match callee.name(cx) {
+                Some(name) => check(cx, call, name),
+                None => check_method(cx, call),
+            }
+        }
+    }
+}
 
 const BLOCKING: &[&str] = &[
     "requests.get",
@@ -59,8 +65,8 @@ const CLIENT_METHODS: &[&str] = &[
 const HELP: &str =
     "use an async client (`httpx.AsyncClient`, `aiohttp`) or `await asyncio.to_thread(...)`";
 
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
-    if callee.is_any(BLOCKING) {
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
+    if callee.is_any(BLOCKING) && !numeric_only(call, callee) {
         super::report_blocking(
             cx,
             Rule::BlockingNetworkInAsync,
@@ -71,8 +77,29 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedNa
     }
 }
 
+/// `socket.getaddrinfo(host, port, ..., flags | AI_NUMERICHOST)`: with a
+/// numeric-only flag there is no DNS lookup, nothing blocks (trio tries that
+/// first). Any flag argument naming `NUMERIC` counts.
+fn numeric_only(call: &ast::ExprCall, callee: &QualifiedName) -> bool {
+    if !callee.is("socket.getaddrinfo") {
+        return false;
+    }
+    let flags = call
+        .arguments
+        .find_keyword("flags")
+        .map(|k| &k.value)
+        .or_else(|| call.arguments.args.get(5));
+    flags.is_some_and(|flags| {
+        crate::ast::helpers::any_over_expr(flags, |e| match e {
+            Expr::Name(n) => n.id.contains("NUMERIC"),
+            Expr::Attribute(a) => a.attr.contains("NUMERIC"),
+            _ => false,
+        })
+    })
+}
+
 /// `client.get(...)` where `client` is a synchronous client.
-pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
     };

@@ -1,18 +1,24 @@
 //! PF103: running or waiting for a child process inside `async def`.
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 use crate::semantic::QualifiedName;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF103",
-    name: "blocking-process-in-async",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a blocking subprocess or `os` process call inside an async function",
-    doc: include_str!("../../../rules/PF103.md"),
-};
+pub struct BlockingProcessInAsync;
+
+impl<'a> Check<'a> for BlockingProcessInAsync {
+    type State = ();
+
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if callee.in_async_function(cx)
+            && let Some(name) = callee.name(cx)
+        {
+            check(cx, call, name);
+        }
+    }
+}
 
 const BLOCKING: &[&str] = &[
     "subprocess.run",
@@ -41,7 +47,7 @@ const BLOCKING: &[&str] = &[
     "os.posix_spawnp",
 ];
 
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
     if callee.is_any(BLOCKING) {
         super::report_blocking(
             cx,

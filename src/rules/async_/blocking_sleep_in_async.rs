@@ -1,20 +1,26 @@
 //! PF101: `time.sleep` inside `async def`.
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 use crate::semantic::QualifiedName;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF101",
-    name: "blocking-sleep-in-async",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`time.sleep` called inside an async function",
-    doc: include_str!("../../../rules/PF101.md"),
-};
+pub struct BlockingSleepInAsync;
 
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
+impl<'a> Check<'a> for BlockingSleepInAsync {
+    type State = ();
+
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if callee.in_async_function(cx)
+            && let Some(name) = callee.name(cx)
+        {
+            check(cx, call, name);
+        }
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
     if callee.is("time.sleep") {
         super::report_blocking(
             cx,

@@ -3,19 +3,39 @@
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::model::ScopeId;
 use crate::semantic::{ScopeKind, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF108",
-    name: "dangling-task",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "an asyncio task created and not kept",
-    doc: include_str!("../../../rules/PF108.md"),
-};
+pub struct DanglingTask;
+
+impl<'a> Check<'a> for DanglingTask {
+    type State = Vec<Candidate<'a>>;
+    const STMTS: u64 = kinds::stmt::EXPR | kinds::stmt::ASSIGN | kinds::stmt::ANN_ASSIGN;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
+        match stmt {
+            ast::Stmt::Expr(ast::StmtExpr { value, .. }) => check_expression_statement(cx, value),
+            ast::Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+                check_assignment(cx, state, targets, value);
+            }
+            ast::Stmt::AnnAssign(ast::StmtAnnAssign {
+                target,
+                value: Some(value),
+                ..
+            }) => check_assignment(cx, state, std::slice::from_ref(&**target), value),
+            _ => {}
+        }
+    }
+
+    #[inline]
+    fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
+        check_unread(cx, state);
+    }
+}
 
 const LOOP_GETTERS: &[&str] = &[
     "asyncio.get_event_loop",
@@ -39,14 +59,19 @@ fn message(what: &str) -> String {
     )
 }
 
-pub(crate) fn check_expression_statement(cx: &mut Checker, value: &Expr) {
+pub(crate) fn check_expression_statement(cx: &mut Context, value: &Expr) {
     let Expr::Call(call) = value else { return };
     if let Some(what) = task_creation(cx.semantic(), call) {
         cx.report(Rule::DanglingTask, call.range(), message(&what));
     }
 }
 
-pub(crate) fn check_assignment<'a>(cx: &mut Checker<'a>, targets: &'a [Expr], value: &'a Expr) {
+pub(crate) fn check_assignment<'a>(
+    cx: &mut Context<'a>,
+    state: &mut Vec<Candidate<'a>>,
+    targets: &'a [Expr],
+    value: &'a Expr,
+) {
     let Expr::Call(call) = value else { return };
     let semantic = cx.semantic();
     if !matches!(
@@ -70,7 +95,7 @@ pub(crate) fn check_assignment<'a>(cx: &mut Checker<'a>, targets: &'a [Expr], va
     }
     let statement = cx.current_statement().unwrap_or(call.range());
     let scope = cx.semantic().current_scope_id();
-    cx.state.dangling_tasks.push(Candidate {
+    state.push(Candidate {
         scope,
         names,
         call: call.range(),
@@ -79,8 +104,8 @@ pub(crate) fn check_assignment<'a>(cx: &mut Checker<'a>, targets: &'a [Expr], va
     });
 }
 
-pub(crate) fn check_unread(cx: &mut Checker) {
-    let candidates = std::mem::take(&mut cx.state.dangling_tasks);
+pub(crate) fn check_unread(cx: &mut Context, state: &mut Vec<Candidate<'_>>) {
+    let candidates = std::mem::take(state);
     for candidate in candidates {
         let unread = candidate
             .names

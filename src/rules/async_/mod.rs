@@ -10,18 +10,20 @@ pub mod dangling_task;
 pub mod nested_event_loop;
 pub mod swallowed_cancellation;
 pub mod thread_lock_held_across_await;
+mod unawaited_callee;
 pub mod unawaited_coroutine;
+mod unawaited_verdict;
 pub mod wrong_with_for_lock;
 
 use ruff_text_size::Ranged;
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::Rule;
+use crate::context::Context;
+use crate::registry::Rule;
 
 /// "`time.sleep` blocks the event loop inside `async def handler`".
 pub(crate) fn report_blocking(
-    cx: &mut Checker,
+    cx: &mut Context,
     rule: Rule,
     call: &ast::ExprCall,
     what: &str,
@@ -37,7 +39,7 @@ pub(crate) fn report_blocking(
         call.range(),
         format!("`{what}` blocks the event loop inside `async def {function}`"),
     );
-    finding.labels.push(crate::report::Label {
+    finding.labels.push(crate::finding::Label {
         span: finding.span,
         message: help.to_string(),
     });

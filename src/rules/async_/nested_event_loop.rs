@@ -3,25 +3,32 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 use crate::semantic::{QualifiedName, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF110",
-    name: "nested-event-loop",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`asyncio.run`/`run_until_complete` called inside an async function",
-    doc: include_str!("../../../rules/PF110.md"),
-};
+pub struct NestedEventLoop;
+
+impl<'a> Check<'a> for NestedEventLoop {
+    type State = ();
+
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        if callee.in_async_function(cx) {
+            match callee.name(cx) {
+                Some(name) => check(cx, call, name),
+                None => check_method(cx, call),
+            }
+        }
+    }
+}
 
 const RUNNERS: &[&str] = &["asyncio.run", "asyncio.runners.run"];
 
 const LOOP_GETTERS: &[&str] = &["asyncio.get_event_loop", "asyncio.new_event_loop"];
 
 /// `asyncio.run(...)`.
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedName) {
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
     if callee.is_any(RUNNERS) {
         report(
             cx,
@@ -34,7 +41,7 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, callee: &QualifiedNa
 
 /// `loop.run_until_complete(...)` on a loop from `asyncio.get_event_loop()`
 /// or `asyncio.new_event_loop()`.
-pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
     };
@@ -65,7 +72,7 @@ fn is_loop_getter(semantic: &SemanticModel, call: &ast::ExprCall) -> bool {
         .is_some_and(|n| n.is_any(LOOP_GETTERS))
 }
 
-fn report(cx: &mut Checker, call: &ast::ExprCall, what: &str, why: &str) {
+fn report(cx: &mut Context, call: &ast::ExprCall, what: &str, why: &str) {
     let function = cx
         .semantic()
         .current_function()

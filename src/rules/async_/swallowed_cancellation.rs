@@ -1,22 +1,30 @@
 //! PF109: a handler inside `async def` that catches cancellation and does
 //! not re-raise it.
 
-use ruff_text_size::{Ranged, TextRange, TextSize};
-
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::SemanticModel;
+use ruff_text_size::{Ranged, TextRange, TextSize};
+pub struct SwallowedCancellation;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF109",
-    name: "swallowed-cancellation",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`asyncio.CancelledError` caught and not re-raised inside an async function",
-    doc: include_str!("../../../rules/PF109.md"),
-};
+impl<'a> Check<'a> for SwallowedCancellation {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::WITH | kinds::stmt::TRY;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        match stmt {
+            ast::Stmt::With(with) if cx.semantic().in_async_function() => check_with(cx, with),
+            ast::Stmt::Try(try_stmt) if cx.semantic().in_async_function() => {
+                check_try(cx, try_stmt);
+            }
+            _ => {}
+        }
+    }
+}
 
 const CANCELLED: &[&str] = &[
     "asyncio.CancelledError",
@@ -73,7 +81,13 @@ fn catches(semantic: &SemanticModel, type_: Option<&Expr>) -> Catches {
     }
 }
 
-pub(crate) fn check_try(cx: &mut Checker, try_stmt: &ast::StmtTry) {
+pub(crate) fn check_try(cx: &mut Context, try_stmt: &ast::StmtTry) {
+    // Cancellation is delivered at a suspension point: a `try` whose body
+    // has none (`task.result()` on a finished task, a sync `self.close()`)
+    // never sees the event loop's `CancelledError`.
+    if !suspends(cx, &try_stmt.body) {
+        return;
+    }
     let mut function_reraises = None;
     let mut foreign_handled = false;
     for handler in &try_stmt.handlers {
@@ -121,7 +135,7 @@ pub(crate) fn check_try(cx: &mut Checker, try_stmt: &ast::StmtTry) {
 }
 
 /// `with contextlib.suppress(asyncio.CancelledError):`.
-pub(crate) fn check_with(cx: &mut Checker, with: &ast::StmtWith) {
+pub(crate) fn check_with(cx: &mut Context, with: &ast::StmtWith) {
     if with.is_async {
         return;
     }
@@ -142,7 +156,10 @@ pub(crate) fn check_with(cx: &mut Checker, with: &ast::StmtWith) {
                 Catches::Cancelled | Catches::BaseException
             )
         });
-        if swallows && !awaits_cancelled_task(cx, &with.body, with.start()) {
+        if swallows
+            && suspends(cx, &with.body)
+            && !awaits_cancelled_task(cx, &with.body, with.start())
+        {
             let function = function_name(cx);
             cx.report(
                 Rule::SwallowedCancellation,
@@ -155,7 +172,59 @@ pub(crate) fn check_with(cx: &mut Checker, with: &ast::StmtWith) {
     }
 }
 
-fn function_name(cx: &Checker) -> String {
+/// Does `body` (outside nested functions, lambdas and classes) reach a
+/// point where the task can be suspended: `await`, `async for`, `async
+/// with`, or a `yield` of an async generator?
+fn suspends(cx: &Context, body: &[Stmt]) -> bool {
+    let async_generator = cx.semantic().current_function().is_some_and(|f| f.is_async);
+    let mut finder = SuspensionFinder {
+        yields: async_generator,
+        found: false,
+    };
+    finder.visit_body(body);
+    finder.found
+}
+
+struct SuspensionFinder {
+    /// Whether a `yield` suspends (the function is an `async def`).
+    yields: bool,
+    found: bool,
+}
+
+impl<'a> Visitor<'a> for SuspensionFinder {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.found {
+            return;
+        }
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::For(ast::StmtFor { is_async: true, .. })
+            | Stmt::With(ast::StmtWith { is_async: true, .. }) => self.found = true,
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.found {
+            return;
+        }
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Await(_) => self.found = true,
+            Expr::Yield(_) | Expr::YieldFrom(_) if self.yields => self.found = true,
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+
+    fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {
+        if comprehension.is_async {
+            self.found = true;
+        }
+        visitor::walk_comprehension(self, comprehension);
+    }
+}
+
+fn function_name(cx: &Context) -> String {
     cx.semantic()
         .current_function()
         .map_or("?", |f| f.name.as_str())
@@ -177,7 +246,7 @@ fn header_range(handler: &ast::ExceptHandlerExceptHandler, star: &str) -> TextRa
 /// that task: waiting for a task cancelled on purpose. (A cancellation of the
 /// current task that lands during that one `await` is lost too; the doc's
 /// Known problems say so.)
-fn awaits_cancelled_task(cx: &Checker, body: &[Stmt], start: TextSize) -> bool {
+fn awaits_cancelled_task(cx: &Context, body: &[Stmt], start: TextSize) -> bool {
     let [Stmt::Expr(ast::StmtExpr { value, .. })] = body else {
         return false;
     };

@@ -10,19 +10,42 @@
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::ast::{self, Stmt};
-use crate::checker::Checker;
-use crate::report::Label;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::finding::Label;
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::model::ScopeId;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF107",
-    name: "thread-lock-held-across-await",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a `threading` lock held across an `await` inside an async function",
-    doc: include_str!("../../../rules/PF107.md"),
-};
+pub struct ThreadLockHeldAcrossAwait;
+
+impl<'a> Check<'a> for ThreadLockHeldAcrossAwait {
+    type State = Vec<HeldLock>;
+    const STMTS: u64 = kinds::stmt::FOR | kinds::stmt::WITH;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::For(_) => await_statement(cx, state, stmt),
+            Stmt::With(with) => {
+                await_statement(cx, state, stmt);
+                enter_with(cx, state, with);
+            }
+            _ => {}
+        }
+    }
+
+    #[inline]
+    fn after_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {
+        if let Stmt::With(with) = stmt {
+            leave_with(cx, state, with);
+        }
+    }
+
+    #[inline]
+    fn on_await_point(cx: &mut Context<'a>, state: &mut Self::State, range: TextRange) {
+        await_point(cx, state, range);
+    }
+}
 
 /// A threading lock acquired by a `with` the walk is inside of.
 pub struct HeldLock {
@@ -37,7 +60,7 @@ pub struct HeldLock {
     await_points: Vec<TextRange>,
 }
 
-pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
+pub(crate) fn enter_with(cx: &mut Context, state: &mut Vec<HeldLock>, with: &ast::StmtWith) {
     if with.is_async || !cx.semantic().in_async_function() {
         return;
     }
@@ -49,7 +72,7 @@ pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
             continue;
         };
         let what = cx.locator().text()[item.context_expr.range()].to_string();
-        cx.state.held_locks.push(HeldLock {
+        state.push(HeldLock {
             with_start: with.start(),
             function,
             item: item.context_expr.range(),
@@ -61,28 +84,23 @@ pub(crate) fn enter_with(cx: &mut Checker, with: &ast::StmtWith) {
 }
 
 /// An `await`, `async with`, `async for` or async comprehension at `range`.
-pub(crate) fn await_point(cx: &mut Checker, range: TextRange) {
-    if cx.state.held_locks.is_empty() {
+pub(crate) fn await_point(cx: &mut Context, state: &mut Vec<HeldLock>, range: TextRange) {
+    if state.is_empty() {
         return;
     }
     let function = cx.semantic().function_scope_id();
-    for held in &mut cx.state.held_locks {
+    for held in state {
         if Some(held.function) == function {
             held.await_points.push(range);
         }
     }
 }
 
-pub(crate) fn leave_with(cx: &mut Checker, with: &ast::StmtWith) {
+pub(crate) fn leave_with(cx: &mut Context, state: &mut Vec<HeldLock>, with: &ast::StmtWith) {
     let start = with.start();
     let mut closed = Vec::new();
-    while cx
-        .state
-        .held_locks
-        .last()
-        .is_some_and(|h| h.with_start == start)
-    {
-        closed.push(cx.state.held_locks.pop().expect("checked"));
+    while state.last().is_some_and(|h| h.with_start == start) {
+        closed.push(state.pop().expect("checked"));
     }
     closed.reverse();
     for held in closed {
@@ -126,14 +144,22 @@ pub(crate) fn leave_with(cx: &mut Checker, with: &ast::StmtWith) {
 }
 
 /// `async with` / `async for` statements are await points.
-pub(crate) fn await_statement(cx: &mut Checker, stmt: &Stmt) {
+pub(crate) fn await_statement(cx: &mut Context, state: &mut Vec<HeldLock>, stmt: &Stmt) {
     match stmt {
         Stmt::With(with) if with.is_async => {
             let end = with.items.first().map_or(with.start(), |i| i.end());
-            await_point(cx, TextRange::new(with.start(), end.max(with.start())));
+            await_point(
+                cx,
+                state,
+                TextRange::new(with.start(), end.max(with.start())),
+            );
         }
         Stmt::For(for_stmt) if for_stmt.is_async => {
-            await_point(cx, TextRange::new(for_stmt.start(), for_stmt.iter.end()));
+            await_point(
+                cx,
+                state,
+                TextRange::new(for_stmt.start(), for_stmt.iter.end()),
+            );
         }
         _ => {}
     }

@@ -3,24 +3,93 @@
 //! callees defined in this file are judged at the end of the file; callees
 //! reached through imports are questions for the project index.
 
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Finding, Pending, PendingContext};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
-use crate::semantic::index::{KEEPS_COROUTINE, ProjectIndex, Question};
+use crate::context::{Check, Context};
+use crate::finding::{Finding, Pending, PendingContext};
+use crate::kinds;
+use crate::registry::Rule;
+use crate::semantic::index::{ProjectIndex, Question};
 use crate::semantic::model::BindingKind;
-use crate::semantic::{ScopeKind, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF100",
-    name: "unawaited-coroutine",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a coroutine function called without `await`",
-    doc: include_str!("../../../rules/PF100.md"),
+use super::unawaited_callee::{
+    Candidate, attribute_text, is_self_or_cls, local_candidate, method_call,
 };
+use super::unawaited_verdict::{self, message};
+
+pub struct UnawaitedCoroutine;
+
+impl<'a> Check<'a> for UnawaitedCoroutine {
+    type State = Vec<Candidate<'a>>;
+    const STMTS: u64 = kinds::stmt::EXPR
+        | kinds::stmt::IF
+        | kinds::stmt::WHILE
+        | kinds::stmt::ASSERT
+        | kinds::stmt::RETURN;
+    const EXPRS: u64 = kinds::expr::UNARY_OP | kinds::expr::IF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
+        match stmt {
+            ast::Stmt::Expr(ast::StmtExpr { value, .. }) => {
+                if let Expr::Call(call) = &**value {
+                    check_call(cx, state, call, Usage::Discarded);
+                }
+            }
+            ast::Stmt::If(ast::StmtIf {
+                test,
+                elif_else_clauses,
+                ..
+            }) => {
+                let tests = std::iter::once(&**test)
+                    .chain(elif_else_clauses.iter().filter_map(|c| c.test.as_ref()));
+                for test in tests {
+                    truth_tested(cx, state, test);
+                }
+            }
+            ast::Stmt::While(ast::StmtWhile { test, .. })
+            | ast::Stmt::Assert(ast::StmtAssert { test, .. }) => truth_tested(cx, state, test),
+            ast::Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) => {
+                if cx.semantic().in_async_function()
+                    && let Expr::Call(call) = &**value
+                {
+                    check_call(cx, state, call, Usage::Returned);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[inline]
+    fn on_expr(cx: &mut Context<'a>, state: &mut Self::State, expr: &'a Expr) {
+        match expr {
+            // `not f()`, `x if f() else y`: only the truth value is used.
+            Expr::UnaryOp(ast::ExprUnaryOp {
+                op: ast::UnaryOp::Not,
+                operand,
+                ..
+            }) => {
+                if let Expr::Call(call) = &**operand {
+                    check_call(cx, state, call, Usage::TruthTested);
+                }
+            }
+            Expr::If(ast::ExprIf { test, .. }) => truth_tested(cx, state, test),
+            _ => {}
+        }
+    }
+
+    #[inline]
+    fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
+        unawaited_verdict::check_candidates(cx, state);
+    }
+
+    fn answer(pending: &Pending, question: &Question, index: &ProjectIndex) -> Option<Finding> {
+        unawaited_verdict::answer(pending, question, index)
+    }
+}
 
 /// asyncio's own coroutine functions.
 const KNOWN: &[&str] = &[
@@ -45,38 +114,7 @@ pub enum Usage {
     Returned,
 }
 
-/// A call of an `async def` of this file, judged once every body is walked
-/// (an `async def` with a `yield` is an async generator, not a coroutine).
-pub struct Candidate<'a> {
-    def: &'a ast::StmtFunctionDef,
-    call: TextRange,
-    statement: Option<TextRange>,
-    callee: Box<str>,
-    context: PendingContext,
-}
-
-fn message(callee: &str, context: &PendingContext, definition: Option<&str>) -> String {
-    let defined = definition
-        .map(|d| format!(" (defined at {d})"))
-        .unwrap_or_default();
-    match context {
-        PendingContext::Discarded => {
-            format!(
-                "coroutine function `{callee}`{defined} is called but not awaited: the coroutine never runs"
-            )
-        }
-        PendingContext::TruthTested => format!(
-            "coroutine function `{callee}`{defined} is only truth-tested: a coroutine object is always true and never runs"
-        ),
-        PendingContext::ReturnedFrom(function) => format!(
-            "`async def {function}` returns the coroutine of `{callee}`{defined} un-awaited: its caller's `await` gets a coroutine object, not the result"
-        ),
-        // Not a context this rule asks with.
-        PendingContext::Decorates { .. } => String::new(),
-    }
-}
-
-fn context(usage: Usage, cx: &Checker) -> PendingContext {
+fn context(usage: Usage, cx: &Context) -> PendingContext {
     match usage {
         Usage::Discarded => PendingContext::Discarded,
         Usage::TruthTested => PendingContext::TruthTested,
@@ -89,7 +127,12 @@ fn context(usage: Usage, cx: &Checker) -> PendingContext {
     }
 }
 
-pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usage: Usage) {
+pub(crate) fn check_call<'a>(
+    cx: &mut Context<'a>,
+    state: &mut Vec<Candidate<'a>>,
+    call: &'a ast::ExprCall,
+    usage: Usage,
+) {
     let semantic = cx.semantic();
     if let Some(name) = semantic.resolve_qualified_name(&call.func)
         && name.is_any(KNOWN)
@@ -107,7 +150,7 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
             match binding.kind {
                 BindingKind::FunctionDef(def) if def.is_async => {
                     let ctx = context(usage, cx);
-                    local_candidate(cx, def, call, name.id.as_str(), ctx);
+                    local_candidate(cx, state, def, call, name.id.as_str(), ctx);
                 }
                 BindingKind::Import => {
                     if let Some(qualified) = semantic.resolve_name(name.id.as_str()) {
@@ -134,7 +177,7 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
                 Expr::Name(receiver) if is_self_or_cls(semantic, receiver.id.as_str()) => {
                     let callee = format!("{}.{method}", receiver.id);
                     let ctx = context(usage, cx);
-                    method_call(cx, call, method, false, &callee, ctx);
+                    method_call(cx, state, call, method, false, &callee, ctx);
                 }
                 // `super().m()`.
                 Expr::Call(inner)
@@ -144,7 +187,15 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
                             .is_some_and(|n| n.is("builtins.super")) =>
                 {
                     let ctx = context(usage, cx);
-                    method_call(cx, call, method, true, &format!("super().{method}"), ctx);
+                    method_call(
+                        cx,
+                        state,
+                        call,
+                        method,
+                        true,
+                        &format!("super().{method}"),
+                        ctx,
+                    );
                 }
                 _ => {
                     // `db.fetch()` after `from .store import db`, `Class.m()`.
@@ -169,208 +220,13 @@ pub(crate) fn check_call<'a>(cx: &mut Checker<'a>, call: &'a ast::ExprCall, usag
     }
 }
 
-fn attribute_text(attr: &ast::ExprAttribute) -> Option<String> {
-    match &*attr.value {
-        Expr::Name(n) => Some(format!("{}.{}", n.id, attr.attr)),
-        Expr::Attribute(inner) => attribute_text(inner).map(|t| format!("{t}.{}", attr.attr)),
-        _ => None,
+/// Checks the calls whose only use is their truth value in `test`.
+fn truth_tested<'a>(cx: &mut Context<'a>, state: &mut Vec<Candidate<'a>>, test: &'a Expr) {
+    let mut calls = Vec::new();
+    truth_tested_calls(test, &mut calls);
+    for call in calls {
+        check_call(cx, state, call, Usage::TruthTested);
     }
-}
-
-/// Is `name` the first parameter of the method we are in?
-fn is_self_or_cls(semantic: &SemanticModel, name: &str) -> bool {
-    let Some(function) = semantic.current_function() else {
-        return false;
-    };
-    if semantic.enclosing_class().is_none() {
-        return false;
-    }
-    let Some(id) = semantic.lookup(name) else {
-        return false;
-    };
-    let binding = semantic.binding(id);
-    if !matches!(binding.kind, BindingKind::Parameter(_)) {
-        return false;
-    }
-    let is_static = function.decorator_list.iter().any(|d| {
-        semantic
-            .resolve_qualified_name(&d.expression)
-            .is_some_and(|n| n.is("builtins.staticmethod"))
-    });
-    !is_static
-        && function
-            .parameters
-            .iter_non_variadic_params()
-            .next()
-            .is_some_and(|p| p.parameter.name.as_str() == name)
-        && matches!(semantic.scope(binding.scope).kind, ScopeKind::Function(f) if std::ptr::eq(f, function))
-}
-
-/// `self.m()`: the class's own `m` decides when it has one; otherwise (or
-/// for `super().m()`) the project index looks through the bases.
-fn method_call<'a>(
-    cx: &mut Checker<'a>,
-    call: &'a ast::ExprCall,
-    method: &str,
-    inherited: bool,
-    callee: &str,
-    ctx: PendingContext,
-) {
-    let semantic = cx.semantic();
-    let Some(class) = semantic.enclosing_class() else {
-        return;
-    };
-    if !inherited
-        && let Some(&scope) = cx.def_scopes.get(&class.range().start())
-        && let Some(id) = semantic.binding_in_scope(scope, method)
-    {
-        match semantic.binding(id).kind {
-            BindingKind::FunctionDef(def) if def.is_async => {
-                local_candidate(cx, def, call, callee, ctx);
-                return;
-            }
-            // A sync method, or an attribute: not a coroutine here.
-            _ => return,
-        }
-    }
-    // Bases: only a module-level class has a name the index knows.
-    let class_is_global = semantic
-        .lookup_from(crate::semantic::model::MODULE_SCOPE, class.name.as_str())
-        .is_some_and(|id| matches!(semantic.binding(id).kind, BindingKind::ClassDef(c) if std::ptr::eq(c, class)));
-    if class_is_global {
-        let qualified = semantic.resolve_name_at_module(class.name.as_str());
-        // `self.m` / `super().m` is rebuilt from the question when answered:
-        // test suites ask this at every `self.assertEqual(...)`.
-        let derived = if inherited {
-            format!("super().{method}")
-        } else {
-            format!("self.{method}")
-        };
-        let subject = (callee != derived).then_some(callee);
-        let question = Question::IsAsyncMethod {
-            class: qualified,
-            method: method.to_string(),
-            inherited,
-        };
-        cx.ask(
-            Rule::UnawaitedCoroutine,
-            question,
-            call.range(),
-            subject,
-            ctx,
-        );
-    }
-}
-
-/// An `async def` of this file: decided now if its decorators are all known
-/// to keep it a coroutine function (the generator check waits for the end
-/// of the file); left to the index if an in-project decorator might.
-fn local_candidate<'a>(
-    cx: &mut Checker<'a>,
-    def: &'a ast::StmtFunctionDef,
-    call: &ast::ExprCall,
-    callee: &str,
-    ctx: PendingContext,
-) {
-    let semantic = cx.semantic();
-    let all_known = def.decorator_list.iter().all(|d| {
-        semantic
-            .resolve_qualified_name(&d.expression)
-            .is_some_and(|n| n.is_any(KEEPS_COROUTINE))
-    });
-    if all_known {
-        let statement = cx.current_statement();
-        cx.state.unawaited.push(Candidate {
-            def,
-            call: call.range(),
-            statement,
-            callee: callee.into(),
-            context: ctx,
-        });
-        return;
-    }
-    // A module-level function with decorators: the index knows whether
-    // those decorators are in-project async wrappers.
-    let module_level = semantic
-        .lookup_from(crate::semantic::model::MODULE_SCOPE, def.name.as_str())
-        .is_some_and(|id| matches!(semantic.binding(id).kind, BindingKind::FunctionDef(d) if std::ptr::eq(d, def)));
-    if module_level {
-        let question = Question::IsCoroutineFunction {
-            callee: semantic.resolve_name_at_module(def.name.as_str()),
-        };
-        cx.ask(
-            Rule::UnawaitedCoroutine,
-            question,
-            call.range(),
-            Some(callee),
-            ctx,
-        );
-    }
-}
-
-pub(crate) fn check_candidates(cx: &mut Checker) {
-    let candidates = std::mem::take(&mut cx.state.unawaited);
-    for candidate in candidates {
-        let is_generator = cx
-            .def_scopes
-            .get(&candidate.def.range().start())
-            .is_some_and(|&s| cx.semantic().scope(s).is_generator);
-        if is_generator {
-            continue;
-        }
-        let line = cx.locator().row(candidate.def.name.start());
-        let module = &cx.semantic().module.name;
-        let definition = if module.is_empty() {
-            format!("line {line}")
-        } else {
-            format!("{module}:{line}")
-        };
-        let text = message(&candidate.callee, &candidate.context, Some(&definition));
-        match candidate.statement {
-            Some(statement) => {
-                cx.report_in_statement(Rule::UnawaitedCoroutine, candidate.call, statement, text)
-            }
-            None => cx.report(Rule::UnawaitedCoroutine, candidate.call, text),
-        };
-    }
-}
-
-/// The project's answer to a question this rule left.
-pub(crate) fn answer(
-    pending: &Pending,
-    question: &Question,
-    index: &ProjectIndex,
-) -> Option<Finding> {
-    let subject = match (&pending.subject, question) {
-        (Some(subject), _) => subject.to_string(),
-        (
-            None,
-            Question::IsAsyncMethod {
-                method,
-                inherited: true,
-                ..
-            },
-        ) => format!("super().{method}"),
-        (None, Question::IsAsyncMethod { method, .. }) => format!("self.{method}"),
-        (None, _) => "?".to_string(),
-    };
-    let definition = match question {
-        Question::IsCoroutineFunction { callee } => index.coroutine_function(callee)?,
-        Question::IsAsyncMethod {
-            class,
-            method,
-            inherited,
-        } => index.async_method(class, method, *inherited)?,
-        Question::Decorator { .. } => return None,
-    };
-    Some(Finding {
-        rule: Rule::UnawaitedCoroutine,
-        message: message(&subject, &pending.context, Some(&definition.to_string())),
-        span: pending.span,
-        noqa_row: pending.noqa_row,
-        fix: None,
-        labels: Vec::new(),
-    })
 }
 
 /// The calls whose truth value is all that is used in a statement's test:

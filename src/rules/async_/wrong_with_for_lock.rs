@@ -3,20 +3,26 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::locks::{LockRef, lock_constructor};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF111",
-    name: "wrong-with-for-lock",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`with` on an asyncio lock, or `async with` on a threading lock",
-    doc: include_str!("../../../rules/PF111.md"),
-};
+pub struct WrongWithForLock;
 
-pub(crate) fn check(cx: &mut Checker, with: &ast::StmtWith) {
+impl<'a> Check<'a> for WrongWithForLock {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::WITH;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::With(with) = stmt {
+            check(cx, with);
+        }
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, with: &ast::StmtWith) {
     for item in &with.items {
         let expr = &item.context_expr;
         if with.is_async {
@@ -58,7 +64,7 @@ pub(crate) fn check(cx: &mut Checker, with: &ast::StmtWith) {
 }
 
 /// A known lock, or a lock constructed right in the `with` item.
-fn lock(cx: &Checker, expr: &Expr) -> Option<LockRef> {
+fn lock(cx: &Context, expr: &Expr) -> Option<LockRef> {
     if let Some(lock) = cx.lock_for(expr) {
         return Some(lock);
     }
@@ -73,6 +79,6 @@ fn lock(cx: &Checker, expr: &Expr) -> Option<LockRef> {
 }
 
 /// The lock as written (`self._lock`, `asyncio.Lock()`).
-fn display(cx: &Checker, expr: &Expr) -> String {
+fn display(cx: &Context, expr: &Expr) -> String {
     format!("`{}`", &cx.locator().text()[expr.range()])
 }

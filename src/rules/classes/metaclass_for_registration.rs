@@ -3,21 +3,27 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
 use crate::semantic::SemanticModel;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF700",
-    name: "metaclass-for-registration",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a metaclass that only registers the classes it creates",
-    doc: include_str!("../../../rules/PF700.md"),
-};
+pub struct MetaclassForRegistration;
 
-pub(crate) fn check(cx: &mut Checker, class: &ast::StmtClassDef) {
+impl<'a> Check<'a> for MetaclassForRegistration {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::CLASS_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::ClassDef(class) = stmt {
+            check(cx, class);
+        }
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, class: &ast::StmtClassDef) {
     let semantic = cx.semantic();
     if !is_metaclass(semantic, class) {
         return;

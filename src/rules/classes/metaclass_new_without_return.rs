@@ -4,30 +4,27 @@ use ruff_text_size::Ranged;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::rules::classes::{is_metaclass, methods};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
-use crate::semantic::SemanticModel;
+use crate::semantic::flow::{can_complete, ends_path};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF701",
-    name: "metaclass-new-without-return",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a metaclass `__new__` that can return `None`",
-    doc: include_str!("../../../rules/PF701.md"),
-};
+pub struct MetaclassNewWithoutReturn;
 
-/// Calls that never return.
-const NO_RETURN: &[&str] = &[
-    "sys.exit",
-    "os._exit",
-    "os.abort",
-    "builtins.exit",
-    "builtins.quit",
-];
+impl<'a> Check<'a> for MetaclassNewWithoutReturn {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::CLASS_DEF;
 
-pub(crate) fn check(cx: &mut Checker, class: &ast::StmtClassDef) {
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::ClassDef(class) = stmt {
+            check(cx, class);
+        }
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, class: &ast::StmtClassDef) {
     let semantic = cx.semantic();
     let Some(new) = methods(class)
         .filter(|d| d.name.as_str() == "__new__")
@@ -55,7 +52,7 @@ pub(crate) fn check(cx: &mut Checker, class: &ast::StmtClassDef) {
     if returns.yields {
         return;
     }
-    let falls_off = can_complete(semantic, &new.body);
+    let falls_off = can_complete(&new.body, |stmt| ends_path(semantic, stmt));
     let mut findings = Vec::new();
     for range in returns.none_returns {
         findings.push((
@@ -115,79 +112,4 @@ impl<'a> Visitor<'a> for Returns {
             _ => visitor::walk_expr(self, expr),
         }
     }
-}
-
-/// Can control reach the end of `body`? When unsure (a `with` whose body
-/// always raises might be suppressed), the answer is no: unknown is silent.
-fn can_complete(semantic: &SemanticModel, body: &[Stmt]) -> bool {
-    body.iter().all(|stmt| completes(semantic, stmt))
-}
-
-fn completes(semantic: &SemanticModel, stmt: &Stmt) -> bool {
-    match stmt {
-        Stmt::Return(_) | Stmt::Raise(_) => false,
-        Stmt::Expr(e) => !matches!(&*e.value, Expr::Call(call) if semantic
-            .resolve_qualified_name(&call.func)
-            .is_some_and(|n| n.is_any(NO_RETURN))),
-        Stmt::Assert(a) => !matches!(&*a.test, Expr::BooleanLiteral(b) if !b.value),
-        Stmt::If(s) => {
-            let has_else = s.elif_else_clauses.iter().any(|c| c.test.is_none());
-            !has_else
-                || can_complete(semantic, &s.body)
-                || s.elif_else_clauses
-                    .iter()
-                    .any(|c| can_complete(semantic, &c.body))
-        }
-        Stmt::While(s) => {
-            let infinite = match &*s.test {
-                Expr::BooleanLiteral(b) => b.value,
-                Expr::NumberLiteral(n) => {
-                    matches!(&n.value, ast::Number::Int(i) if *i != ast::Int::ZERO)
-                }
-                _ => false,
-            };
-            !infinite || has_break(&s.body)
-        }
-        Stmt::With(s) => can_complete(semantic, &s.body),
-        Stmt::Try(s) => {
-            let body_completes =
-                can_complete(semantic, &s.body) && can_complete(semantic, &s.orelse);
-            let handler_completes = s.handlers.iter().any(|h| {
-                let ast::ExceptHandler::ExceptHandler(h) = h;
-                can_complete(semantic, &h.body)
-            });
-            (body_completes || handler_completes) && can_complete(semantic, &s.finalbody)
-        }
-        Stmt::Match(s) => {
-            let exhaustive = s.cases.iter().any(|c| {
-                c.guard.is_none()
-                    && matches!(&c.pattern, ast::Pattern::MatchAs(p) if p.pattern.is_none())
-            });
-            !exhaustive || s.cases.iter().any(|c| can_complete(semantic, &c.body))
-        }
-        _ => true,
-    }
-}
-
-/// A `break` that leaves this loop (not one of a nested loop).
-fn has_break(body: &[Stmt]) -> bool {
-    body.iter().any(|stmt| match stmt {
-        Stmt::Break(_) => true,
-        Stmt::If(s) => has_break(&s.body) || s.elif_else_clauses.iter().any(|c| has_break(&c.body)),
-        Stmt::With(s) => has_break(&s.body),
-        Stmt::Try(s) => {
-            has_break(&s.body)
-                || has_break(&s.orelse)
-                || has_break(&s.finalbody)
-                || s.handlers.iter().any(|h| {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    has_break(&h.body)
-                })
-        }
-        Stmt::Match(s) => s.cases.iter().any(|c| has_break(&c.body)),
-        // `for`/`while` bodies: their breaks are their own; `else` is ours.
-        Stmt::For(s) => has_break(&s.orelse),
-        Stmt::While(s) => has_break(&s.orelse),
-        _ => false,
-    })
 }

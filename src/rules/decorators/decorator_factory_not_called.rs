@@ -4,22 +4,34 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Finding, Pending, PendingContext};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::finding::{Finding, Pending, PendingContext};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::index::{ProjectIndex, Question};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF303",
-    name: "decorator-factory-not-called",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a decorator factory used as `@factory` without parentheses",
-    doc: include_str!("../../../rules/PF303.md"),
-};
+pub struct DecoratorFactoryNotCalled;
+
+impl<'a> Check<'a> for DecoratorFactoryNotCalled {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF | kinds::stmt::CLASS_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        match stmt {
+            ast::Stmt::FunctionDef(def) => check(cx, &def.decorator_list, def.name.as_str()),
+            ast::Stmt::ClassDef(class) => check(cx, &class.decorator_list, class.name.as_str()),
+            _ => {}
+        }
+    }
+
+    fn answer(pending: &Pending, question: &Question, index: &ProjectIndex) -> Option<Finding> {
+        answer(pending, question, index)
+    }
+}
 
 /// The decorators of a `def` or `class` named `decorated`.
-pub(crate) fn check(cx: &mut Checker, decorators: &[ast::Decorator], decorated: &str) {
+pub(crate) fn check(cx: &mut Context, decorators: &[ast::Decorator], decorated: &str) {
     for decorator in decorators {
         let expr = &decorator.expression;
         if !matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {

@@ -1,24 +1,34 @@
 //! PF300: a decorator's wrapper without `functools.wraps`.
 
-use ruff_text_size::{Ranged, TextRange, TextSize};
-
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Applicability, Edit, Fix};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::finding::{Applicability, Edit, Finding, Fix, Pending, PendingContext};
+use crate::kinds;
+use crate::registry::Rule;
+use crate::semantic::ScopeKind;
 use crate::semantic::decorators::{copies_metadata, is_method, returned_wrapper};
+use crate::semantic::index::{ProjectIndex, Question};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+pub struct MissingFunctoolsWraps;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF300",
-    name: "missing-functools-wraps",
-    default_on: true,
-    fix: FixAvailability::Safe,
-    summary: "a decorator's wrapper is not decorated with `functools.wraps`",
-    doc: include_str!("../../../rules/PF300.md"),
-};
+impl<'a> Check<'a> for MissingFunctoolsWraps {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
 
-pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+
+    fn answer(pending: &Pending, question: &Question, index: &ProjectIndex) -> Option<Finding> {
+        answer(pending, question, index)
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, decorator: &ast::StmtFunctionDef) {
     let semantic = cx.semantic();
     let is_method = is_method(semantic, decorator);
     // `functools.wraps(f)` as a bare statement builds a decorator and drops
@@ -43,6 +53,25 @@ pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
     if copies_metadata(&decorator.body, wrapper.def.name.as_str()) {
         return;
     }
+    // A parameter with a default is an injected factory or callback
+    // (`def make_handler(send, build=Response)`), not the wrapped function.
+    let wrapped_has_default = decorator.parameters.iter_non_variadic_params().any(|p| {
+        p.parameter.name.as_str() == wrapped_name(&wrapper)
+                // `func=None`: a decorator usable with and without arguments.
+                && p.default.as_deref().is_some_and(|d| !d.is_none_literal_expr())
+    });
+    if wrapped_has_default || only_raised(wrapper.def, wrapper.wrapped) {
+        return;
+    }
+    // A generic wrapper (`*args, **kwargs` both passed on) is a decorator
+    // whatever uses it; a fixed-signature closure (an ASGI `send` wrapper,
+    // a fixture's factory, `operator.lt` adapters) is one only if the
+    // project applies it as one.
+    let question = if discarded_wraps || passes_everything_on(wrapper.def, wrapper.wrapped) {
+        None
+    } else {
+        Some(applied_question(cx, decorator))
+    };
     let message = format!(
         "wrapper `{}` in decorator `{}` does not use `functools.wraps({})`: the decorated function loses its name, docstring and signature",
         wrapper.def.name, decorator.name, wrapper.wrapped
@@ -54,13 +83,179 @@ pub(crate) fn check(cx: &mut Checker, decorator: &ast::StmtFunctionDef) {
         message,
     );
     finding.fix = fix;
-    finding.labels.push(crate::report::Label {
+    finding.labels.push(crate::finding::Label {
         span: finding.span,
         message: format!("add `@functools.wraps({})`", wrapper.wrapped),
     });
+    if let Some(question) = question {
+        cx.defer_last_finding(question);
+    }
 }
 
-fn may_copy_metadata(cx: &Checker, decorator: &Expr, wrapped: &str) -> bool {
+fn wrapped_name<'a>(wrapper: &crate::semantic::decorators::Wrapper<'a>) -> &'a str {
+    wrapper.wrapped
+}
+
+/// "Is `decorator` applied as a decorator somewhere?": by its own name (or,
+/// in a factory, by the factory called), in this file or, for a module-level
+/// function or method, anywhere in the project.
+fn applied_question(cx: &Context, decorator: &ast::StmtFunctionDef) -> Question {
+    let semantic = cx.semantic();
+    let module = semantic.module.name.clone();
+    let own = decorator.name.as_str();
+    let prefix = if module.is_empty() {
+        String::new()
+    } else {
+        format!("{module}.")
+    };
+    let mut names = vec![own.to_string(), format!("{own}()")];
+    let mut qualified = Vec::new();
+    let scope = semantic.scope(semantic.current_scope_id());
+    let parent_is_module = scope
+        .parent
+        .is_none_or(|p| p == crate::semantic::model::MODULE_SCOPE);
+    match scope.kind {
+        ScopeKind::Module => {
+            qualified.push(format!("{prefix}{own}"));
+            qualified.push(format!("{prefix}{own}()"));
+        }
+        ScopeKind::Class(class) if parent_is_module => {
+            qualified.push(format!("{prefix}{}.{own}", class.name));
+            qualified.push(format!("{prefix}{}.{own}()", class.name));
+        }
+        // The middle level of a factory: `@factory(...)` applies it.
+        ScopeKind::Function(factory) => {
+            names.push(format!("{}()", factory.name));
+            if parent_is_module {
+                qualified.push(format!("{prefix}{}()", factory.name));
+            }
+        }
+        _ => {}
+    }
+    names.sort_unstable();
+    Question::DecoratorApplied {
+        module,
+        names,
+        qualified,
+    }
+}
+
+/// Does `wrapper` take `*args, **kwargs` and pass both on to `wrapped`
+/// (`wrapped(*args, **kwargs)`, `wrapped(self, *args, **kw)`)?
+fn passes_everything_on(wrapper: &ast::StmtFunctionDef, wrapped: &str) -> bool {
+    let (Some(args), Some(kwargs)) = (&wrapper.parameters.vararg, &wrapper.parameters.kwarg) else {
+        return false;
+    };
+    struct Finder<'n> {
+        wrapped: &'n str,
+        args: &'n str,
+        kwargs: &'n str,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder<'_> {
+        fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
+            if !self.found && !matches!(stmt, ast::Stmt::FunctionDef(_) | ast::Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if self.found {
+                return;
+            }
+            if let Expr::Call(call) = expr
+                && matches!(&*call.func, Expr::Name(n) if n.id.as_str() == self.wrapped)
+            {
+                let star = call.arguments.args.iter().any(|a| {
+                    matches!(a, Expr::Starred(s) if matches!(&*s.value, Expr::Name(n) if n.id.as_str() == self.args))
+                });
+                let double = call.arguments.keywords.iter().any(|k| {
+                    k.arg.is_none()
+                        && matches!(&k.value, Expr::Name(n) if n.id.as_str() == self.kwargs)
+                });
+                if star && double {
+                    self.found = true;
+                    return;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder {
+        wrapped,
+        args: args.name.as_str(),
+        kwargs: kwargs.name.as_str(),
+        found: false,
+    };
+    finder.visit_body(&wrapper.body);
+    finder.found
+}
+
+/// Is every call of `wrapped` in `wrapper` inside a `raise` (`raise
+/// exc_class(msg)`)? Then `wrapped` is an exception class.
+fn only_raised(wrapper: &ast::StmtFunctionDef, wrapped: &str) -> bool {
+    struct Finder<'n> {
+        wrapped: &'n str,
+        in_raise: bool,
+        raised: bool,
+        elsewhere: bool,
+    }
+    impl<'a> Visitor<'a> for Finder<'_> {
+        fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
+            match stmt {
+                ast::Stmt::FunctionDef(_) | ast::Stmt::ClassDef(_) => {}
+                ast::Stmt::Raise(_) => {
+                    self.in_raise = true;
+                    visitor::walk_stmt(self, stmt);
+                    self.in_raise = false;
+                }
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr
+                && matches!(&*call.func, Expr::Name(n) if n.id.as_str() == self.wrapped)
+            {
+                if self.in_raise {
+                    self.raised = true;
+                } else {
+                    self.elsewhere = true;
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder {
+        wrapped,
+        in_raise: false,
+        raised: false,
+        elsewhere: false,
+    };
+    finder.visit_body(&wrapper.body);
+    finder.raised && !finder.elsewhere
+}
+
+pub(crate) fn answer(
+    pending: &Pending,
+    question: &Question,
+    index: &ProjectIndex,
+) -> Option<Finding> {
+    let (
+        Question::DecoratorApplied {
+            module,
+            names,
+            qualified,
+        },
+        PendingContext::Finding(finding),
+    ) = (question, &pending.context)
+    else {
+        return None;
+    };
+    index
+        .decorator_applied(module, names, qualified)
+        .then(|| (**finding).clone())
+}
+
+fn may_copy_metadata(cx: &Context, decorator: &Expr, wrapped: &str) -> bool {
     let Expr::Call(call) = decorator else {
         return false;
     };
@@ -96,9 +291,9 @@ impl<'a> Visitor<'a> for Mentions<'_> {
 /// The fix: `@functools.wraps(f)` right above the wrapper's `def` (below its
 /// own decorators), spelled in the file's import style, plus the import when
 /// nothing usable is imported. `None` when a name it would need is taken.
-fn wraps_fix(cx: &Checker, wrapper: &ast::StmtFunctionDef, wrapped: &str) -> Option<Fix> {
+fn wraps_fix(cx: &Context, wrapper: &ast::StmtFunctionDef, wrapped: &str) -> Option<Fix> {
     let text = cx.locator().text();
-    let newline = crate::fix::line_ending(text);
+    let newline = crate::source::line_ending(text);
     let suite = cx.module_suite();
     let semantic = cx.semantic();
     // A name usable here for `target`: bound to it, or not bound yet (a
@@ -186,7 +381,7 @@ fn wraps_fix(cx: &Checker, wrapper: &ast::StmtFunctionDef, wrapped: &str) -> Opt
     })
 }
 
-fn insertion(cx: &Checker, at: TextSize, content: String) -> Edit {
+fn insertion(cx: &Context, at: TextSize, content: String) -> Edit {
     Edit {
         content,
         span: cx.locator().span(TextRange::empty(at)),

@@ -5,22 +5,32 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Finding, Pending, PendingContext};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
-use crate::semantic::decorators::yields;
+use crate::context::{Check, Context};
+use crate::finding::{Finding, Pending, PendingContext};
+use crate::kinds;
+use crate::registry::Rule;
+use crate::semantic::flow::yields;
 use crate::semantic::index::{ProjectIndex, Question};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF302",
-    name: "sync-wrapper-on-coroutine",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a decorator with a sync wrapper applied to an `async def`",
-    doc: include_str!("../../../rules/PF302.md"),
-};
+pub struct SyncWrapperOnCoroutine;
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+impl<'a> Check<'a> for SyncWrapperOnCoroutine {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+
+    fn answer(pending: &Pending, question: &Question, index: &ProjectIndex) -> Option<Finding> {
+        answer(pending, question, index)
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     // An async generator is iterated, not awaited: out of scope.
     if !def.is_async || yields(&def.body) {
         return;

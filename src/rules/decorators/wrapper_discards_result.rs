@@ -8,21 +8,33 @@ use rustc_hash::FxHashMap;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::ScopeKind;
 use crate::semantic::decorators::{
-    Wrapper, discarded_calls, is_method, returned_wrapper, returns_name, returns_value, yields,
+    Wrapper, discarded_calls, is_method, returned_wrapper, returns_name, returns_value,
 };
+use crate::semantic::flow::yields;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF301",
-    name: "wrapper-discards-result",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a decorator's wrapper drops the wrapped function's result",
-    doc: include_str!("../../../rules/PF301.md"),
-};
+pub struct WrapperDiscardsResult;
+
+impl<'a> Check<'a> for WrapperDiscardsResult {
+    type State = State;
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, state: &mut State, stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, state, def);
+        }
+    }
+
+    #[inline]
+    fn on_file_end(cx: &mut Context<'a>, state: &mut State) {
+        check_candidates(cx, state);
+    }
+}
 
 /// What the walk gathers for the end of the file.
 #[derive(Default)]
@@ -44,8 +56,8 @@ struct Candidate {
     message: String,
 }
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
-    record_applications(cx, def);
+pub(crate) fn check(cx: &mut Context, state: &mut State, def: &ast::StmtFunctionDef) {
+    record_applications(state, def);
     let semantic = cx.semantic();
     let Some(wrapper) = returned_wrapper(def, is_method(semantic, def), false) else {
         return;
@@ -83,7 +95,7 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
             "wrapper `{}` of decorator `{}` drops the result of `{}(...)` and can then return `None`: every decorated function returns `None`",
             wrapper.def.name, def.name, wrapper.wrapped
         );
-        cx.state.discarded_results.candidates.push(Candidate {
+        state.candidates.push(Candidate {
             names: names.clone(),
             local,
             call: call.range(),
@@ -123,7 +135,7 @@ fn is_test_decorator(wrapper: &Wrapper) -> bool {
 }
 
 /// `@name` / `@mod.name(...)` on `def`: remembers whether it returns a value.
-fn record_applications(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+fn record_applications(state: &mut State, def: &ast::StmtFunctionDef) {
     if def.decorator_list.is_empty() {
         return;
     }
@@ -138,19 +150,15 @@ fn record_applications(cx: &mut Checker, def: &ast::StmtFunctionDef) {
             Expr::Attribute(a) => a.attr.as_str(),
             _ => continue,
         };
-        *cx.state
-            .discarded_results
-            .applications
-            .entry(name.to_string())
-            .or_default() |= gives_value;
+        *state.applications.entry(name.to_string()).or_default() |= gives_value;
     }
 }
 
 /// A decorator this file applies only to functions without a return value
 /// (test methods, handlers) loses nothing; one it never applies is judged
 /// as written, unless no other file can reach it.
-pub(crate) fn check_candidates(cx: &mut Checker) {
-    let state = std::mem::take(&mut cx.state.discarded_results);
+pub(crate) fn check_candidates(cx: &mut Context, state: &mut State) {
+    let state = std::mem::take(state);
     for candidate in state.candidates {
         let uses: Vec<bool> = candidate
             .names

@@ -1,23 +1,27 @@
-//! PF500: a list comprehension built only to be consumed once.
-
-use ruff_text_size::{Ranged, TextRange, TextSize};
+//! PF500: a list (or set) comprehension handed to `any`/`all`, which lose
+//! their short-circuit; and PF504 (same walk): one handed to another builtin
+//! that consumes it once (`sum`, `min`, `max`, `set`, `tuple`, ...).
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::report::{Applicability, Edit, Fix};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::finding::{Applicability, Edit, Fix};
+use crate::registry::Rule;
+use ruff_text_size::{Ranged, TextRange, TextSize};
+pub struct ListComprehensionInCall;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF500",
-    name: "list-comprehension-in-call",
-    default_on: true,
-    fix: FixAvailability::Sometimes,
-    summary: "a list comprehension passed to a function that consumes it once",
-    doc: include_str!("../../../rules/PF500.md"),
-};
+impl<'a> Check<'a> for ListComprehensionInCall {
+    type State = ();
 
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, _: &mut Callee<'a>) {
+        check(cx, call, Rule::ListComprehensionInCall);
+    }
+}
+
+/// PF500 and PF504 (`only` says which one this call reports for): one check,
+/// by the builtin the comprehension is handed to.
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, only: Rule) {
     // Cheap test first: most calls have no comprehension argument.
     if !matches!(
         call.arguments.args.first(),
@@ -51,7 +55,12 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
         }
         _ => false,
     };
-    if !allowed {
+    let rule = if matches!(builtin, "any" | "all") {
+        Rule::ListComprehensionInCall
+    } else {
+        Rule::ListComprehensionInReducer
+    };
+    if !allowed || rule != only {
         return;
     }
     let (generators, elements): (&[ast::Comprehension], Vec<&Expr>) = match first {
@@ -70,9 +79,15 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
     } else {
         "set"
     };
-    let message = format!(
-        "`{builtin}()` gets a {kind} comprehension it consumes once: pass a generator expression instead of building the whole {kind}"
-    );
+    let message = if rule == Rule::ListComprehensionInCall {
+        format!(
+            "`{builtin}()` gets a {kind} comprehension: every element is computed before `{builtin}()` can stop at the first that decides; pass a generator expression"
+        )
+    } else {
+        format!(
+            "`{builtin}()` gets a {kind} comprehension it consumes once: pass a generator expression instead of building the whole {kind}"
+        )
+    };
     let range = first.range();
     // `max(x for x in y,)` is a syntax error: a trailing comma keeps the
     // parentheses (found by the fuzzer).
@@ -81,25 +96,60 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall) {
     let sole = args.len() == 1 && keywords.is_empty() && !trailing_comma;
     let (open, close) = if sole { ("", "") } else { ("(", ")") };
     let one = TextSize::from(1);
+    let text = cx.locator().text();
+    let bracket = |at: TextSize, content: &str| {
+        let own = TextRange::at(at, one);
+        // A bracket alone on its line goes with its line: no line of
+        // only whitespace is left behind.
+        let range = if content.is_empty() {
+            own_line(text, own).unwrap_or(own)
+        } else {
+            own
+        };
+        Edit {
+            content: content.to_string(),
+            span: cx.locator().span(range),
+        }
+    };
     let fix = Fix {
-        applicability: if matches!(builtin, "any" | "all") {
+        applicability: if rule == Rule::ListComprehensionInCall {
             Applicability::Unsafe
         } else {
             Applicability::Safe
         },
         message: "Use a generator expression".to_string(),
         edits: vec![
-            Edit {
-                content: open.to_string(),
-                span: cx.locator().span(TextRange::at(range.start(), one)),
-            },
-            Edit {
-                content: close.to_string(),
-                span: cx.locator().span(TextRange::at(range.end() - one, one)),
-            },
+            bracket(range.start(), open),
+            bracket(range.end() - one, close),
         ],
     };
-    cx.report(Rule::ListComprehensionInCall, range, message).fix = Some(fix);
+    cx.report(rule, range, message).fix = Some(fix);
+}
+
+/// The whole line of `bracket` (its indentation and line break included)
+/// when nothing else is on it.
+fn own_line(text: &str, bracket: TextRange) -> Option<TextRange> {
+    let start = usize::from(bracket.start());
+    let end = usize::from(bracket.end());
+    let before = &text[..start];
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    if !before[line_start..].chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let after = &text[end..];
+    let blank = after
+        .find(|c: char| c != ' ' && c != '\t')
+        .unwrap_or(after.len());
+    let line_end = match &after.as_bytes()[blank..] {
+        [b'\r', b'\n', ..] => end + blank + 2,
+        [b'\n' | b'\r', ..] => end + blank + 1,
+        [] => end + blank,
+        _ => return None,
+    };
+    Some(TextRange::new(
+        TextSize::try_from(line_start).ok()?,
+        TextSize::try_from(line_end).ok()?,
+    ))
 }
 
 /// A comprehension with `await` or `async for` becomes an async generator

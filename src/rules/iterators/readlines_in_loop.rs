@@ -6,20 +6,31 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::report::{Applicability, Edit, Fix};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::finding::{Applicability, Edit, Fix};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::typing::{annotation_types, type_name};
 use crate::semantic::{BindingKind, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF501",
-    name: "readlines-in-loop",
-    default_on: true,
-    fix: FixAvailability::Safe,
-    summary: "a loop over `f.readlines()` or `f.read().splitlines()` of a file",
-    doc: include_str!("../../../rules/PF501.md"),
-};
+pub struct ReadlinesInLoop;
+
+impl<'a> Check<'a> for ReadlinesInLoop {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FOR;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::For(for_stmt) = stmt {
+            check_for(cx, for_stmt);
+        }
+    }
+
+    #[inline]
+    fn on_comprehension_iter(cx: &mut Context<'a>, _: &mut (), generator: &'a ast::Comprehension) {
+        check_comprehension(cx, generator);
+    }
+}
 
 /// The openers of PF400: calls that return an open file.
 /// File types a parameter may be annotated with.
@@ -43,7 +54,7 @@ const FILE_TYPES: &[&str] = &[
 
 /// `for … in <iter>:` — `body` is the loop body, where the fix must not
 /// change what reading the file means.
-pub(crate) fn check_for(cx: &mut Checker, for_stmt: &ast::StmtFor) {
+pub(crate) fn check_for(cx: &mut Context, for_stmt: &ast::StmtFor) {
     if for_stmt.is_async {
         return;
     }
@@ -52,14 +63,14 @@ pub(crate) fn check_for(cx: &mut Checker, for_stmt: &ast::StmtFor) {
 
 /// A comprehension's `for … in <iter>` (checked from the scope the iterable
 /// is evaluated in).
-pub(crate) fn check_comprehension(cx: &mut Checker, generator: &ast::Comprehension) {
+pub(crate) fn check_comprehension(cx: &mut Context, generator: &ast::Comprehension) {
     if generator.is_async {
         return;
     }
     check(cx, &generator.iter, None);
 }
 
-fn check(cx: &mut Checker, iter: &Expr, body: Option<&[Stmt]>) {
+fn check(cx: &mut Context, iter: &Expr, body: Option<&[Stmt]>) {
     let Expr::Call(call) = iter else { return };
     let Expr::Attribute(method) = &*call.func else {
         return;
@@ -114,7 +125,7 @@ fn check(cx: &mut Checker, iter: &Expr, body: Option<&[Stmt]>) {
 /// reading or writing it while iterating it is not the same as iterating a
 /// list read up front.
 fn readlines_fix(
-    cx: &Checker,
+    cx: &Context,
     receiver: &Expr,
     method: &ast::ExprAttribute,
     call: &ast::ExprCall,

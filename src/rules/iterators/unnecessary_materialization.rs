@@ -2,25 +2,34 @@
 //! or a list comprehension bound to a name whose one use is a loop or a
 //! reducer.
 
-use ruff_text_size::{Ranged, TextRange};
-use rustc_hash::FxHashSet;
-
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::rules::iterators::list_comprehension_in_call::is_async_comprehension;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
 use crate::semantic::model::ScopeId;
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashSet;
+pub struct UnnecessaryMaterialization;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF503",
-    name: "unnecessary-materialization",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a list built only to be iterated once",
-    doc: include_str!("../../../rules/PF503.md"),
-};
+impl<'a> Check<'a> for UnnecessaryMaterialization {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FOR;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::For(for_stmt) = stmt {
+            check_for(cx, for_stmt);
+        }
+    }
+
+    #[inline]
+    fn on_file_end(cx: &mut Context<'a>, _: &mut ()) {
+        check_functions(cx);
+    }
+}
 
 /// Builtins whose call builds a new object from arguments evaluated once:
 /// nothing the loop body does can change what `list(...)` copied.
@@ -65,7 +74,7 @@ const PURE_CALLS: &[&str] = &[
 ];
 
 /// `for x in list(<expr>)`.
-pub(crate) fn check_for(cx: &mut Checker, for_stmt: &ast::StmtFor) {
+pub(crate) fn check_for(cx: &mut Context, for_stmt: &ast::StmtFor) {
     if for_stmt.is_async {
         return;
     }
@@ -97,7 +106,7 @@ pub(crate) fn check_for(cx: &mut Checker, for_stmt: &ast::StmtFor) {
 
 /// After the walk: a list comprehension bound to a local name whose only
 /// use is the next statement's `for` loop or a reducer call in it.
-pub(crate) fn check_functions(cx: &mut Checker) {
+pub(crate) fn check_functions(cx: &mut Context) {
     let semantic = cx.semantic();
     let mut findings = Vec::new();
     for (scope_id, scope) in semantic.scopes() {
@@ -120,6 +129,7 @@ pub(crate) fn check_functions(cx: &mut Checker) {
                 || binding.reads != 1
                 || scope.is_declared_outside(name)
                 || is_async_comprehension(&comp.generators, &[&comp.elt])
+                || calls_something(semantic, scope_id, &comp.elt)
             {
                 continue;
             }
@@ -153,6 +163,47 @@ pub(crate) fn check_functions(cx: &mut Checker) {
         cx.report_in_statement(Rule::UnnecessaryMaterialization, range, statement, message);
     }
 }
+
+/// `[t.delay() for t in ts]`: the elements start work, eagerly on purpose
+/// (every call made before the loop or the reducer sees the first one).
+/// Pure builtins (`len(x)`) and string methods (`line.strip()`) do not count.
+fn calls_something(semantic: &SemanticModel, scope: ScopeId, element: &Expr) -> bool {
+    crate::ast::helpers::any_over_expr(element, |e| {
+        let Expr::Call(call) = e else { return false };
+        if let Some(name) = semantic.resolve_qualified_name_in(scope, &call.func) {
+            return !name
+                .as_str()
+                .strip_prefix("builtins.")
+                .is_some_and(|b| PURE_CALLS.contains(&b));
+        }
+        !matches!(&*call.func, Expr::Attribute(a) if STR_METHODS.contains(&a.attr.as_str()))
+    })
+}
+
+/// String methods that only compute a value.
+const STR_METHODS: &[&str] = &[
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "casefold",
+    "split",
+    "rsplit",
+    "splitlines",
+    "startswith",
+    "endswith",
+    "replace",
+    "removeprefix",
+    "removesuffix",
+    "partition",
+    "rpartition",
+    "format",
+    "join",
+    "encode",
+    "decode",
+    "title",
+];
 
 /// The assignment statement binding at `target` and the statement after it
 /// in the same block (a local scan of one function body; nested `def`s and

@@ -3,19 +3,25 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::model::BindingKind;
 use crate::semantic::{ScopeKind, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF600",
-    name: "cache-on-method",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`functools.lru_cache`/`functools.cache` on an instance method",
-    doc: include_str!("../../../rules/PF600.md"),
-};
+pub struct CacheOnMethod;
+
+impl<'a> Check<'a> for CacheOnMethod {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 const ENUMS: &[&str] = &[
     "enum.Enum",
@@ -26,7 +32,7 @@ const ENUMS: &[&str] = &[
     "enum.ReprEnum",
 ];
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let semantic = cx.semantic();
     let ScopeKind::Class(class) = semantic.scope(semantic.current_scope_id()).kind else {
         return;
@@ -53,7 +59,12 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
                     // is not known.
                     return;
                 }
-                caches.push((decorator.range(), name.to_string()));
+                let bound = if name.is_any(&["functools.cache"]) {
+                    CacheBound::Unbounded
+                } else {
+                    lru_cache_bound(&decorator.expression, cx.locator().text())
+                };
+                caches.push((decorator.range(), name.to_string(), bound));
             }
             Some(name) if name.is_any(KNOWN_OUTER) => {}
             _ => outer_unknown = true,
@@ -68,12 +79,45 @@ pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
     if first.is_some_and(|p| p.parameter.name.as_str() == "cls") && !is_metaclass(semantic, class) {
         return;
     }
-    for (range, name) in caches {
-        let message = format!(
-            "`{name}` on method `{}.{}` keeps every `self` it sees alive: instances are never garbage-collected",
-            class.name, def.name
-        );
+    for (range, name, bound) in caches {
+        let message = match bound {
+            CacheBound::Unbounded => format!(
+                "`{name}` on method `{}.{}` keeps every `self` it sees alive in an unbounded cache: instances are never garbage-collected",
+                class.name, def.name
+            ),
+            CacheBound::Max(max) => format!(
+                "`{name}` on method `{}.{}` keeps `self` alive in one cache shared by every instance: up to {max} instances outlive their last use",
+                class.name, def.name
+            ),
+        };
         cx.report(Rule::CacheOnMethod, range, message);
+    }
+}
+
+enum CacheBound {
+    Unbounded,
+    /// The `maxsize` as written (`128` when left out).
+    Max(String),
+}
+
+/// `lru_cache`, `lru_cache()`, `lru_cache(64)`, `lru_cache(maxsize=None)`,
+/// `lru_cache(maxsize=LIMIT)`.
+fn lru_cache_bound(decorator: &Expr, source: &str) -> CacheBound {
+    let Expr::Call(call) = decorator else {
+        return CacheBound::Max("128".to_string());
+    };
+    let maxsize = call
+        .arguments
+        .find_keyword("maxsize")
+        .map(|k| &k.value)
+        .or_else(|| call.arguments.args.first());
+    match maxsize {
+        None => CacheBound::Max("128".to_string()),
+        Some(Expr::NoneLiteral(_)) => CacheBound::Unbounded,
+        // `@lru_cache(user_function)` form is not a decorator with
+        // arguments; anything else is shown as written.
+        Some(Expr::NumberLiteral(n)) => CacheBound::Max(source[n.range()].to_string()),
+        Some(value) => CacheBound::Max(format!("`{}`", &source[value.range()])),
     }
 }
 

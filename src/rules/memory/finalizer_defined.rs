@@ -3,20 +3,26 @@
 use ruff_text_size::Ranged;
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::ScopeKind;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF603",
-    name: "finalizer-defined",
-    default_on: false,
-    fix: FixAvailability::None,
-    summary: "a class defines `__del__`",
-    doc: include_str!("../../../rules/PF603.md"),
-};
+pub struct FinalizerDefined;
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+impl<'a> Check<'a> for FinalizerDefined {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     if def.name.as_str() != "__del__" {
         return;
     }

@@ -10,74 +10,64 @@
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::classes::is_metaclass;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::model::{BindingId, MODULE_SCOPE};
+
+use super::container_uses::{
+    ADDS, READING_BUILTINS, READS, REMOVES, is_growable_container, is_registration,
+};
 use crate::semantic::{BindingKind, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF602",
-    name: "unbounded-module-cache",
-    default_on: false,
-    fix: FixAvailability::None,
-    summary: "a module-level container that only ever grows",
-    doc: include_str!("../../../rules/PF602.md"),
-};
+pub struct UnboundedModuleCache;
 
-const ADDS: &[&str] = &["append", "add", "update", "setdefault", "extend", "insert"];
+impl<'a> Check<'a> for UnboundedModuleCache {
+    type State = ModuleContainers;
+    const STMTS: u64 = kinds::stmt::FOR | kinds::stmt::AUG_ASSIGN | kinds::stmt::DELETE;
+    const EXPRS: u64 = kinds::expr::SUBSCRIPT | kinds::expr::COMPARE;
 
-const REMOVES: &[&str] = &[
-    "pop",
-    "popitem",
-    "clear",
-    "remove",
-    "discard",
-    "difference_update",
-    "intersection_update",
-    "symmetric_difference_update",
-];
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, state: &mut Self::State, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::For(for_stmt) => check_iterable(cx, state, &for_stmt.iter),
+            Stmt::AugAssign(_) | Stmt::Delete(_) => check_stmt(cx, state, stmt),
+            _ => {}
+        }
+    }
 
-/// Methods that only read.
-const READS: &[&str] = &[
-    "get",
-    "keys",
-    "values",
-    "items",
-    "copy",
-    "count",
-    "index",
-    "issubset",
-    "issuperset",
-    "isdisjoint",
-    "union",
-    "intersection",
-    "difference",
-    "__contains__",
-    "__len__",
-];
+    #[inline]
+    fn on_expr(cx: &mut Context<'a>, state: &mut Self::State, expr: &'a Expr) {
+        if matches!(expr, Expr::Subscript(_) | Expr::Compare(_)) {
+            check_expr(cx, state, expr);
+        }
+    }
 
-/// Builtins that read their argument without keeping it.
-const READING_BUILTINS: &[&str] = &[
-    "len",
-    "list",
-    "tuple",
-    "set",
-    "frozenset",
-    "sorted",
-    "dict",
-    "any",
-    "all",
-    "sum",
-    "min",
-    "max",
-    "enumerate",
-    "bool",
-    "repr",
-    "str",
-];
+    #[inline]
+    fn on_call(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        call: &'a ast::ExprCall,
+        _: &mut Callee<'a>,
+    ) {
+        check_call(cx, state, call);
+    }
+
+    #[inline]
+    fn on_comprehension_iter(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        generator: &'a ast::Comprehension,
+    ) {
+        check_iterable(cx, state, &generator.iter);
+    }
+
+    #[inline]
+    fn on_file_end(cx: &mut Context<'a>, state: &mut Self::State) {
+        check_unbounded(cx, state);
+    }
+}
 
 /// What the walk saw of module-level names.
 #[derive(Default)]
@@ -111,7 +101,7 @@ enum Use {
     Read,
 }
 
-fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
+fn record(cx: &mut Context, state: &mut ModuleContainers, id: BindingId, at: TextRange, what: Use) {
     // Adds made at import time, in a registration decorator or while a class
     // is being created are bounded by the code, not by the traffic.
     let add_in = match what {
@@ -124,7 +114,7 @@ fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
         }
         _ => None,
     };
-    let uses = cx.state.module_containers.uses.entry(id).or_default();
+    let uses = state.uses.entry(id).or_default();
     uses.accounted += 1;
     match what {
         Use::Add => uses.adds.extend(add_in.map(|f| (at, f))),
@@ -134,14 +124,11 @@ fn record(cx: &mut Checker, id: BindingId, at: TextRange, what: Use) {
 }
 
 /// `C.append(x)`, `C.pop()`, `C.get(k)`, `len(C)`.
-pub(crate) fn check_call(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn check_call(cx: &mut Context, state: &mut ModuleContainers, call: &ast::ExprCall) {
     if cx.semantic().at_module_level()
         && let Expr::Name(callee) = &*call.func
     {
-        cx.state
-            .module_containers
-            .called_at_import
-            .insert(callee.id.to_string());
+        state.called_at_import.insert(callee.id.to_string());
     }
     if let Expr::Attribute(attr) = &*call.func {
         let Some(id) = module_binding(cx.semantic(), &attr.value) else {
@@ -157,7 +144,7 @@ pub(crate) fn check_call(cx: &mut Checker, call: &ast::ExprCall) {
         } else {
             return;
         };
-        record(cx, id, call.range(), what);
+        record(cx, state, id, call.range(), what);
         return;
     }
     let [argument] = &call.arguments.args[..] else {
@@ -172,12 +159,12 @@ pub(crate) fn check_call(cx: &mut Checker, call: &ast::ExprCall) {
         .and_then(|n| n.as_str().strip_prefix("builtins.").map(str::to_string))
         .is_some_and(|b| READING_BUILTINS.contains(&b.as_str()));
     if reads {
-        record(cx, id, call.range(), Use::Read);
+        record(cx, state, id, call.range(), Use::Read);
     }
 }
 
 /// `C[k]`, `C[k] = v`, `del C[k]`, `k in C`.
-pub(crate) fn check_expr(cx: &mut Checker, expr: &Expr) {
+pub(crate) fn check_expr(cx: &mut Context, state: &mut ModuleContainers, expr: &Expr) {
     match expr {
         Expr::Subscript(subscript) => {
             let Some(id) = module_binding(cx.semantic(), &subscript.value) else {
@@ -189,14 +176,14 @@ pub(crate) fn check_expr(cx: &mut Checker, expr: &Expr) {
                 // `del C[k]`, `C[:] = []`.
                 _ => Use::Remove,
             };
-            record(cx, id, subscript.range(), what);
+            record(cx, state, id, subscript.range(), what);
         }
         Expr::Compare(compare) => {
             for (op, comparator) in compare.ops.iter().zip(&compare.comparators) {
                 if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
                     && let Some(id) = module_binding(cx.semantic(), comparator)
                 {
-                    record(cx, id, comparator.range(), Use::Read);
+                    record(cx, state, id, comparator.range(), Use::Read);
                 }
             }
         }
@@ -205,14 +192,14 @@ pub(crate) fn check_expr(cx: &mut Checker, expr: &Expr) {
 }
 
 /// `for x in C:` and a comprehension's `for x in C`.
-pub(crate) fn check_iterable(cx: &mut Checker, iter: &Expr) {
+pub(crate) fn check_iterable(cx: &mut Context, state: &mut ModuleContainers, iter: &Expr) {
     if let Some(id) = module_binding(cx.semantic(), iter) {
-        record(cx, id, iter.range(), Use::Read);
+        record(cx, state, id, iter.range(), Use::Read);
     }
 }
 
 /// `C |= {...}` adds, `C -= {...}` removes; `del C` removes everything.
-pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
+pub(crate) fn check_stmt(cx: &mut Context, state: &mut ModuleContainers, stmt: &Stmt) {
     match stmt {
         Stmt::AugAssign(s) => {
             let Some(id) = module_binding(cx.semantic(), &s.target) else {
@@ -222,18 +209,13 @@ pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
                 ast::Operator::BitOr | ast::Operator::Add => Use::Add,
                 _ => Use::Remove,
             };
-            record(cx, id, s.range(), what);
+            record(cx, state, id, s.range(), what);
         }
         Stmt::Delete(s) => {
             for target in &s.targets {
                 if let Some(id) = module_binding(cx.semantic(), target) {
                     // `del C` is not a load: nothing to account for.
-                    cx.state
-                        .module_containers
-                        .uses
-                        .entry(id)
-                        .or_default()
-                        .removed = true;
+                    state.uses.entry(id).or_default().removed = true;
                 }
             }
         }
@@ -241,11 +223,11 @@ pub(crate) fn check_stmt(cx: &mut Checker, stmt: &Stmt) {
     }
 }
 
-pub(crate) fn check_unbounded(cx: &mut Checker) {
+pub(crate) fn check_unbounded(cx: &mut Context, state: &mut ModuleContainers) {
     let ModuleContainers {
         uses,
         called_at_import,
-    } = std::mem::take(&mut cx.state.module_containers);
+    } = std::mem::take(state);
     let semantic = cx.semantic();
     let module = semantic.scope(MODULE_SCOPE);
     let mut findings = Vec::new();
@@ -291,82 +273,5 @@ pub(crate) fn check_unbounded(cx: &mut Checker) {
     findings.sort_by_key(|(range, _)| range.start());
     for (range, message) in findings {
         cx.report(Rule::UnboundedModuleCache, range, message);
-    }
-}
-
-/// A dict/list/set display or comprehension, or `dict()`, `list()`, `set()`,
-/// `collections.defaultdict(...)`/`OrderedDict(...)`/`Counter(...)`.
-fn is_growable_container(semantic: &SemanticModel, value: &Expr) -> bool {
-    match value {
-        Expr::Dict(_)
-        | Expr::List(_)
-        | Expr::Set(_)
-        | Expr::DictComp(_)
-        | Expr::ListComp(_)
-        | Expr::SetComp(_) => true,
-        Expr::Call(call) => semantic
-            .resolve_qualified_name(&call.func)
-            .is_some_and(|n| {
-                n.is_any(&[
-                    "builtins.dict",
-                    "builtins.list",
-                    "builtins.set",
-                    "collections.defaultdict",
-                    "collections.OrderedDict",
-                    "collections.Counter",
-                ])
-            }),
-        _ => false,
-    }
-}
-
-/// A function that returns one of its own parameters (a registration
-/// decorator: `def register(f): REGISTRY[f.__name__] = f; return f`), or a
-/// class-creation hook (`__init_subclass__`, a metaclass's `__new__`).
-fn is_registration(semantic: &SemanticModel, def: &ast::StmtFunctionDef) -> bool {
-    match def.name.as_str() {
-        "__init_subclass__" | "__set_name__" => return true,
-        "__new__" | "__init__"
-            if semantic
-                .enclosing_class()
-                .is_some_and(|class| is_metaclass(semantic, class)) =>
-        {
-            return true;
-        }
-        _ => {}
-    }
-    let parameters: Vec<&str> = def
-        .parameters
-        .iter_non_variadic_params()
-        .map(|p| p.parameter.name.as_str())
-        .collect();
-    let mut finder = ReturnsParameter {
-        parameters: &parameters,
-        found: false,
-    };
-    finder.visit_body(&def.body);
-    finder.found
-}
-
-struct ReturnsParameter<'p> {
-    parameters: &'p [&'p str],
-    found: bool,
-}
-
-impl<'a> Visitor<'a> for ReturnsParameter<'_> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            Stmt::Return(ast::StmtReturn {
-                value: Some(value), ..
-            }) => {
-                if let Expr::Name(name) = &**value
-                    && self.parameters.contains(&name.id.as_str())
-                {
-                    self.found = true;
-                }
-            }
-            _ => visitor::walk_stmt(self, stmt),
-        }
     }
 }

@@ -5,17 +5,23 @@ use ruff_text_size::Ranged;
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF405",
-    name: "bad-context-manager-protocol",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`__enter__`/`__exit__`/`__aenter__`/`__aexit__` with a signature or kind `with` cannot use",
-    doc: include_str!("../../../rules/PF405.md"),
-};
+pub struct BadContextManagerProtocol;
+
+impl<'a> Check<'a> for BadContextManagerProtocol {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
 
 /// Decorators that leave a method's signature and kind as written.
 const TRANSPARENT_DECORATORS: &[&str] = &[
@@ -24,7 +30,7 @@ const TRANSPARENT_DECORATORS: &[&str] = &[
     "typing_extensions.override",
 ];
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let name = def.name.as_str();
     let (is_async_protocol, is_exit) = match name {
         "__enter__" => (false, false),

@@ -1,19 +1,25 @@
 //! PF403: a `@contextmanager` generator that can yield twice.
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF403",
-    name: "contextmanager-multiple-yields",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a `@contextmanager` generator that can yield more than once",
-    doc: include_str!("../../../rules/PF403.md"),
-};
+pub struct ContextmanagerMultipleYields;
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+impl<'a> Check<'a> for ContextmanagerMultipleYields {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let Some(flow) = super::contextmanager_flow(cx, def) else {
         return;
     };

@@ -2,19 +2,25 @@
 //! body raises.
 
 use crate::ast;
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF402",
-    name: "contextmanager-unprotected-yield",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a `@contextmanager` yield not protected by `try`/`finally`, so teardown is skipped on error",
-    doc: include_str!("../../../rules/PF402.md"),
-};
+pub struct ContextmanagerUnprotectedYield;
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+impl<'a> Check<'a> for ContextmanagerUnprotectedYield {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let Some(flow) = super::contextmanager_flow(cx, def) else {
         return;
     };

@@ -6,21 +6,33 @@ use rustc_hash::FxHashSet;
 
 use crate::ast::helpers::any_over_expr;
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF404",
-    name: "exit-swallows-exceptions",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "`__exit__` returns a truthy constant without testing the exception, silencing every error",
-    doc: include_str!("../../../rules/PF404.md"),
-};
+pub struct ExitSwallowsExceptions;
 
-pub(crate) fn check(cx: &mut Checker, def: &ast::StmtFunctionDef) {
+impl<'a> Check<'a> for ExitSwallowsExceptions {
+    type State = ();
+    const STMTS: u64 = kinds::stmt::FUNCTION_DEF;
+
+    #[inline]
+    fn on_stmt(cx: &mut Context<'a>, _: &mut (), stmt: &'a ast::Stmt) {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            check(cx, def);
+        }
+    }
+}
+
+pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     let name = def.name.as_str();
-    if !matches!(name, "__exit__" | "__aexit__") || !super::is_method(cx) {
+    // `async def __exit__` returns a coroutine (always true) and a plain
+    // `def __aexit__` an awaited value: both are PF405's broken protocols.
+    let protocol = matches!(
+        (name, def.is_async),
+        ("__exit__", false) | ("__aexit__", true)
+    );
+    if !protocol || !super::is_method(cx) {
         return;
     }
     let exception = exception_names(def);

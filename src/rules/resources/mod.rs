@@ -8,8 +8,8 @@ pub mod open_without_with;
 pub mod resource_without_with;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::checker::Checker;
-use crate::rules::Rule;
+use crate::context::Context;
+use crate::registry::Rule;
 use crate::semantic::generator_flow::{self, YieldFlow};
 use crate::semantic::model::BindingKind;
 use crate::semantic::ownership::unmanaged_resources;
@@ -37,10 +37,14 @@ const OPENER_NAMES: &[&str] = &[
     "ProcessPoolExecutor",
 ];
 
+/// The scopes (function or module) whose own body calls something named
+/// like an opener.
+pub(crate) type Openers = rustc_hash::FxHashSet<crate::semantic::model::ScopeId>;
+
 /// During the walk: remembers the scopes (function or module) whose own
 /// body calls something named like an opener, so that only those bodies get
 /// the ownership scan at their end.
-pub(crate) fn note_opener_call(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn note_opener_call(cx: &mut Context, state: &mut Openers, call: &ast::ExprCall) {
     let name = match &*call.func {
         Expr::Name(name) => name.id.as_str(),
         Expr::Attribute(attr) => attr.attr.as_str(),
@@ -51,25 +55,36 @@ pub(crate) fn note_opener_call(cx: &mut Checker, call: &ast::ExprCall) {
             .semantic()
             .function_scope_id()
             .unwrap_or(crate::semantic::model::MODULE_SCOPE);
-        cx.state.opener_scopes.insert(scope);
+        state.insert(scope);
     }
 }
 
 /// PF400 and PF401 share one scan of each body: a function's at its end
 /// (`in_function`), the module's top level at the end of the file.
-pub(crate) fn check_unmanaged<'a>(cx: &mut Checker<'a>, body: &'a [Stmt], in_function: bool) {
+pub(crate) fn check_unmanaged<'a>(
+    cx: &mut Context<'a>,
+    state: &mut Openers,
+    body: &'a [Stmt],
+    in_function: bool,
+) {
     let scope = if in_function {
         cx.semantic().current_scope_id()
     } else {
         crate::semantic::model::MODULE_SCOPE
     };
-    if !cx.state.opener_scopes.contains(&scope) {
+    if !state.contains(&scope) {
         return;
     }
     let files = cx.enabled(Rule::OpenWithoutWith);
     let others = cx.enabled(Rule::ResourceWithoutWith);
     let semantic = cx.semantic();
+    let patched = mock_patched_names(semantic, body, in_function);
     let found = unmanaged_resources(body, in_function, |call, in_comprehension| {
+        // `with mock.patch("subprocess.Popen"):` / `@patch("builtins.open")`:
+        // the opener is a mock.
+        if !patched.is_empty() && patched.contains(&last_segment(&call.func)) {
+            return None;
+        }
         if files && let Some(what) = open_without_with::opener(semantic, call, in_comprehension) {
             return Some((Rule::OpenWithoutWith, what));
         }
@@ -86,9 +101,103 @@ pub(crate) fn check_unmanaged<'a>(cx: &mut Checker<'a>, body: &'a [Stmt], in_fun
             Rule::OpenWithoutWith => open_without_with::message(what, resource.bound_to),
             _ => resource_without_with::message(what, resource.bound_to),
         };
-        let statement = Checker::header_range(resource.statement);
+        let statement = Context::header_range(resource.statement);
         cx.report_in_statement(rule, resource.call, statement, message);
     }
+}
+
+fn last_segment(func: &Expr) -> &str {
+    match func {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attr) => attr.attr.as_str(),
+        _ => "",
+    }
+}
+
+/// The names `mock.patch(...)` replaces around `body`: its `with` items
+/// (anywhere in the body) and the decorators of the function and of its
+/// class. The last segment of each target: `"subprocess.Popen"` → `Popen`,
+/// `patch.object(socket, "socket")` → `socket`.
+fn mock_patched_names<'a>(
+    semantic: &SemanticModel<'a>,
+    body: &'a [Stmt],
+    in_function: bool,
+) -> Vec<&'a str> {
+    use crate::ast::visitor::{self, Visitor};
+    struct Finder<'a>(Vec<&'a str>);
+    impl<'a> Finder<'a> {
+        fn patch(&mut self, expr: &'a Expr) {
+            let Expr::Call(call) = expr else { return };
+            let target = match &*call.func {
+                Expr::Name(n) if n.id.as_str() == "patch" => call.arguments.args.first(),
+                Expr::Attribute(a) if a.attr.as_str() == "patch" => call.arguments.args.first(),
+                Expr::Attribute(a)
+                    if a.attr.as_str() == "object"
+                        && matches!(&*a.value, Expr::Attribute(p) if p.attr.as_str() == "patch")
+                            | matches!(&*a.value, Expr::Name(p) if p.id.as_str() == "patch") =>
+                {
+                    call.arguments.args.get(1)
+                }
+                _ => None,
+            };
+            // `"builtins.open"`, `"%s.open" % __name__`, `f"{__name__}.open"`,
+            // `__name__ + ".open"`: the text after the last dot.
+            let text = match target {
+                Some(Expr::StringLiteral(target)) => Some(target.value.to_str()),
+                Some(Expr::BinOp(ast::ExprBinOp {
+                    left, op, right, ..
+                })) => match (op, &**left, &**right) {
+                    (ast::Operator::Mod, Expr::StringLiteral(s), _)
+                    | (ast::Operator::Add, _, Expr::StringLiteral(s)) => Some(s.value.to_str()),
+                    _ => None,
+                },
+                Some(Expr::FString(f)) => f.value.iter().last().and_then(|part| match part {
+                    ast::FStringPart::Literal(s) => Some(&*s.value),
+                    ast::FStringPart::FString(f) => match f.elements.last() {
+                        Some(ast::InterpolatedStringElement::Literal(l)) => Some(&*l.value),
+                        _ => None,
+                    },
+                }),
+                _ => None,
+            };
+            if let Some(text) = text {
+                self.0.push(text.rsplit('.').next().unwrap_or(text));
+            }
+        }
+    }
+    impl<'a> Visitor<'a> for Finder<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                Stmt::With(with) => {
+                    for item in &with.items {
+                        self.patch(&item.context_expr);
+                    }
+                    visitor::walk_stmt(self, stmt);
+                }
+                _ => visitor::walk_stmt(self, stmt),
+            }
+        }
+    }
+    let mut finder = Finder(Vec::new());
+    finder.visit_body(body);
+    if in_function {
+        // The function's decorators, and those of the classes around it.
+        let mut scope = Some(semantic.current_scope_id());
+        while let Some(id) = scope {
+            let s = semantic.scope(id);
+            let decorators = match s.kind {
+                ScopeKind::Function(def) => &def.decorator_list[..],
+                ScopeKind::Class(class) => &class.decorator_list[..],
+                _ => &[],
+            };
+            for decorator in decorators {
+                finder.patch(&decorator.expression);
+            }
+            scope = s.parent;
+        }
+    }
+    finder.0
 }
 
 /// `receiver` is a call of one of `types`, or a name bound to one in this or
@@ -130,7 +239,7 @@ fn is_instance_of(
 }
 
 /// The yield paths of a `@contextmanager`/`@asynccontextmanager` generator.
-fn contextmanager_flow(cx: &Checker, def: &ast::StmtFunctionDef) -> Option<YieldFlow> {
+fn contextmanager_flow(cx: &Context, def: &ast::StmtFunctionDef) -> Option<YieldFlow> {
     let semantic = cx.semantic();
     let decorated = def.decorator_list.iter().any(|d| {
         semantic
@@ -164,7 +273,7 @@ fn contextmanager_flow(cx: &Checker, def: &ast::StmtFunctionDef) -> Option<Yield
 }
 
 /// A method defined directly in a class body.
-fn is_method(cx: &Checker) -> bool {
+fn is_method(cx: &Context) -> bool {
     let semantic = cx.semantic();
     matches!(
         semantic.scope(semantic.current_scope_id()).kind,

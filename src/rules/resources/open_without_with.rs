@@ -1,18 +1,17 @@
 //! PF400: a file opened outside a `with` item.
 
 use crate::ast::{self, Expr};
-use crate::rules::{FixAvailability, RuleMeta};
+use crate::context::{Check, Facts};
+
 use crate::semantic::SemanticModel;
 use crate::semantic::known::{FILE_OPENERS, PATH_TYPES};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF400",
-    name: "open-without-with",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a file opened outside a `with` block and not reliably closed",
-    doc: include_str!("../../../rules/PF400.md"),
-};
+pub struct OpenWithoutWith;
+
+impl<'a> Check<'a> for OpenWithoutWith {
+    type State = ();
+    const FACTS: Facts = Facts::RESOURCES;
+}
 
 /// The opener `call` stands for (`open`, `gzip.open`, `Path.open`), if any.
 pub(crate) fn opener(

@@ -2,17 +2,16 @@
 //! `with` item.
 
 use crate::ast::{self, Expr};
-use crate::rules::{FixAvailability, RuleMeta};
+use crate::context::{Check, Facts};
+
 use crate::semantic::SemanticModel;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF401",
-    name: "resource-without-with",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a socket, process, archive or pool created outside a `with` block and not reliably released",
-    doc: include_str!("../../../rules/PF401.md"),
-};
+pub struct ResourceWithoutWith;
+
+impl<'a> Check<'a> for ResourceWithoutWith {
+    type State = ();
+    const FACTS: Facts = Facts::RESOURCES;
+}
 
 const OPENERS: &[&str] = &[
     "socket.socket",

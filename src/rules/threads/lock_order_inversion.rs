@@ -5,19 +5,25 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::report::Label;
-use crate::rules::threads::lock_graph::{LockGraph, LockId, Site};
-use crate::rules::threads::{ModulePaths, ProjectFinding, file_line, finding};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
+use crate::finding::Label;
+use crate::registry::Rule;
+use crate::rules::threads::{file_line, finding};
+use crate::semantic::lock_graph::{LockGraph, LockId, Site};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF200",
-    name: "lock-order-inversion",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "two code paths acquire the same locks in opposite orders (potential deadlock)",
-    doc: include_str!("../../../rules/PF200.md"),
-};
+pub struct LockOrderInversion;
+
+impl<'a> Check<'a> for LockOrderInversion {
+    type State = ();
+    const FACTS: Facts = Facts::LOCK_EVENTS;
+
+    fn project_findings(project: &Project) -> Vec<ProjectFinding> {
+        match project.lock_graph() {
+            Some(graph) => findings(graph, project.paths),
+            None => Vec::new(),
+        }
+    }
+}
 
 pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
     let mut edges: Vec<(LockId, LockId)> = graph.edges.keys().copied().collect();

@@ -3,20 +3,26 @@
 //! takes `L` (through `self.` calls, plain and imported functions). The
 //! project's lock graph (`lock_graph`) records these re-acquisitions.
 
-use crate::report::Label;
-use crate::rules::threads::lock_graph::LockGraph;
-use crate::rules::threads::{ModulePaths, ProjectFinding, file_line, finding};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
+use crate::finding::Label;
+use crate::registry::Rule;
+use crate::rules::threads::{file_line, finding};
 use crate::semantic::index::LockKind;
+use crate::semantic::lock_graph::LockGraph;
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF201",
-    name: "lock-reacquired",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a non-reentrant lock acquired again while the same path holds it",
-    doc: include_str!("../../../rules/PF201.md"),
-};
+pub struct LockReacquired;
+
+impl<'a> Check<'a> for LockReacquired {
+    type State = ();
+    const FACTS: Facts = Facts::LOCK_EVENTS;
+
+    fn project_findings(project: &Project) -> Vec<ProjectFinding> {
+        match project.lock_graph() {
+            Some(graph) => findings(graph, project.paths),
+            None => Vec::new(),
+        }
+    }
+}
 
 pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
     let mut out: Vec<ProjectFinding> = Vec::new();

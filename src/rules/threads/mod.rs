@@ -1,23 +1,19 @@
 //! PF2: threads, locks and processes.
 
 pub mod acquire_without_release;
+pub mod lock_builder;
 pub mod lock_events;
-pub mod lock_graph;
 pub mod lock_order_inversion;
 pub mod lock_reacquired;
 pub mod process_without_main_guard;
+pub mod thread_events;
 pub mod unpicklable_process_target;
 pub mod unsynchronized_shared_mutation;
 
-use std::path::PathBuf;
-
-use rustc_hash::FxHashMap;
-
-use crate::report::Finding;
-use crate::rules::Rule;
-
-/// Where each module's file is, for messages that name another file.
-pub type ModulePaths = FxHashMap<String, PathBuf>;
+use crate::context::ModulePaths;
+use crate::finding::Finding;
+use crate::registry::Rule;
+use crate::semantic::lock_graph;
 
 /// `shop/bank.py:41`.
 pub(crate) fn file_line(paths: &ModulePaths, module: &str, line: u32) -> String {
@@ -32,9 +28,6 @@ pub(crate) fn file_line(paths: &ModulePaths, module: &str, line: u32) -> String 
         None => format!("{module}:{line}"),
     }
 }
-
-/// A finding decided at the project stage, for the file of `module`.
-pub type ProjectFinding = (String, Finding);
 
 pub(crate) fn finding(rule: Rule, site: &lock_graph::Site, message: String) -> Finding {
     Finding {

@@ -4,18 +4,43 @@
 use ruff_text_size::{Ranged, TextSize};
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::kinds;
+use crate::registry::Rule;
 use crate::semantic::{QualifiedName, ScopeKind};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF204",
-    name: "process-without-main-guard",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a process or process pool created at module level without a `__main__` guard",
-    doc: include_str!("../../../rules/PF204.md"),
-};
+pub struct ProcessWithoutMainGuard;
+
+impl<'a> Check<'a> for ProcessWithoutMainGuard {
+    type State = Vec<TextSize>;
+    const STMTS: u64 = kinds::stmt::IF;
+
+    #[inline]
+    fn on_stmt(_: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
+        if let ast::Stmt::If(if_stmt) = stmt {
+            enter_if(state, if_stmt);
+        }
+    }
+
+    #[inline]
+    fn after_stmt(_: &mut Context<'a>, state: &mut Self::State, stmt: &'a ast::Stmt) {
+        if let ast::Stmt::If(if_stmt) = stmt {
+            leave_if(state, if_stmt.start());
+        }
+    }
+
+    #[inline]
+    fn on_call(
+        cx: &mut Context<'a>,
+        state: &mut Self::State,
+        call: &'a ast::ExprCall,
+        callee: &mut Callee<'a>,
+    ) {
+        if let Some(name) = callee.name(cx) {
+            check(cx, state, call, name);
+        }
+    }
+}
 
 const CREATORS: &[&str] = &[
     "multiprocessing.Process",
@@ -42,20 +67,25 @@ pub(crate) fn is_main_guard(test: &Expr) -> bool {
 }
 
 /// The walk enters an `if`: remember a `__main__` guard.
-pub(crate) fn enter_if(cx: &mut Checker, stmt: &ast::StmtIf) {
+pub(crate) fn enter_if(state: &mut Vec<TextSize>, stmt: &ast::StmtIf) {
     if is_main_guard(&stmt.test) {
-        cx.state.main_guards.push(stmt.start());
+        state.push(stmt.start());
     }
 }
 
-pub(crate) fn leave_if(cx: &mut Checker, start: TextSize) {
-    if cx.state.main_guards.last() == Some(&start) {
-        cx.state.main_guards.pop();
+pub(crate) fn leave_if(state: &mut Vec<TextSize>, start: TextSize) {
+    if state.last() == Some(&start) {
+        state.pop();
     }
 }
 
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, name: &QualifiedName) {
-    if !name.is_any(CREATORS) || !cx.state.main_guards.is_empty() {
+pub(crate) fn check(
+    cx: &mut Context,
+    main_guards: &[TextSize],
+    call: &ast::ExprCall,
+    name: &QualifiedName,
+) {
+    if !name.is_any(CREATORS) || !main_guards.is_empty() {
         return;
     }
     // Module level: no function, lambda or class body around the call.

@@ -4,19 +4,24 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
-use crate::checker::Checker;
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Callee, Check, Context};
+use crate::registry::Rule;
 use crate::semantic::model::{BindingKind, MODULE_SCOPE};
 use crate::semantic::{QualifiedName, SemanticModel};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF205",
-    name: "unpicklable-process-target",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a lambda or nested function passed to a process or process pool",
-    doc: include_str!("../../../rules/PF205.md"),
-};
+pub struct UnpicklableProcessTarget;
+
+impl<'a> Check<'a> for UnpicklableProcessTarget {
+    type State = ();
+
+    #[inline]
+    fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
+        match callee.name(cx) {
+            Some(name) => check(cx, call, name),
+            None => check_method(cx, call),
+        }
+    }
+}
 
 const PROCESSES: &[&str] = &[
     "multiprocessing.Process",
@@ -38,7 +43,7 @@ const POOL_METHODS: &[&str] = &[
 ];
 
 /// A constructor call: `Process(target=...)`, `Pool(initializer=...)`.
-pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, name: &QualifiedName) {
+pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, name: &QualifiedName) {
     let argument = |position: usize, keyword: &str| {
         call.arguments
             .find_keyword(keyword)
@@ -60,7 +65,7 @@ pub(crate) fn check(cx: &mut Checker, call: &ast::ExprCall, name: &QualifiedName
 }
 
 /// `pool.map(f, ...)`, `executor.submit(f, ...)` on a name bound to a pool.
-pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
+pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
     };
@@ -95,7 +100,7 @@ pub(crate) fn check_method(cx: &mut Checker, call: &ast::ExprCall) {
     }
 }
 
-fn report(cx: &mut Checker, callable: &Expr, role: &str, to: &str) {
+fn report(cx: &mut Context, callable: &Expr, role: &str, to: &str) {
     let Some(what) = unpicklable(cx.semantic(), callable) else {
         return;
     };

@@ -3,19 +3,25 @@
 //! The walk records thread starts and unguarded writes (`lock_events`); the
 //! project stage follows each thread target and its `self.` calls.
 
-use crate::report::Finding;
-use crate::rules::threads::lock_graph::{FunctionId, LockGraph};
-use crate::rules::threads::{ModulePaths, ProjectFinding, file_line};
-use crate::rules::{FixAvailability, Rule, RuleMeta};
+use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
+use crate::finding::Finding;
+use crate::registry::Rule;
+use crate::rules::threads::file_line;
+use crate::semantic::lock_graph::{FunctionId, LockGraph};
 
-pub const META: RuleMeta = RuleMeta {
-    code: "PF203",
-    name: "unsynchronized-shared-mutation",
-    default_on: true,
-    fix: FixAvailability::None,
-    summary: "a thread does a read-modify-write of shared state with no lock held",
-    doc: include_str!("../../../rules/PF203.md"),
-};
+pub struct UnsynchronizedSharedMutation;
+
+impl<'a> Check<'a> for UnsynchronizedSharedMutation {
+    type State = ();
+    const FACTS: Facts = Facts::LOCK_EVENTS.union(Facts::SHARED_WRITES);
+
+    fn project_findings(project: &Project) -> Vec<ProjectFinding> {
+        match project.lock_graph() {
+            Some(graph) => findings(graph, project.paths),
+            None => Vec::new(),
+        }
+    }
+}
 
 /// How many `self.` calls deep a thread target is followed.
 const DEPTH: usize = 3;

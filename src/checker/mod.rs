@@ -1,6 +1,8 @@
 //! The one walk over a file's tree. It keeps the semantic model current and
-//! calls the rules registered for each node kind (`rules::dispatch`); rules
-//! never walk the tree themselves.
+//! calls the rules registered for each node kind (`dispatch`) with the
+//! [`Context`]; rules never walk the tree themselves.
+
+pub(crate) mod dispatch;
 
 use std::collections::VecDeque;
 
@@ -8,8 +10,9 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
-use crate::report::{Finding, Pending, PendingContext};
-use crate::rules::{self, Rule, RuleSet};
+use crate::context::Context;
+use crate::finding::{Finding, Pending};
+use crate::registry::RuleSet;
 use crate::semantic::index::Question;
 use crate::semantic::model::{MODULE_SCOPE, ScopeId};
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
@@ -38,26 +41,11 @@ pub struct CheckOutput<'a> {
 }
 
 pub struct Checker<'a> {
-    pub(crate) semantic: SemanticModel<'a>,
-    locator: &'a Locator<'a>,
-    // Read by the rules that take options (PF106's `blocking-calls`).
-    pub(crate) settings: &'a FileSettings,
-    rules: RuleSet,
-    findings: Vec<Finding>,
-    pending: Vec<Pending>,
-    questions: Vec<Question>,
-    question_ids: rustc_hash::FxHashMap<Question, u32>,
-    /// The logical-line range of each enclosing statement (a compound
-    /// statement's header), innermost last: `# noqa` may sit on its last row.
-    statements: Vec<TextRange>,
+    /// What the rules see.
+    cx: Context<'a>,
+    /// Each stateful rule's facts gathered during the walk, read at the end.
+    states: dispatch::States<'a>,
     deferred: VecDeque<Deferred<'a>>,
-    /// The scope each `def`/`class` opened, by the node's start offset.
-    pub(crate) def_scopes: rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
-    /// Rule-specific facts gathered during the walk, read at the end.
-    pub(crate) state: rules::RuleState<'a>,
-    /// The module's top-level statements (fixes that add an import look at
-    /// them).
-    suite: &'a [Stmt],
     /// The time budget of this file's walk ([`Checker::with_deadline`]).
     deadline: Option<std::time::Instant>,
     ticks: u32,
@@ -72,19 +60,9 @@ impl<'a> Checker<'a> {
         rules: RuleSet,
     ) -> Self {
         Self {
-            semantic,
-            locator,
-            settings,
-            rules,
-            findings: Vec::new(),
-            pending: Vec::new(),
-            questions: Vec::new(),
-            question_ids: Default::default(),
-            statements: Vec::new(),
+            cx: Context::new(semantic, locator, settings, rules),
+            states: Default::default(),
             deferred: VecDeque::new(),
-            def_scopes: Default::default(),
-            state: Default::default(),
-            suite: &[],
             deadline: None,
             ticks: 0,
             timed_out: false,
@@ -117,7 +95,8 @@ impl<'a> Checker<'a> {
     /// Walks the module, then the deferred bodies, then runs end-of-scope
     /// rules. Returns the findings and the questions left for the project.
     pub fn check(mut self, suite: &'a [Stmt]) -> CheckOutput<'a> {
-        self.suite = suite;
+        self.cx.suite = suite;
+        dispatch::start(&self.cx, &mut self.states);
         self.visit_body(suite);
         while let Some(deferred) = self.deferred.pop_front() {
             if self.out_of_time() {
@@ -125,154 +104,45 @@ impl<'a> Checker<'a> {
             }
             match deferred {
                 Deferred::Function(def, scope) => {
-                    self.semantic.set_current_scope(scope);
-                    let id = self.semantic.push_scope(ScopeKind::Function(def));
-                    self.def_scopes.insert(def.range().start(), id);
+                    self.cx.semantic.set_current_scope(scope);
+                    let id = self.cx.semantic.push_scope(ScopeKind::Function(def));
+                    self.cx.def_scopes.insert(def.range().start(), id);
                     self.bind_parameters(&def.parameters);
                     self.visit_body(&def.body);
-                    rules::dispatch::on_function_end(&mut self, def);
-                    self.semantic.pop_scope();
+                    dispatch::on_function_end(&mut self.cx, &mut self.states, def);
+                    self.cx.semantic.pop_scope();
                 }
                 Deferred::Lambda(lambda, scope, statement) => {
-                    self.semantic.set_current_scope(scope);
-                    self.statements.extend(statement);
-                    self.semantic.push_scope(ScopeKind::Lambda(lambda));
+                    self.cx.semantic.set_current_scope(scope);
+                    self.cx.statements.extend(statement);
+                    self.cx.semantic.push_scope(ScopeKind::Lambda(lambda));
                     if let Some(parameters) = &lambda.parameters {
                         self.bind_parameters(parameters);
                     }
                     self.visit_expr(&lambda.body);
-                    self.semantic.pop_scope();
-                    self.statements.clear();
+                    self.cx.semantic.pop_scope();
+                    self.cx.statements.clear();
                 }
             }
         }
-        self.semantic.set_current_scope(MODULE_SCOPE);
+        self.cx.semantic.set_current_scope(MODULE_SCOPE);
         if !self.timed_out {
-            rules::dispatch::on_module_end(&mut self, suite);
-            rules::dispatch::on_file_end(&mut self);
+            dispatch::on_module_end(&mut self.cx, &mut self.states, suite);
+            dispatch::on_file_end(&mut self.cx, &mut self.states);
         }
-        let lock_events = rules::dispatch::take_lock_events(&mut self);
+        let lock_events = dispatch::take_lock_events(&self.cx, &mut self.states);
         // Reports outlive the pass until the project stage: no growth slack.
-        self.pending.shrink_to_fit();
-        self.findings.shrink_to_fit();
+        self.cx.pending.shrink_to_fit();
+        self.cx.findings.shrink_to_fit();
         CheckOutput {
             timed_out: self.timed_out,
             lock_events,
-            findings: self.findings,
-            questions: self.questions,
-            pending: self.pending,
-            semantic: self.semantic,
-            def_scopes: self.def_scopes,
+            findings: self.cx.findings,
+            questions: self.cx.questions,
+            pending: self.cx.pending,
+            semantic: self.cx.semantic,
+            def_scopes: self.cx.def_scopes,
         }
-    }
-
-    // ----- what rules use -----
-
-    #[inline]
-    pub fn enabled(&self, rule: Rule) -> bool {
-        self.rules.contains(rule)
-    }
-
-    pub fn rules(&self) -> RuleSet {
-        self.rules
-    }
-
-    pub fn semantic(&self) -> &SemanticModel<'a> {
-        &self.semantic
-    }
-
-    pub fn locator(&self) -> &Locator<'a> {
-        self.locator
-    }
-
-    /// The module's top-level statements.
-    pub fn module_suite(&self) -> &'a [Stmt] {
-        self.suite
-    }
-
-    /// The lock `expr` refers to (RULES.md "Lock identity"), if known.
-    pub fn lock_for(&self, expr: &Expr) -> Option<crate::semantic::locks::LockRef> {
-        crate::semantic::locks::lock_for(&self.semantic, expr)
-    }
-
-    /// Reports a finding at `range`; the returned finding can take a fix or
-    /// extra labels.
-    pub fn report(
-        &mut self,
-        rule: Rule,
-        range: TextRange,
-        message: impl Into<String>,
-    ) -> &mut Finding {
-        let noqa_row = self.noqa_row(range);
-        self.findings.push(Finding {
-            rule,
-            message: message.into(),
-            span: self.locator.span(range),
-            noqa_row,
-            fix: None,
-            labels: Vec::new(),
-        });
-        self.findings.last_mut().expect("just pushed")
-    }
-
-    /// Leaves a question for the project index (project-wide rules).
-    pub fn ask(
-        &mut self,
-        rule: Rule,
-        question: Question,
-        range: TextRange,
-        subject: Option<&str>,
-        context: PendingContext,
-    ) {
-        let noqa_row = self.noqa_row(range);
-        let next = self.questions.len() as u32;
-        let question = *self.question_ids.entry(question).or_insert_with_key(|q| {
-            self.questions.push(q.clone());
-            next
-        });
-        self.pending.push(Pending {
-            rule,
-            question,
-            span: self.locator.span(range),
-            noqa_row,
-            subject: subject.map(Into::into),
-            context,
-        });
-    }
-
-    /// Like [`Checker::report`], for a finding decided after the walk left
-    /// its statement (`statement` is where a `# noqa` may also sit).
-    pub fn report_in_statement(
-        &mut self,
-        rule: Rule,
-        range: TextRange,
-        statement: TextRange,
-        message: impl Into<String>,
-    ) -> &mut Finding {
-        self.statements.push(statement);
-        self.report(rule, range, message);
-        self.statements.pop();
-        self.findings.last_mut().expect("just pushed")
-    }
-
-    /// The innermost statement (a compound statement's header) being walked.
-    pub fn current_statement(&self) -> Option<TextRange> {
-        self.statements.last().copied()
-    }
-
-    /// The span of `range` and the row where a `# noqa` for it may sit, for
-    /// a finding the project stage decides later.
-    pub fn site(&self, range: TextRange) -> (crate::report::Span, u32) {
-        (self.locator.span(range), self.noqa_row(range))
-    }
-
-    fn noqa_row(&self, range: TextRange) -> u32 {
-        let end = self
-            .statements
-            .last()
-            .filter(|s| s.contains_range(range))
-            .map_or(range.end(), |s| s.end());
-        self.locator.row(end)
     }
 
     // ----- bindings -----
@@ -284,14 +154,15 @@ impl<'a> Checker<'a> {
             .chain(&parameters.args)
             .chain(&parameters.kwonlyargs)
         {
-            self.semantic.bind(
+            self.cx.semantic.bind(
                 p.parameter.name.as_str(),
                 BindingKind::Parameter(&p.parameter),
                 p.parameter.range(),
             );
         }
         for p in parameters.vararg.iter().chain(&parameters.kwarg) {
-            self.semantic
+            self.cx
+                .semantic
                 .bind(p.name.as_str(), BindingKind::Parameter(p), p.range());
         }
     }
@@ -301,7 +172,7 @@ impl<'a> Checker<'a> {
     fn bind_target(&mut self, target: &'a Expr, value: Option<&'a Expr>) {
         match target {
             Expr::Name(name) => {
-                self.semantic.bind(
+                self.cx.semantic.bind(
                     name.id.as_str(),
                     BindingKind::Assignment(value),
                     name.range(),
@@ -327,22 +198,6 @@ impl<'a> Checker<'a> {
     fn bind_other(&mut self, target: &'a Expr) {
         self.bind_target(target, None);
     }
-
-    /// A statement's own line range: a compound statement's header only.
-    pub(crate) fn header_range(stmt: &Stmt) -> TextRange {
-        let end = match stmt {
-            Stmt::FunctionDef(f) => f.returns.as_ref().map_or(f.parameters.end(), |r| r.end()),
-            Stmt::ClassDef(c) => c.arguments.as_ref().map_or(c.name.end(), |a| a.end()),
-            Stmt::If(s) => s.test.end(),
-            Stmt::While(s) => s.test.end(),
-            Stmt::For(s) => s.iter.end(),
-            Stmt::With(s) => s.items.last().map_or(s.start(), |i| i.end()),
-            Stmt::Match(s) => s.subject.end(),
-            Stmt::Try(s) => s.start(),
-            _ => return stmt.range(),
-        };
-        TextRange::new(stmt.start(), end.max(stmt.start()))
-    }
 }
 
 impl<'a> Visitor<'a> for Checker<'a> {
@@ -350,8 +205,8 @@ impl<'a> Visitor<'a> for Checker<'a> {
         if self.out_of_time() {
             return;
         }
-        self.statements.push(Self::header_range(stmt));
-        rules::dispatch::on_stmt(self, stmt);
+        self.cx.statements.push(Context::header_range(stmt));
+        dispatch::on_stmt(&mut self.cx, &mut self.states, stmt);
         match stmt {
             Stmt::FunctionDef(def) => {
                 for decorator in &def.decorator_list {
@@ -365,13 +220,13 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 if let Some(returns) = &def.returns {
                     self.visit_annotation(returns);
                 }
-                self.semantic.bind(
+                self.cx.semantic.bind(
                     def.name.as_str(),
                     BindingKind::FunctionDef(def),
                     def.name.range(),
                 );
                 self.deferred
-                    .push_back(Deferred::Function(def, self.semantic.current_scope_id()));
+                    .push_back(Deferred::Function(def, self.cx.semantic.current_scope_id()));
             }
             Stmt::ClassDef(class) => {
                 for decorator in &class.decorator_list {
@@ -383,22 +238,22 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
-                let id = self.semantic.push_scope(ScopeKind::Class(class));
-                self.def_scopes.insert(class.range().start(), id);
+                let id = self.cx.semantic.push_scope(ScopeKind::Class(class));
+                self.cx.def_scopes.insert(class.range().start(), id);
                 self.visit_body(&class.body);
-                self.semantic.pop_scope();
-                self.semantic.bind(
+                self.cx.semantic.pop_scope();
+                self.cx.semantic.bind(
                     class.name.as_str(),
                     BindingKind::ClassDef(class),
                     class.name.range(),
                 );
             }
-            Stmt::Import(import) => self.semantic.bind_import(import),
-            Stmt::ImportFrom(import) => self.semantic.bind_import_from(import),
+            Stmt::Import(import) => self.cx.semantic.bind_import(import),
+            Stmt::ImportFrom(import) => self.cx.semantic.bind_import_from(import),
             Stmt::Global(ast::StmtGlobal { names, .. })
             | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
                 for name in names {
-                    self.semantic.declare_outside(name.as_str());
+                    self.cx.semantic.declare_outside(name.as_str());
                 }
             }
             Stmt::Assign(assign) => {
@@ -414,7 +269,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.visit_annotation(&assign.annotation);
                 match &*assign.target {
                     Expr::Name(name) => {
-                        self.semantic.bind(
+                        self.cx.semantic.bind(
                             name.id.as_str(),
                             BindingKind::Annotated {
                                 annotation: &assign.annotation,
@@ -430,7 +285,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.visit_expr(&assign.value);
                 match &*assign.target {
                     // `x += 1` reads `x` and keeps its binding.
-                    Expr::Name(name) => self.semantic.record_read(name.id.as_str()),
+                    Expr::Name(name) => self.cx.semantic.record_read(name.id.as_str()),
                     other => self.visit_expr(other),
                 }
             }
@@ -445,7 +300,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     self.visit_expr(&item.context_expr);
                     match item.optional_vars.as_deref() {
                         Some(Expr::Name(name)) => {
-                            self.semantic.bind(
+                            self.cx.semantic.bind(
                                 name.id.as_str(),
                                 BindingKind::WithItem(&item.context_expr),
                                 name.range(),
@@ -466,8 +321,8 @@ impl<'a> Visitor<'a> for Checker<'a> {
             }
             _ => visitor::walk_stmt(self, stmt),
         }
-        rules::dispatch::after_stmt(self, stmt);
-        self.statements.pop();
+        dispatch::after_stmt(&mut self.cx, &mut self.states, stmt);
+        self.cx.statements.pop();
     }
 
     fn visit_except_handler(&mut self, handler: &'a ast::ExceptHandler) {
@@ -476,7 +331,8 @@ impl<'a> Visitor<'a> for Checker<'a> {
             self.visit_expr(type_);
         }
         if let Some(name) = &handler.name {
-            self.semantic
+            self.cx
+                .semantic
                 .bind(name.as_str(), BindingKind::Other, name.range());
         }
         self.visit_body(&handler.body);
@@ -490,7 +346,8 @@ impl<'a> Visitor<'a> for Checker<'a> {
             _ => None,
         };
         if let Some(name) = name {
-            self.semantic
+            self.cx
+                .semantic
                 .bind(name.as_str(), BindingKind::Other, name.range());
         }
         visitor::walk_pattern(self, pattern);
@@ -500,13 +357,14 @@ impl<'a> Visitor<'a> for Checker<'a> {
         if self.out_of_time() {
             return;
         }
-        rules::dispatch::on_expr(self, expr);
+        dispatch::on_expr(&mut self.cx, &mut self.states, expr);
         match expr {
             Expr::Name(name) => {
                 if name.ctx.is_load() {
-                    self.semantic.record_read(name.id.as_str());
+                    self.cx.semantic.record_read(name.id.as_str());
                 } else if name.ctx.is_store() {
-                    self.semantic
+                    self.cx
+                        .semantic
                         .bind(name.id.as_str(), BindingKind::Other, name.range());
                 }
             }
@@ -515,7 +373,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.bind_target(&named.target, Some(&named.value));
             }
             Expr::Lambda(lambda) => {
-                rules::dispatch::on_lambda(self, lambda);
+                dispatch::on_lambda(&mut self.cx, &mut self.states, lambda);
                 if let Some(parameters) = &lambda.parameters {
                     // Defaults only; the body is deferred.
                     for p in parameters.iter_non_variadic_params() {
@@ -526,12 +384,12 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
                 self.deferred.push_back(Deferred::Lambda(
                     lambda,
-                    self.semantic.current_scope_id(),
-                    self.statements.last().copied(),
+                    self.cx.semantic.current_scope_id(),
+                    self.cx.statements.last().copied(),
                 ));
             }
             Expr::Await(_) => {
-                rules::dispatch::on_await_point(self, expr.range());
+                dispatch::on_await_point(&mut self.cx, &mut self.states, expr.range());
                 visitor::walk_expr(self, expr);
             }
             Expr::ListComp(ast::ExprListComp {
@@ -546,13 +404,13 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 // A list or set comprehension runs its `async for` right here;
                 // a generator expression only when consumed.
                 if !expr.is_generator_expr() && generators.iter().any(|g| g.is_async) {
-                    rules::dispatch::on_await_point(self, expr.range());
+                    dispatch::on_await_point(&mut self.cx, &mut self.states, expr.range());
                 }
                 self.visit_comprehension_scope(generators, |this| this.visit_expr(elt));
             }
             Expr::DictComp(comp) => {
                 if comp.generators.iter().any(|g| g.is_async) {
-                    rules::dispatch::on_await_point(self, expr.range());
+                    dispatch::on_await_point(&mut self.cx, &mut self.states, expr.range());
                 }
                 self.visit_comprehension_scope(&comp.generators, |this| {
                     if let Some(key) = &comp.key {
@@ -562,11 +420,11 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 });
             }
             Expr::Yield(_) | Expr::YieldFrom(_) => {
-                self.semantic.mark_generator();
+                self.cx.semantic.mark_generator();
                 visitor::walk_expr(self, expr);
             }
             Expr::Call(call) => {
-                rules::dispatch::on_call(self, call);
+                dispatch::on_call(&mut self.cx, &mut self.states, call);
                 visitor::walk_expr(self, expr);
             }
             _ => visitor::walk_expr(self, expr),
@@ -582,13 +440,13 @@ impl<'a> Checker<'a> {
     ) {
         // The first iterable is evaluated in the enclosing scope.
         if let Some(first) = generators.first() {
-            rules::dispatch::on_comprehension_iter(self, first);
+            dispatch::on_comprehension_iter(&mut self.cx, &mut self.states, first);
             self.visit_expr(&first.iter);
         }
-        self.semantic.push_scope(ScopeKind::Comprehension);
+        self.cx.semantic.push_scope(ScopeKind::Comprehension);
         for (i, generator) in generators.iter().enumerate() {
             if i > 0 {
-                rules::dispatch::on_comprehension_iter(self, generator);
+                dispatch::on_comprehension_iter(&mut self.cx, &mut self.states, generator);
                 self.visit_expr(&generator.iter);
             }
             self.bind_other(&generator.target);
@@ -597,6 +455,6 @@ impl<'a> Checker<'a> {
             }
         }
         body(self);
-        self.semantic.pop_scope();
+        self.cx.semantic.pop_scope();
     }
 }

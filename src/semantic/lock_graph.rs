@@ -6,11 +6,11 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::report::Span;
 use crate::semantic::index::{
     Callee, FileSummary, FunctionLocks, LockInfo, LockKind, LockName, LockScope, LockStep,
     ProjectIndex, Symbol,
 };
+use crate::span::Span;
 
 /// A lock of the project, by index into [`LockGraph::locks`].
 pub type LockId = u32;
