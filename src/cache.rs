@@ -106,6 +106,8 @@ impl Cache {
             suppressions,
             unused_noqa,
             error,
+            // Reports with a note (over the time budget) are never stored.
+            note: None,
         })
     }
 

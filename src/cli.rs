@@ -300,6 +300,13 @@ fn check(args: CheckArgs) -> Outcome {
     };
     let run = || crate::pipeline::check_files_with(&all_files, &settings, &options);
     let mut result = run();
+    for note in &result.notes {
+        eprintln!(
+            "note: {}: {}",
+            render::display_path(&note.path, &cwd),
+            render::escape::escape_control(&note.message)
+        );
+    }
     let base = root.clone().unwrap_or_else(|| cwd.clone());
 
     if let Some(path) = &args.write_baseline {
@@ -384,7 +391,8 @@ fn check(args: CheckArgs) -> Outcome {
                 eprintln!(
                     "warning: {}:{row}:{column}: the fix for {} was dropped: the file would no longer parse ({message})",
                     render::display_path(&fix.path, &cwd),
-                    rule.code()
+                    rule.code(),
+                    message = render::escape::escape_control(message)
                 );
             }
         }
@@ -497,7 +505,7 @@ fn report_errors(result: &crate::pipeline::CheckResult, cwd: &std::path::Path) -
         eprintln!(
             "error: {}: {}",
             render::display_path(&error.path, cwd),
-            error.message
+            render::escape::escape_control(&error.message)
         );
     }
     if result.errors.is_empty() {

@@ -21,6 +21,9 @@ pub struct SyntaxError {
 /// never a syntax error. "Unsupported syntax for target version" reports are
 /// ignored on purpose: they are not syntax errors.
 pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
+    if source.len() > PRE_LEX_ABOVE {
+        nesting_before_parse(source)?;
+    }
     let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::PY314);
     let parsed = ruff_python_parser::parse_unchecked(source, options);
     if let Some(error) = parsed.errors().first() {
@@ -29,10 +32,128 @@ pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
             range: error.location,
         });
     }
+    nesting_after_parse(parsed.tokens())?;
     let parsed = parsed
         .try_into_module()
         .expect("Mode::Module always parses to a module");
     Ok(ParsedModule { parsed })
+}
+
+/// CPython's tokenizer refuses more than 200 nested brackets (`MAXLEVEL`)
+/// and 100 levels of indentation (`MAXINDENT`, counting the module level).
+pub const MAX_BRACKETS: usize = 200;
+pub const MAX_INDENT: usize = 99;
+const TOO_MANY_BRACKETS: &str = "too many nested parentheses";
+const TOO_MANY_INDENTS: &str = "too many levels of indentation";
+
+/// Files above this size are lexed once before parsing: the parser and the
+/// walk recurse once per level of nesting, and only a file this large can
+/// nest deep enough (one byte per level) to exhaust the workers' stack.
+const PRE_LEX_ABOVE: usize = 128 * 1024;
+
+/// Beyond this many nested operators (an upper bound: the operators in one
+/// comma-separated part of an expression), CPython gives up compiling long
+/// before ("maximum recursion depth exceeded during compilation" near 3,000).
+const MAX_OPERATOR_NESTING: usize = 50_000;
+
+/// CPython's limits on brackets and indentation, from the parser's tokens.
+fn nesting_after_parse(tokens: &[ruff_python_ast::token::Token]) -> Result<(), SyntaxError> {
+    let (mut brackets, mut indents) = (0usize, 0usize);
+    for token in tokens {
+        match token.kind() {
+            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
+                brackets += 1;
+                if brackets > MAX_BRACKETS {
+                    return Err(SyntaxError {
+                        message: TOO_MANY_BRACKETS.to_string(),
+                        range: token.range(),
+                    });
+                }
+            }
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
+                brackets = brackets.saturating_sub(1);
+            }
+            TokenKind::Indent => {
+                indents += 1;
+                if indents > MAX_INDENT {
+                    return Err(SyntaxError {
+                        message: TOO_MANY_INDENTS.to_string(),
+                        range: token.range(),
+                    });
+                }
+            }
+            TokenKind::Dedent => indents = indents.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The same limits, plus a bound on operator nesting, checked on a large
+/// file's tokens before the (recursive) parser sees it.
+fn nesting_before_parse(source: &str) -> Result<(), SyntaxError> {
+    let error = |message: &str| SyntaxError {
+        message: message.to_string(),
+        range: TextRange::default(),
+    };
+    let mut lexer = ruff_python_parser::lexer::lex(source, Mode::Module);
+    let mut indents = 0usize;
+    // Operators counted since the last separator, per open bracket.
+    let mut operators: Vec<usize> = vec![0];
+    let mut total = 0usize;
+    loop {
+        let kind = lexer.next_token();
+        match kind {
+            TokenKind::EndOfFile => return Ok(()),
+            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
+                if operators.len() > MAX_BRACKETS {
+                    return Err(error(TOO_MANY_BRACKETS));
+                }
+                operators.push(0);
+            }
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace if operators.len() > 1 => {
+                total -= operators.pop().unwrap_or(0);
+            }
+            TokenKind::Indent => {
+                indents += 1;
+                if indents > MAX_INDENT {
+                    return Err(error(TOO_MANY_INDENTS));
+                }
+            }
+            TokenKind::Dedent => indents = indents.saturating_sub(1),
+            TokenKind::Comma
+            | TokenKind::Semi
+            | TokenKind::Equal
+            | TokenKind::Newline
+            | TokenKind::NonLogicalNewline => {
+                let last = operators.last_mut().expect("never empty");
+                total -= *last;
+                *last = 0;
+            }
+            kind if kind.is_arithmetic()
+                || kind.is_bitwise_or_shift()
+                || matches!(
+                    kind,
+                    TokenKind::Percent
+                        | TokenKind::Not
+                        | TokenKind::Await
+                        | TokenKind::Lambda
+                        | TokenKind::If
+                        | TokenKind::Yield
+                        | TokenKind::Dot
+                ) =>
+            {
+                *operators.last_mut().expect("never empty") += 1;
+                total += 1;
+                if total > MAX_OPERATOR_NESTING {
+                    return Err(error(
+                        "too deeply nested to check (maximum recursion depth exceeded during compilation)",
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 impl ParsedModule {
@@ -67,6 +188,46 @@ mod tests {
         ] {
             assert!(parse_module(src).is_ok(), "{src}");
         }
+    }
+
+    #[test]
+    fn cpython_nesting_limits() {
+        let nested = |n: usize| format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n));
+        assert!(parse_module(&nested(200)).is_ok());
+        let err = parse_module(&nested(201)).err().unwrap();
+        assert_eq!(err.message, "too many nested parentheses");
+        assert_eq!(u32::from(err.range.start()), 4 + 200);
+        let indented = |n: usize| {
+            let mut s = String::new();
+            for i in 0..n {
+                s.push_str(&format!("{}if x:\n", " ".repeat(i)));
+            }
+            s.push_str(&format!("{}pass\n", " ".repeat(n)));
+            s
+        };
+        assert!(parse_module(&indented(99)).is_ok());
+        assert_eq!(
+            parse_module(&indented(100)).err().unwrap().message,
+            "too many levels of indentation"
+        );
+    }
+
+    #[test]
+    fn large_files_are_bounded_before_parsing() {
+        // 200,000 unary minus signs: CPython gives up near 3,000.
+        let deep = format!("x = {}1\n", "-".repeat(200_000));
+        let err = parse_module(&deep).err().unwrap();
+        assert!(err.message.contains("too deeply nested"), "{}", err.message);
+        let brackets = format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(
+            parse_module(&brackets).err().unwrap().message,
+            "too many nested parentheses"
+        );
+        // A large flat literal is fine.
+        let flat = format!("x = [{}]\n", "-1, ".repeat(100_000));
+        assert!(parse_module(&flat).is_ok());
+        let sum = format!("x = {}\n", vec!["a < b"; 30_000].join(" and "));
+        assert!(parse_module(&sum).is_ok());
     }
 
     #[test]

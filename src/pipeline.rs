@@ -49,6 +49,9 @@ pub struct CheckResult {
     /// shows them).
     pub held_back: Vec<Diagnostic>,
     pub errors: Vec<FileError>,
+    /// Files skipped on purpose (time budget, size limit): printed as
+    /// notes, not an error.
+    pub notes: Vec<FileError>,
     pub files_checked: usize,
 }
 
@@ -71,11 +74,10 @@ pub fn check_files_with(
     settings: &Settings,
     options: &RunOptions,
 ) -> CheckResult {
-    finish(
-        file_reports_for(files, settings, options.cache, options.report_only),
-        settings,
-        options.report_only,
-    )
+    let reports = file_reports_for(files, settings, options.cache, options.report_only);
+    // The project stage walks graphs (lock orders, call chains) as deep as
+    // the project is long: it runs on the large stack too.
+    in_worker_pool(|| finish(reports, settings, options.report_only))
 }
 
 /// The per-file passes over `files`, in parallel, before the project stage
@@ -159,6 +161,9 @@ fn check_one(
     let Some(cache) = cache else {
         return check_path(path, module, settings);
     };
+    if let Some(report) = crate::check::too_large(path) {
+        return report;
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(_) => return check_path(path, module, settings),
@@ -174,7 +179,8 @@ fn check_one(
         return report;
     }
     let report = check_bytes(path, bytes, module, settings);
-    if report.error.is_none() {
+    // A note (over the time budget) depends on the machine, not the file.
+    if report.error.is_none() && report.note.is_none() {
         cache.put(key, &report);
     }
     report
@@ -216,6 +222,12 @@ pub fn finish(
     for (report, project) in reports.into_iter().zip(project) {
         if report_only.is_some_and(|only| !only.contains(&report.path)) {
             continue;
+        }
+        if let Some(message) = report.note {
+            result.notes.push(FileError {
+                path: report.path.clone(),
+                message,
+            });
         }
         if let Some(message) = report.error {
             result.errors.push(FileError {
@@ -272,6 +284,7 @@ pub fn finish(
         ))
     });
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    result.notes.sort_by(|a, b| a.path.cmp(&b.path));
     result
 }
 

@@ -23,4 +23,8 @@ pub struct FileReport {
     pub unused_noqa: bool,
     /// The file could not be checked at all (I/O error or an internal error).
     pub error: Option<String>,
+    /// The file was skipped on purpose (over the time budget or the size
+    /// limit per file): a note for the user, not an error, and no findings.
+    #[serde(default)]
+    pub note: Option<String>,
 }

@@ -33,15 +33,28 @@ pub fn read_source(path: &Path) -> Result<SourceText, ReadError> {
 }
 
 pub fn decode(mut bytes: Vec<u8>) -> Result<SourceText, ReadError> {
+    // CPython refuses a NUL byte anywhere, before looking at the encoding.
+    if let Some(at) = memchr_nul(&bytes) {
+        return Err(ReadError::Decode {
+            message: "source code string cannot contain null bytes".to_string(),
+            line: line_of(&bytes, at),
+        });
+    }
     let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
     if has_bom {
         bytes.drain(..3);
     }
-    let declared = if has_bom {
-        None
-    } else {
-        coding_declaration(&bytes)
-    };
+    let declared = coding_declaration(&bytes);
+    if has_bom
+        && let Some(declared) = &declared
+        && normal_name(declared) != "utf-8"
+    {
+        // CPython: a BOM says UTF-8; a coding line saying otherwise is an error.
+        return Err(ReadError::Decode {
+            message: format!("encoding problem: {} with BOM", normal_name(declared)),
+            line: 1,
+        });
+    }
     let label = declared.as_deref().map(normalize_label);
     match label.as_deref() {
         None | Some("utf-8") | Some("utf8") | Some("utf-8-sig") => match String::from_utf8(bytes) {
@@ -70,6 +83,21 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<SourceText, ReadError> {
             has_bom,
             encoding: declared,
         }),
+        Some("ascii" | "us-ascii" | "646" | "us") => match bytes.iter().position(|b| !b.is_ascii())
+        {
+            None => Ok(SourceText {
+                text: String::from_utf8(bytes).expect("ASCII is UTF-8"),
+                has_bom,
+                encoding: declared,
+            }),
+            Some(at) => Err(ReadError::Decode {
+                message: format!(
+                    "'ascii' codec can't decode byte 0x{:02x} in position {at}: ordinal not in range(128)",
+                    bytes[at]
+                ),
+                line: line_of(&bytes, at),
+            }),
+        },
         Some(label) => {
             let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
                 return Err(ReadError::Decode {
@@ -84,11 +112,44 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<SourceText, ReadError> {
                     encoding: declared,
                 }),
                 None => Err(ReadError::Decode {
-                    message: format!("the file is not valid {}", declared.unwrap_or_default()),
+                    message: format!(
+                        "'{}' codec can't decode the file",
+                        declared.unwrap_or_default()
+                    ),
                     line: 1,
                 }),
             }
         }
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// CPython's `get_normal_name` (Parser/tokenizer.c): the name a coding
+/// line's encoding is reported under.
+fn normal_name(declared: &str) -> &str {
+    let lower: String = declared
+        .chars()
+        .take(12)
+        .map(|c| {
+            if c == '_' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    if lower == "utf-8" || lower.starts_with("utf-8-") {
+        "utf-8"
+    } else if ["latin-1", "iso-8859-1", "iso-latin-1"]
+        .iter()
+        .any(|n| lower == *n || lower.starts_with(&format!("{n}-")))
+    {
+        "iso-8859-1"
+    } else {
+        declared
     }
 }
 
@@ -238,6 +299,60 @@ mod tests {
         match decode(src) {
             Err(ReadError::Decode { line, .. }) => assert_eq!(line, 3),
             other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    fn decode_error(bytes: &[u8]) -> (String, u32) {
+        match decode(bytes.to_vec()) {
+            Err(ReadError::Decode { message, line }) => (message, line),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    // The messages are CPython 3.11's (`compile(bytes, path, "exec")`).
+    #[test]
+    fn refuses_what_cpython_refuses() {
+        assert_eq!(
+            decode_error(b"x = 1\ny = '\x00'\n"),
+            ("source code string cannot contain null bytes".into(), 2)
+        );
+        // NUL wins over a bad encoding, as in CPython.
+        assert_eq!(
+            decode_error(b"\xffx = '\x00'\n").0,
+            "source code string cannot contain null bytes"
+        );
+        assert_eq!(
+            decode_error(b"\xEF\xBB\xBF# coding: latin-1\nx = 1\n").0,
+            "encoding problem: iso-8859-1 with BOM"
+        );
+        assert_eq!(
+            decode_error(b"\xEF\xBB\xBF# coding: koi8-r\nx = 1\n").0,
+            "encoding problem: koi8-r with BOM"
+        );
+        assert_eq!(
+            decode_error(b"\xEF\xBB\xBF# coding: utf8\nx = 1\n").0,
+            "encoding problem: utf8 with BOM"
+        );
+        assert_eq!(
+            decode_error(b"#!/usr/bin/env python\n# vim: fileencoding=klingon\nx = 1\n").0,
+            "unknown encoding: klingon"
+        );
+        assert_eq!(
+            decode_error(b"# coding: ascii\nx=\"\xe9\"\n"),
+            (
+                "'ascii' codec can't decode byte 0xe9 in position 19: ordinal not in range(128)"
+                    .into(),
+                2
+            )
+        );
+    }
+
+    #[test]
+    fn bom_with_a_utf8_coding_line_is_fine() {
+        for line in ["utf-8", "UTF-8", "utf_8", "utf-8-sig"] {
+            let src = format!("\u{FEFF}# coding: {line}\nx = 1\n");
+            let s = decode(src.into_bytes()).unwrap();
+            assert!(s.has_bom && s.encoding.is_none(), "{line}");
         }
     }
 

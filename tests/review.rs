@@ -740,11 +740,21 @@ fn fix_keeps_bom_and_pep263_encoding() {
 #[test]
 fn fix_that_would_break_the_syntax_is_dropped_and_reported() {
     let p = Project::new();
-    // Without its brackets, a generator before a trailing comma is a
-    // SyntaxError ("Generator expression must be parenthesized").
-    let src = "def f(xs):\n    a = sum([x for x in xs],)\n    return a, min([x for x in xs])\n";
+    // The test hook makes PF504's fixes insert an unbalanced `(`; PF501's
+    // fix is still applied.
+    let src = "def f(xs, path):\n    a = sum([x for x in xs])\n    with open(path) as fh:\n        for line in fh.readlines():\n            a += len(line)\n    return a\n";
     p.write("a.py", src);
-    let run = p.concise(&["--fix"]);
+    let mut cmd = p.command(&[
+        "check",
+        "--no-color",
+        "--output-format",
+        "concise",
+        "--extend-select",
+        "PF504",
+        "--fix",
+    ]);
+    cmd.env("PITFALLS_TEST_BREAK_FIXES", "PF504");
+    let run = common::run_command(cmd);
     assert!(
         run.stderr
             .contains("a.py:2:13: the fix for PF504 was dropped"),
@@ -754,7 +764,22 @@ fn fix_that_would_break_the_syntax_is_dropped_and_reported() {
     assert_code(&run, 1);
     assert_eq!(
         p.read("a.py"),
-        "def f(xs):\n    a = sum([x for x in xs],)\n    return a, min(x for x in xs)\n"
+        "def f(xs, path):\n    a = sum([x for x in xs])\n    with open(path) as fh:\n        for line in fh:\n            a += len(line)\n    return a\n"
+    );
+    assert_parses(&p, "a.py");
+}
+
+#[test]
+fn generator_before_a_trailing_comma_keeps_its_parentheses() {
+    let p = Project::new();
+    // `sum(x for x in xs,)` is a SyntaxError; the fix keeps the call valid
+    // (found by the fuzzer).
+    p.write("a.py", "def f(xs):\n    return sum([x for x in xs],)\n");
+    let run = p.concise(&["--fix"]);
+    assert_code(&run, 0);
+    assert_eq!(
+        p.read("a.py"),
+        "def f(xs):\n    return sum((x for x in xs),)\n"
     );
     assert_parses(&p, "a.py");
 }

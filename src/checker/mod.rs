@@ -36,6 +36,8 @@ pub struct CheckOutput<'a> {
     pub semantic: SemanticModel<'a>,
     pub def_scopes: rustc_hash::FxHashMap<ruff_text_size::TextSize, ScopeId>,
     pub lock_events: crate::semantic::index::LockEvents,
+    /// The walk stopped at the deadline: the findings are incomplete.
+    pub timed_out: bool,
 }
 
 pub struct Checker<'a> {
@@ -44,6 +46,10 @@ pub struct Checker<'a> {
     /// Each stateful rule's facts gathered during the walk, read at the end.
     states: dispatch::States<'a>,
     deferred: VecDeque<Deferred<'a>>,
+    /// The time budget of this file's walk ([`Checker::with_deadline`]).
+    deadline: Option<std::time::Instant>,
+    ticks: u32,
+    timed_out: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -57,7 +63,33 @@ impl<'a> Checker<'a> {
             cx: Context::new(semantic, locator, settings, rules),
             states: Default::default(),
             deferred: VecDeque::new(),
+            deadline: None,
+            ticks: 0,
+            timed_out: false,
         }
+    }
+
+    /// Stops the walk (see [`CheckOutput::timed_out`]) once `deadline`
+    /// has passed: one pathological file cannot stall the run.
+    pub fn with_deadline(mut self, deadline: std::time::Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Whether the budget is spent; the clock is read every 256 nodes.
+    #[inline]
+    fn out_of_time(&mut self) -> bool {
+        if self.timed_out {
+            return true;
+        }
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks.is_multiple_of(256)
+            && let Some(deadline) = self.deadline
+            && std::time::Instant::now() >= deadline
+        {
+            self.timed_out = true;
+        }
+        self.timed_out
     }
 
     /// Walks the module, then the deferred bodies, then runs end-of-scope
@@ -67,6 +99,9 @@ impl<'a> Checker<'a> {
         dispatch::start(&self.cx, &mut self.states);
         self.visit_body(suite);
         while let Some(deferred) = self.deferred.pop_front() {
+            if self.out_of_time() {
+                break;
+            }
             match deferred {
                 Deferred::Function(def, scope) => {
                     self.cx.semantic.set_current_scope(scope);
@@ -91,13 +126,16 @@ impl<'a> Checker<'a> {
             }
         }
         self.cx.semantic.set_current_scope(MODULE_SCOPE);
-        dispatch::on_module_end(&mut self.cx, &mut self.states, suite);
-        dispatch::on_file_end(&mut self.cx, &mut self.states);
+        if !self.timed_out {
+            dispatch::on_module_end(&mut self.cx, &mut self.states, suite);
+            dispatch::on_file_end(&mut self.cx, &mut self.states);
+        }
         let lock_events = dispatch::take_lock_events(&self.cx, &mut self.states);
         // Reports outlive the pass until the project stage: no growth slack.
         self.cx.pending.shrink_to_fit();
         self.cx.findings.shrink_to_fit();
         CheckOutput {
+            timed_out: self.timed_out,
             lock_events,
             findings: self.cx.findings,
             questions: self.cx.questions,
@@ -164,6 +202,9 @@ impl<'a> Checker<'a> {
 
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.out_of_time() {
+            return;
+        }
         self.cx.statements.push(Context::header_range(stmt));
         dispatch::on_stmt(&mut self.cx, &mut self.states, stmt);
         match stmt {
@@ -313,6 +354,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.out_of_time() {
+            return;
+        }
         dispatch::on_expr(&mut self.cx, &mut self.states, expr);
         match expr {
             Expr::Name(name) => {

@@ -4,31 +4,40 @@
 use std::fmt;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
+use ruff_source_file::LineIndex;
+use ruff_text_size::TextSize;
 use rustc_hash::FxHashMap;
 
 use crate::finding::Finding;
 use crate::pipeline::CheckResult;
+use crate::render::escape::{escape_control, is_unsafe, push_escaped};
 use crate::render::{RenderOptions, display_path, rule_hint};
 use crate::source::read_source;
 
+/// Bytes of a long line shown on each side of a span: a 5 MB line is not
+/// printed once per finding on it.
+const CLIP: usize = 240;
+
 struct Report<'a> {
     finding: &'a Finding,
+    message: String,
     help: String,
-    source: NamedSource<String>,
+    source: Source<'a>,
     labels: Vec<LabeledSpan>,
 }
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -52,6 +61,141 @@ impl Diagnostic for Report<'_> {
     }
 }
 
+/// A file read, escaped and indexed once for all its findings.
+struct File {
+    /// The text with control characters escaped (a lone CR becomes a line
+    /// break, as it is one for Python and for the rows we print).
+    text: String,
+    /// Offsets (in the original text) just after each escaped character,
+    /// and how much longer the escaped text is from there on.
+    shifts: Vec<(usize, usize)>,
+    original_len: usize,
+    index: LineIndex,
+}
+
+impl File {
+    fn new(original: &str) -> Self {
+        let mut shifts: Vec<(usize, usize)> = Vec::new();
+        let mut text = String::with_capacity(original.len());
+        let mut chars = original.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\n' | '\t' => text.push(c),
+                '\r' if chars.peek().is_some_and(|(_, n)| *n == '\n') => text.push(c),
+                '\r' => text.push('\n'),
+                c if is_unsafe(c) => {
+                    let before = text.len();
+                    push_escaped(&mut text, c);
+                    let grown = text.len() - before - c.len_utf8();
+                    let total = shifts.last().map_or(0, |s| s.1) + grown;
+                    shifts.push((i + c.len_utf8(), total));
+                }
+                c => text.push(c),
+            }
+        }
+        let index = LineIndex::from_source_text(&text);
+        File {
+            text,
+            shifts,
+            original_len: original.len(),
+            index,
+        }
+    }
+
+    /// The escaped offset of an offset of the original text.
+    fn map(&self, offset: usize) -> usize {
+        let offset = offset.min(self.original_len);
+        let at = self.shifts.partition_point(|(after, _)| *after <= offset);
+        offset + if at == 0 { 0 } else { self.shifts[at - 1].1 }
+    }
+
+    /// 0-based line of an offset of the escaped text.
+    fn line(&self, offset: usize) -> usize {
+        self.index
+            .line_index(TextSize::try_from(offset).unwrap_or_default())
+            .to_zero_indexed()
+    }
+
+    /// Where 0-based `line` starts; the end of the text past the last line.
+    fn line_start(&self, line: usize) -> usize {
+        if line >= self.index.line_count() {
+            return self.text.len();
+        }
+        self.index
+            .line_start(
+                ruff_source_file::OneIndexed::from_zero_indexed(line),
+                &self.text,
+            )
+            .to_usize()
+    }
+}
+
+/// One finding's view of its file: miette reads its spans through the line
+/// index, so rendering a finding costs the size of its snippet, not of the
+/// file before it (miette's own `str` source scans from the start).
+struct Source<'f> {
+    file: &'f File,
+    name: String,
+}
+
+impl SourceCode for Source<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = self.file;
+        let text = file.text.as_str();
+        let lo = span.offset().min(text.len());
+        let hi = (span.offset() + span.len()).clamp(lo, text.len());
+        // A window of whole lines around the span, one line wider than the
+        // context on each side, clipped on long lines.
+        let lo_line = file.line(lo);
+        let hi_line = file.line(hi);
+        let mut start = file.line_start(lo_line.saturating_sub(context_lines_before + 1));
+        let mut end = file.line_start(hi_line + context_lines_after + 2);
+        if lo - start > CLIP * (context_lines_before + 2) {
+            start = floor_boundary(text, lo - CLIP);
+        }
+        if end - hi > CLIP * (context_lines_after + 2) {
+            end = ceil_boundary(text, hi + CLIP);
+        }
+        let window = &text[start..end];
+        let inner = window.read_span(
+            &SourceSpan::new((lo - start).into(), hi - lo),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        let data: &'a [u8] = inner.data();
+        let (offset, len) = (inner.span().offset() + start, inner.span().len());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            SourceSpan::new(offset.into(), len),
+            inner.line() + file.line(start),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
@@ -61,24 +205,25 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(120)
         .with_links(false)
+        .with_context_lines(1)
         // Our source name already carries row:column in characters; miette
         // would append its own, counted in bytes.
         .without_primary_span_start();
     // Only files with findings are read again, each once.
-    let mut sources: FxHashMap<&std::path::Path, String> = FxHashMap::default();
+    let mut files: FxHashMap<&std::path::Path, File> = FxHashMap::default();
+    for d in &result.diagnostics {
+        files.entry(d.path.as_path()).or_insert_with(|| {
+            File::new(&read_source(&d.path).map(|s| s.text).unwrap_or_default())
+        });
+    }
     let mut out = String::new();
     for d in &result.diagnostics {
-        let text = sources
-            .entry(d.path.as_path())
-            .or_insert_with(|| read_source(&d.path).map(|s| s.text).unwrap_or_default());
+        let file = &files[d.path.as_path()];
         let f = &d.finding;
-        let len = text.len();
         let span = |s: &crate::span::Span| {
-            let start = (s.start as usize).min(len);
-            SourceSpan::new(
-                start.into(),
-                (s.end as usize).min(len).saturating_sub(start),
-            )
+            let start = file.map(s.start as usize);
+            let end = file.map(s.end as usize).max(start);
+            SourceSpan::new(start.into(), end - start)
         };
         let labels = if f.labels.is_empty() {
             vec![LabeledSpan::new_primary_with_span(None, span(&f.span))]
@@ -87,12 +232,11 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
-                    let labeled =
-                        LabeledSpan::new_with_span(Some(l.message.clone()), span(&l.span));
+                    let message = Some(escape_control(&l.message).into_owned());
                     if i == 0 {
-                        LabeledSpan::new_primary_with_span(Some(l.message.clone()), span(&l.span))
+                        LabeledSpan::new_primary_with_span(message, span(&l.span))
                     } else {
-                        labeled
+                        LabeledSpan::new_with_span(message, span(&l.span))
                     }
                 })
                 .collect()
@@ -100,7 +244,7 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
         let help = match &f.fix {
             Some(fix) => format!(
                 "{} (fix available); {}",
-                fix.message,
+                escape_control(&fix.message),
                 rule_hint(f.rule.code())
             ),
             None => rule_hint(f.rule.code()),
@@ -113,17 +257,18 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
         );
         let report = Report {
             finding: f,
+            message: escape_control(&f.message).into_owned(),
             help,
-            source: NamedSource::new(name, text.clone()).with_language("python"),
+            source: Source { file, name },
             labels,
         };
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &report).is_err() {
             rendered = format!(
                 "{}: {} {}\n",
-                report.source.name(),
+                report.source.name,
                 f.rule.code(),
-                f.message
+                report.message
             );
         }
         out.push_str(&rendered);

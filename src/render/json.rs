@@ -41,11 +41,11 @@ pub fn render(result: &CheckResult, lines: bool) -> String {
             out.push_str(&to_value(d).to_string());
             out.push('\n');
         }
-        out
+        crate::render::escape::escape_json(out)
     } else {
         let all: Vec<Value> = result.diagnostics.iter().map(to_value).collect();
         let mut out = serde_json::to_string_pretty(&all).expect("json");
         out.push('\n');
-        out
+        crate::render::escape::escape_json(out)
     }
 }

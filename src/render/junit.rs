@@ -57,9 +57,10 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
     out
 }
 
-/// Escapes text for an XML attribute or element; characters XML 1.0 cannot
-/// carry at all (most C0 controls) become U+FFFD.
+/// Escapes text for an XML attribute or element; control characters are
+/// first escaped visibly (`\0`, `\x1b`: XML 1.0 cannot carry most of them).
 fn escape(s: &str) -> String {
+    let s = crate::render::escape::escape_control(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -85,8 +86,8 @@ mod tests {
     #[test]
     fn escapes_markup_and_controls() {
         assert_eq!(
-            escape("a<b>&\"c\" 'd'\u{1}"),
-            "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;\u{FFFD}"
+            escape("a<b>&\"c\" 'd'\u{1}\n"),
+            "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;\\x01\\n"
         );
     }
 }

@@ -1,6 +1,7 @@
 //! Rendering a run's findings in the chosen format. Sorting and filtering
 //! happened before; this only prints.
 
+pub mod escape;
 mod full;
 mod github;
 mod json;
@@ -41,7 +42,7 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
                     l.row,
                     l.column,
                     d.finding.rule.code(),
-                    d.finding.message
+                    escape::escape_control(&d.finding.message)
                 ));
             }
             summary(result, options, &mut out);
@@ -185,8 +186,15 @@ fn held_back_alone(held: usize) -> String {
     format!("{held} {noun} in test files {verb} not shown (`--include-tests`).")
 }
 
-/// The path relative to `cwd` when it is below it, as given otherwise.
+/// The path relative to `cwd` when it is below it, as given otherwise, with
+/// control characters escaped (`\n`, `\x1b`): safe to print anywhere.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
+    escape::escape_control(&raw_display_path(path, cwd)).into_owned()
+}
+
+/// [`display_path`] without the escaping, for formats that quote paths
+/// their own way (GitHub workflow commands).
+pub fn raw_display_path(path: &Path, cwd: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let shown = absolute.strip_prefix(cwd).unwrap_or(path);
     shown.display().to_string()

@@ -81,7 +81,7 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
     });
     let mut out = serde_json::to_string_pretty(&log).expect("json");
     out.push('\n');
-    out
+    crate::render::escape::escape_json(out)
 }
 
 fn artifact_location(path: &Path, cwd: &Path) -> Value {

@@ -89,7 +89,11 @@ pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, only: Rule) {
         )
     };
     let range = first.range();
-    let sole = args.len() == 1 && keywords.is_empty();
+    // `max(x for x in y,)` is a syntax error: a trailing comma keeps the
+    // parentheses (found by the fuzzer).
+    let trailing_comma =
+        cx.locator().text()[TextRange::new(range.end(), call.arguments.end())].contains(',');
+    let sole = args.len() == 1 && keywords.is_empty() && !trailing_comma;
     let (open, close) = if sole { ("", "") } else { ("(", ")") };
     let one = TextSize::from(1);
     let text = cx.locator().text();

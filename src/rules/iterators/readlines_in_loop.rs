@@ -149,11 +149,16 @@ fn readlines_fix(
     }
     let dot = text.rfind('.')?;
     let start = receiver.end() + ruff_text_size::TextSize::try_from(dot).ok()?;
+    // `f.readlines()if x` must not become `fif x` (found by the fuzzer).
+    let glued = cx.locator().text()[call.end().to_usize()..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
     Some(Fix {
         applicability: Applicability::Safe,
         message: "Iterate the file directly".to_string(),
         edits: vec![Edit {
-            content: String::new(),
+            content: if glued { " " } else { "" }.to_string(),
             span: cx.locator().span(TextRange::new(start, call.end())),
         }],
     })

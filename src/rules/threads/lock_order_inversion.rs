@@ -35,8 +35,13 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
         .filter(|&(a, b)| component[a as usize] == component[b as usize])
         .collect();
     let mut out = Vec::new();
+    let mut budget = MAX_WORK;
     for &(held, taken) in &in_cycle {
-        let Some(back) = path(&in_cycle, taken, held) else {
+        let Some(back) = path(&in_cycle, taken, held, &mut budget) else {
+            if budget == 0 {
+                // A generated or hostile lock graph: stop, silently.
+                break;
+            }
             continue;
         };
         for site in &graph.edges[&(held, taken)] {
@@ -145,11 +150,24 @@ fn where_(graph: &LockGraph, paths: &ModulePaths, site: &Site) -> String {
     file_line(paths, module, site.span.location.row)
 }
 
-/// The shortest path of edges from `from` to `to`.
-fn path(edges: &[(LockId, LockId)], from: LockId, to: LockId) -> Option<Vec<(LockId, LockId)>> {
+/// Cycles longer than this many edges are neither searched nor reported.
+const MAX_CYCLE: usize = 32;
+/// Edges all the searches of a run may look at together: a project's lock
+/// graph has tens of edges, a generated one (a chain of 20,000 nested
+/// locks) could otherwise take hours.
+const MAX_WORK: usize = 10_000_000;
+
+/// The shortest path of edges (sorted) from `from` to `to`, of at most
+/// [`MAX_CYCLE`] edges, within what is left of `budget`.
+fn path(
+    edges: &[(LockId, LockId)],
+    from: LockId,
+    to: LockId,
+    budget: &mut usize,
+) -> Option<Vec<(LockId, LockId)>> {
     let mut previous: FxHashMap<LockId, (LockId, LockId)> = FxHashMap::default();
-    let mut queue = std::collections::VecDeque::from([from]);
-    while let Some(node) = queue.pop_front() {
+    let mut queue = std::collections::VecDeque::from([(from, 0usize)]);
+    while let Some((node, depth)) = queue.pop_front() {
         if node == to {
             let mut out = Vec::new();
             let mut at = to;
@@ -161,10 +179,18 @@ fn path(edges: &[(LockId, LockId)], from: LockId, to: LockId) -> Option<Vec<(Loc
             out.reverse();
             return Some(out);
         }
-        for &(a, b) in edges.iter().filter(|(a, _)| *a == node) {
+        if depth == MAX_CYCLE {
+            continue;
+        }
+        let start = edges.partition_point(|(a, _)| *a < node);
+        for &(a, b) in edges[start..].iter().take_while(|(a, _)| *a == node) {
+            if *budget == 0 {
+                return None;
+            }
+            *budget -= 1;
             if b != from && !previous.contains_key(&b) {
                 previous.insert(b, (a, b));
-                queue.push_back(b);
+                queue.push_back((b, depth + 1));
             }
         }
     }
