@@ -28,7 +28,9 @@ fn markers(path: &Path) -> Expected {
     out
 }
 
-fn check_folder(dir: &Path) -> Result<usize, String> {
+/// Checks one fixture folder as a project with every rule on; returns its
+/// files and the result.
+fn run_folder(dir: &Path) -> (Vec<PathBuf>, pitfalls::pipeline::CheckResult) {
     let overrides = Overrides {
         select: Some(vec!["ALL".into()]),
         // Fixtures are judged by their markers, whatever their file names.
@@ -45,6 +47,11 @@ fn check_folder(dir: &Path) -> Result<usize, String> {
     let files = pitfalls::discover::discover(&[dir.to_path_buf()], &settings, false).unwrap();
     assert!(!files.is_empty(), "{} has no fixture", dir.display());
     let result = pitfalls::pipeline::check_files(&files, &settings);
+    (files, result)
+}
+
+fn check_folder(dir: &Path) -> Result<usize, String> {
+    let (files, result) = run_folder(dir);
     if !result.errors.is_empty() {
         return Err(format!("{:?}", result.errors));
     }
@@ -157,19 +164,7 @@ fn python_files(dir: &Path) -> Vec<PathBuf> {
 /// snapshot difference (`cargo insta review`).
 fn render_folder(dir: &Path) -> String {
     use std::fmt::Write;
-    let overrides = Overrides {
-        select: Some(vec!["ALL".into()]),
-        // Fixtures are judged by their markers, whatever their file names.
-        include_tests: true,
-        ..Default::default()
-    };
-    let config_path = dir.join("pitfalls.toml");
-    let config = config_path
-        .is_file()
-        .then(|| pitfalls::settings::load_config(&config_path).unwrap());
-    let settings = Settings::resolve(config, &overrides, dir).unwrap();
-    let files = pitfalls::discover::discover(&[dir.to_path_buf()], &settings, false).unwrap();
-    let result = pitfalls::pipeline::check_files(&files, &settings);
+    let (_, result) = run_folder(dir);
     let mut diagnostics: Vec<_> = result.diagnostics.iter().collect();
     diagnostics.sort_by(|a, b| {
         (&a.path, a.finding.span.location, a.finding.rule.code()).cmp(&(
