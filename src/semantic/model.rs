@@ -85,6 +85,9 @@ pub struct Binding<'a> {
     pub reads: u32,
     /// For imports: the full qualified name.
     qualified: Option<QualifiedName>,
+    /// The binding of the same name this one replaced in its scope (every
+    /// binding of a name in a scope, newest first, without a scan).
+    pub shadowed: Option<BindingId>,
 }
 
 pub struct SemanticModel<'a> {
@@ -147,8 +150,9 @@ impl<'a> SemanticModel<'a> {
             scope,
             reads: 0,
             qualified: None,
+            shadowed: None,
         });
-        self.scopes[scope].names.insert(name, id);
+        self.bindings[id].shadowed = self.scopes[scope].names.insert(name, id);
         self.scopes[scope].bindings.push(id);
         id
     }

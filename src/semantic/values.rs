@@ -176,19 +176,18 @@ fn value_in(semantic: &SemanticModel, scope: ScopeId, expr: &Expr, depth: u32) -
 /// agree (flow-insensitive; a name rebound to another class is unknown).
 fn name_value(semantic: &SemanticModel, scope: ScopeId, name: &str, depth: u32) -> Option<Val> {
     let id = semantic.lookup_from(scope, name)?;
-    let binding = semantic.binding(id);
-    let home = binding.scope;
+    let home = semantic.binding(id).scope;
+    // Every binding of the name in its scope must give the same value.
     let mut found: Option<Val> = None;
-    for &other in &semantic.scope(home).bindings {
-        let other = semantic.binding(other);
-        if other.name != name {
-            continue;
-        }
+    let mut next = Some(id);
+    while let Some(id) = next {
+        let other = semantic.binding(id);
         let value = binding_value(semantic, home, other, depth)?;
         match &found {
             Some(previous) if *previous != value => return None,
             _ => found = Some(value),
         }
+        next = other.shadowed;
     }
     found
 }
