@@ -14,6 +14,7 @@ use crate::rules::threads::lock_builder::{LockEventsBuilder, callee};
 use crate::semantic::effects::EffectKind;
 use crate::semantic::effects::{Target, Witness};
 use crate::semantic::index::{ProjectIndex, Question};
+use crate::semantic::known;
 use crate::semantic::model::ScopeId;
 use crate::semantic::values::{self, Decision, ValueKind};
 use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
@@ -63,14 +64,13 @@ pub(crate) fn blocking_call(
     call: &ast::ExprCall,
     name: &QualifiedName,
 ) -> Option<String> {
-    use crate::rules::async_::{
-        blocking_file_io_in_async as file, blocking_network_in_async as net,
-    };
     let blocking = name.is("time.sleep")
         || name.is("builtins.input")
-        || name.is_any(crate::rules::async_::blocking_process_in_async::BLOCKING)
-        || name.is_any(file::BLOCKING)
-        || (name.is_any(net::BLOCKING) && !net::numeric_only(call, name) && !numeric_host(call))
+        || name.is_any(known::BLOCKING_PROCESS_CALLS)
+        || name.is_any(known::BLOCKING_FILE_CALLS)
+        || (name.is_any(known::BLOCKING_NETWORK_CALLS)
+            && !known::numeric_only(call, name)
+            && !numeric_host(call))
         || cx
             .settings
             .blocking_calls
@@ -112,9 +112,9 @@ fn blocking_method(cx: &Context, call: &ast::ExprCall) -> Option<(Decision, Valu
         return None;
     };
     let method = attr.attr.as_str();
-    let kind = if crate::rules::async_::blocking_file_io_in_async::PATH_METHODS.contains(&method) {
+    let kind = if known::PATH_IO_METHODS.contains(&method) {
         ValueKind::Path
-    } else if crate::rules::async_::blocking_network_in_async::CLIENT_METHODS.contains(&method) {
+    } else if known::SYNC_CLIENT_METHODS.contains(&method) {
         ValueKind::SyncClient
     } else {
         return None;
