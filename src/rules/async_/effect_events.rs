@@ -241,7 +241,7 @@ pub(crate) fn ask(cx: &mut Context, call: &ast::ExprCall, rule: Rule, kind: Effe
         Question::Effect { target, kind },
         call.range(),
         Some(&shown),
-        PendingContext::Discarded,
+        PendingContext::None,
     );
 }
 

@@ -12,6 +12,8 @@ use crate::semantic::index::{KEEPS_COROUTINE, Question};
 use crate::semantic::model::BindingKind;
 use crate::semantic::{ScopeKind, SemanticModel};
 
+use super::unawaited_verdict::Site;
+
 /// A call of an `async def` of this file, judged once every body is walked
 /// (an `async def` with a `yield` is an async generator, not a coroutine).
 pub struct Candidate<'a> {
@@ -19,7 +21,7 @@ pub struct Candidate<'a> {
     pub(super) call: TextRange,
     pub(super) statement: Option<TextRange>,
     pub(super) callee: Box<str>,
-    pub(super) context: PendingContext,
+    pub(super) context: Site,
 }
 
 pub(super) fn attribute_text(attr: &ast::ExprAttribute) -> Option<String> {
@@ -68,7 +70,7 @@ pub(super) fn method_call<'a>(
     method: &str,
     inherited: bool,
     callee: &str,
-    ctx: PendingContext,
+    ctx: Site,
 ) {
     let semantic = cx.semantic();
     let Some(class) = semantic.enclosing_class() else {
@@ -111,7 +113,7 @@ pub(super) fn method_call<'a>(
             question,
             call.range(),
             subject,
-            ctx,
+            PendingContext::data(&ctx),
         );
     }
 }
@@ -125,7 +127,7 @@ pub(super) fn local_candidate<'a>(
     def: &'a ast::StmtFunctionDef,
     call: &ast::ExprCall,
     callee: &str,
-    ctx: PendingContext,
+    ctx: Site,
 ) {
     let semantic = cx.semantic();
     let all_known = def.decorator_list.iter().all(|d| {
@@ -158,7 +160,7 @@ pub(super) fn local_candidate<'a>(
             question,
             call.range(),
             Some(callee),
-            ctx,
+            PendingContext::data(&ctx),
         );
     }
 }

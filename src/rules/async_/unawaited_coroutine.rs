@@ -17,7 +17,7 @@ use crate::semantic::values;
 use super::unawaited_callee::{
     Candidate, attribute_text, is_self_or_cls, local_candidate, method_call,
 };
-use super::unawaited_verdict::{self, message};
+use super::unawaited_verdict::{self, Site, message};
 
 pub struct UnawaitedCoroutine;
 
@@ -115,11 +115,11 @@ pub enum Usage {
     Returned,
 }
 
-fn context(usage: Usage, cx: &Context) -> PendingContext {
+fn context(usage: Usage, cx: &Context) -> Site {
     match usage {
-        Usage::Discarded => PendingContext::Discarded,
-        Usage::TruthTested => PendingContext::TruthTested,
-        Usage::Returned => PendingContext::ReturnedFrom(
+        Usage::Discarded => Site::Discarded,
+        Usage::TruthTested => Site::TruthTested,
+        Usage::Returned => Site::ReturnedFrom(
             cx.semantic()
                 .current_function()
                 .map_or("?", |f| f.name.as_str())
@@ -164,7 +164,7 @@ pub(crate) fn check_call<'a>(
                             question,
                             call.range(),
                             Some(name.id.as_str()),
-                            ctx,
+                            PendingContext::data(&ctx),
                         );
                     }
                 }
@@ -211,7 +211,7 @@ pub(crate) fn check_call<'a>(
                             question,
                             call.range(),
                             Some(&shown),
-                            ctx,
+                            PendingContext::data(&ctx),
                         );
                     } else if let Some(receiver) =
                         values::value_of(semantic, semantic.current_scope_id(), &attr.value)
@@ -229,7 +229,7 @@ pub(crate) fn check_call<'a>(
                             question,
                             call.range(),
                             Some(&shown),
-                            ctx,
+                            PendingContext::data(&ctx),
                         );
                     }
                 }

@@ -5,31 +5,40 @@
 use ruff_text_size::Ranged;
 
 use crate::context::Context;
-use crate::finding::{Finding, Pending, PendingContext};
+use serde::{Deserialize, Serialize};
+
+use crate::finding::{Finding, Pending};
 use crate::registry::Rule;
 use crate::semantic::index::{Definition, ProjectIndex, Question};
 use crate::semantic::values::Val;
 
 use super::unawaited_callee::Candidate;
 
-pub(super) fn message(callee: &str, context: &PendingContext, definition: Option<&str>) -> String {
+/// How a PF100 site uses the coroutine (kept with a pending question).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum Site {
+    Discarded,
+    TruthTested,
+    /// Returned from the named `async def`.
+    ReturnedFrom(Box<str>),
+}
+
+pub(super) fn message(callee: &str, site: &Site, definition: Option<&str>) -> String {
     let defined = definition
         .map(|d| format!(" (defined at {d})"))
         .unwrap_or_default();
-    match context {
-        PendingContext::Discarded => {
+    match site {
+        Site::Discarded => {
             format!(
                 "coroutine function `{callee}`{defined} is called but not awaited: the coroutine never runs"
             )
         }
-        PendingContext::TruthTested => format!(
+        Site::TruthTested => format!(
             "coroutine function `{callee}`{defined} is only truth-tested: a coroutine object is always true and never runs"
         ),
-        PendingContext::ReturnedFrom(function) => format!(
+        Site::ReturnedFrom(function) => format!(
             "`async def {function}` returns the coroutine of `{callee}`{defined} un-awaited: its caller's `await` gets a coroutine object, not the result"
         ),
-        // Not a context this rule asks with.
-        PendingContext::Decorates { .. } | PendingContext::Finding(_) => String::new(),
     }
 }
 
@@ -66,6 +75,7 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
+    let site: Site = pending.context.decode()?;
     let subject = match (&pending.subject, question) {
         (Some(subject), _) => subject.to_string(),
         (
@@ -101,7 +111,7 @@ pub(crate) fn answer(
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,
-        message: message(&subject, &pending.context, Some(&definition.to_string())),
+        message: message(&subject, &site, Some(&definition.to_string())),
         span: pending.span,
         noqa_row: pending.noqa_row,
         fix: None,

@@ -48,10 +48,7 @@ pub(crate) fn check(cx: &mut Context, decorators: &[ast::Decorator], decorated: 
             },
             expr.range(),
             Some(&subject),
-            PendingContext::Decorates {
-                function: decorated.into(),
-                called: false,
-            },
+            PendingContext::data(&decorated),
         );
     }
 }
@@ -61,13 +58,9 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
-    let (
-        Question::Decorator { name },
-        PendingContext::Decorates {
-            function,
-            called: false,
-        },
-    ) = (question, &pending.context)
+    // The data: the decorated function's name.
+    let (Question::Decorator { name }, Some(function)) =
+        (question, pending.context.decode::<Box<str>>())
     else {
         return None;
     };

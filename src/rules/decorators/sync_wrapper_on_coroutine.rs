@@ -6,6 +6,8 @@ use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
+use serde::{Deserialize, Serialize};
+
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::kinds;
 use crate::registry::Rule;
@@ -30,6 +32,14 @@ impl<'a> Check<'a> for SyncWrapperOnCoroutine {
     }
 }
 
+/// The `async def` a pending decorator is applied to; `called`: written
+/// `@deco(...)`.
+#[derive(Serialize, Deserialize)]
+struct Decorates {
+    function: Box<str>,
+    called: bool,
+}
+
 pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     // An async generator is iterated, not awaited: out of scope.
     if !def.is_async || yields(&def.body) {
@@ -51,10 +61,10 @@ pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
             },
             decorator.expression.range(),
             Some(&subject),
-            PendingContext::Decorates {
+            PendingContext::data(&Decorates {
                 function: def.name.as_str().into(),
                 called,
-            },
+            }),
         );
     }
 }
@@ -64,13 +74,13 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
-    let (Question::Decorator { name }, PendingContext::Decorates { function, called }) =
-        (question, &pending.context)
+    let (Question::Decorator { name }, Some(Decorates { function, called })) =
+        (question, pending.context.decode())
     else {
         return None;
     };
     let (module, definition, info) = index.decorator(name)?;
-    if !info.applies_wrapper(*called)
+    if !info.applies_wrapper(called)
         || info.wrapper_is_async
         || info.checks_coroutine
         || info.hands_on_result
