@@ -79,10 +79,10 @@ pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let what = cx.locator().text()[ruff_text_size::Ranged::range(attr)].to_string();
     super::report_blocking(cx, Rule::BlockingNetworkInAsync, call, &what, HELP);
     if let Decision::Ask(value) = decision {
-        cx.defer_last_finding(Question::ValueIs {
+        cx.defer_last_finding(Question::new(&values::ValueIs {
             value,
             kind: ValueKind::SyncClient,
-        });
+        }));
     }
 }
 

@@ -238,11 +238,19 @@ pub(crate) fn ask(cx: &mut Context, call: &ast::ExprCall, rule: Rule, kind: Effe
     let shown = cx.locator().text()[call.func.range()].to_string();
     cx.ask(
         rule,
-        Question::Effect { target, kind },
+        Question::new(&Effect { target, kind }),
         call.range(),
         Some(&shown),
         PendingContext::None,
     );
+}
+
+/// The question: does calling the in-project function that `target` stands for
+/// block, or run an event loop? (RULES.md "Effects")
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Effect {
+    target: Target,
+    kind: EffectKind,
 }
 
 /// The project's answer: the helper's chain to its witness call.
@@ -251,10 +259,8 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
-    let Question::Effect { target, kind } = question else {
-        return None;
-    };
-    let effect = index.effect(target, *kind)?;
+    let Effect { target, kind } = question.decode()?;
+    let effect = index.effect(&target, kind)?;
     let subject = pending.subject.as_deref().unwrap_or("?");
     let chain = effect
         .chain

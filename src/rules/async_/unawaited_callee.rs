@@ -12,7 +12,7 @@ use crate::semantic::index::{KEEPS_COROUTINE, Question};
 use crate::semantic::model::BindingKind;
 use crate::semantic::{ScopeKind, SemanticModel};
 
-use super::unawaited_verdict::Site;
+use super::unawaited_verdict::{Asks, Site};
 
 /// A call of an `async def` of this file, judged once every body is walked
 /// (an `async def` with a `yield` is an async generator, not a coroutine).
@@ -103,14 +103,14 @@ pub(super) fn method_call<'a>(
             format!("self.{method}")
         };
         let subject = (callee != derived).then_some(callee);
-        let question = Question::IsAsyncMethod {
+        let question = Asks::IsAsyncMethod {
             class: qualified,
             method: method.to_string(),
             inherited,
         };
         cx.ask(
             Rule::UnawaitedCoroutine,
-            question,
+            Question::new(&question),
             call.range(),
             subject,
             PendingContext::data(&ctx),
@@ -152,12 +152,12 @@ pub(super) fn local_candidate<'a>(
         .lookup_from(crate::semantic::model::MODULE_SCOPE, def.name.as_str())
         .is_some_and(|id| matches!(semantic.binding(id).kind, BindingKind::FunctionDef(d) if std::ptr::eq(d, def)));
     if module_level {
-        let question = Question::IsCoroutineFunction {
+        let question = Asks::IsCoroutineFunction {
             callee: semantic.resolve_name_at_module(def.name.as_str()),
         };
         cx.ask(
             Rule::UnawaitedCoroutine,
-            question,
+            Question::new(&question),
             call.range(),
             Some(callee),
             PendingContext::data(&ctx),

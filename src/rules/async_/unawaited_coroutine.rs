@@ -17,7 +17,7 @@ use crate::semantic::values;
 use super::unawaited_callee::{
     Candidate, attribute_text, is_self_or_cls, local_candidate, method_call,
 };
-use super::unawaited_verdict::{self, Site, message};
+use super::unawaited_verdict::{self, Asks, Site, message};
 
 pub struct UnawaitedCoroutine;
 
@@ -155,13 +155,13 @@ pub(crate) fn check_call<'a>(
                 }
                 BindingKind::Import => {
                     if let Some(qualified) = semantic.resolve_name(name.id.as_str()) {
-                        let question = Question::IsCoroutineFunction {
+                        let question = Asks::IsCoroutineFunction {
                             callee: qualified.to_string(),
                         };
                         let ctx = context(usage, cx);
                         cx.ask(
                             Rule::UnawaitedCoroutine,
-                            question,
+                            Question::new(&question),
                             call.range(),
                             Some(name.id.as_str()),
                             PendingContext::data(&ctx),
@@ -202,13 +202,13 @@ pub(crate) fn check_call<'a>(
                     // `db.fetch()` after `from .store import db`, `Class.m()`.
                     if let Some(qualified) = semantic.resolve_qualified_name(&call.func) {
                         let shown = attribute_text(attr).unwrap_or_else(|| qualified.to_string());
-                        let question = Question::IsCoroutineFunction {
+                        let question = Asks::IsCoroutineFunction {
                             callee: qualified.to_string(),
                         };
                         let ctx = context(usage, cx);
                         cx.ask(
                             Rule::UnawaitedCoroutine,
-                            question,
+                            Question::new(&question),
                             call.range(),
                             Some(&shown),
                             PendingContext::data(&ctx),
@@ -219,14 +219,14 @@ pub(crate) fn check_call<'a>(
                         // `self.client.fetch()`, `c.fetch()` for `c: Client`,
                         // `make_client().fetch()` (RULES.md "Values").
                         let shown = cx.locator().text()[attr.range()].to_string();
-                        let question = Question::AsyncMethodOn {
+                        let question = Asks::AsyncMethodOn {
                             receiver,
                             method: method.to_string(),
                         };
                         let ctx = context(usage, cx);
                         cx.ask(
                             Rule::UnawaitedCoroutine,
-                            question,
+                            Question::new(&question),
                             call.range(),
                             Some(&shown),
                             PendingContext::data(&ctx),

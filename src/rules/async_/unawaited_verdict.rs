@@ -23,6 +23,23 @@ pub(super) enum Site {
     ReturnedFrom(Box<str>),
 }
 
+/// PF100's questions for the project index.
+#[derive(Serialize, Deserialize)]
+pub(super) enum Asks {
+    /// Is this qualified name a coroutine function defined in the project?
+    IsCoroutineFunction { callee: String },
+    /// Is `method` of this class (or an in-project base) an `async def`?
+    /// With `inherited`, the class's own body is skipped (`super().m()`).
+    IsAsyncMethod {
+        class: String,
+        method: String,
+        inherited: bool,
+    },
+    /// Is `method` of the class that `receiver` is inferred to be (or an
+    /// in-project base) an `async def`? (RULES.md "Values")
+    AsyncMethodOn { receiver: Val, method: String },
+}
+
 pub(super) fn message(callee: &str, site: &Site, definition: Option<&str>) -> String {
     let defined = definition
         .map(|d| format!(" (defined at {d})"))
@@ -76,21 +93,22 @@ pub(crate) fn answer(
     index: &ProjectIndex,
 ) -> Option<Finding> {
     let site: Site = pending.context.decode()?;
-    let subject = match (&pending.subject, question) {
+    let question: Asks = question.decode()?;
+    let subject = match (&pending.subject, &question) {
         (Some(subject), _) => subject.to_string(),
         (
             None,
-            Question::IsAsyncMethod {
+            Asks::IsAsyncMethod {
                 method,
                 inherited: true,
                 ..
             },
         ) => format!("super().{method}"),
-        (None, Question::IsAsyncMethod { method, .. }) => format!("self.{method}"),
+        (None, Asks::IsAsyncMethod { method, .. }) => format!("self.{method}"),
         (None, _) => "?".to_string(),
     };
-    let definition = match question {
-        Question::IsCoroutineFunction { callee } => match index.coroutine_function(callee) {
+    let definition = match &question {
+        Asks::IsCoroutineFunction { callee } => match index.coroutine_function(callee) {
             Some(definition) => definition,
             // `default_client.fetch()`: a method of a module-level instance.
             None => {
@@ -98,16 +116,12 @@ pub(crate) fn answer(
                 async_method_on(index, &Val::Global(head.to_string()), method)?
             }
         },
-        Question::AsyncMethodOn { receiver, method } => async_method_on(index, receiver, method)?,
-        Question::IsAsyncMethod {
+        Asks::AsyncMethodOn { receiver, method } => async_method_on(index, receiver, method)?,
+        Asks::IsAsyncMethod {
             class,
             method,
             inherited,
         } => index.async_method(class, method, *inherited)?,
-        Question::Decorator { .. }
-        | Question::DecoratorApplied { .. }
-        | Question::ValueIs { .. }
-        | Question::Effect { .. } => return None,
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,

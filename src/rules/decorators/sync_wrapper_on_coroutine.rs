@@ -14,6 +14,8 @@ use crate::registry::Rule;
 use crate::semantic::flow::yields;
 use crate::semantic::index::{ProjectIndex, Question};
 
+use super::DecoratorNamed;
+
 pub struct SyncWrapperOnCoroutine;
 
 impl<'a> Check<'a> for SyncWrapperOnCoroutine {
@@ -56,9 +58,9 @@ pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
         let subject = cx.locator().text()[callee.range()].to_string();
         cx.ask(
             Rule::SyncWrapperOnCoroutine,
-            Question::Decorator {
+            Question::new(&DecoratorNamed {
                 name: name.to_string(),
-            },
+            }),
             decorator.expression.range(),
             Some(&subject),
             PendingContext::data(&Decorates {
@@ -74,12 +76,12 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
-    let (Question::Decorator { name }, Some(Decorates { function, called })) =
-        (question, pending.context.decode())
+    let (Some(DecoratorNamed { name }), Some(Decorates { function, called })) =
+        (question.decode(), pending.context.decode())
     else {
         return None;
     };
-    let (module, definition, info) = index.decorator(name)?;
+    let (module, definition, info) = index.decorator(&name)?;
     if !info.applies_wrapper(called)
         || info.wrapper_is_async
         || info.checks_coroutine
