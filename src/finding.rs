@@ -2,7 +2,6 @@
 //! left pending for the project stage. Owned values with no reference to the
 //! source text or the syntax tree (see DESIGN.md).
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::registry::Rule;
@@ -85,19 +84,27 @@ pub enum PendingContext {
 impl PendingContext {
     /// A rule's own data, encoded.
     pub fn data<T: Serialize>(value: &T) -> Self {
-        Self::Data(
-            postcard::to_stdvec(value)
-                .expect("encodes in memory")
-                .into_boxed_slice(),
-        )
+        Self::Data(encode(value))
     }
 
     /// The rule's data back, if this holds a `T`.
-    pub fn decode<T: DeserializeOwned>(&self) -> Option<T> {
+    pub fn decode<'c, T: Deserialize<'c>>(&'c self) -> Option<T> {
         match self {
             Self::Data(bytes) => postcard::from_bytes(bytes).ok(),
             Self::None | Self::Finding(_) => None,
         }
+    }
+}
+
+/// `value` in postcard's encoding, in one allocation of its size (a
+/// question or a rule's data is a few bytes, encoded at every site).
+pub fn encode<T: Serialize>(value: &T) -> Box<[u8]> {
+    let mut buffer = [0u8; 128];
+    match postcard::to_slice(value, &mut buffer) {
+        Ok(bytes) => Box::from(&*bytes),
+        Err(_) => postcard::to_stdvec(value)
+            .expect("encodes in memory")
+            .into_boxed_slice(),
     }
 }
 
@@ -120,5 +127,8 @@ mod tests {
             Some(Site::Tested)
         );
         assert_eq!(PendingContext::None.decode::<Site>(), None);
+        // Longer than the stack buffer.
+        let long = Site::ReturnedFrom("f".repeat(300).into());
+        assert_eq!(PendingContext::data(&long).decode::<Site>(), Some(long));
     }
 }

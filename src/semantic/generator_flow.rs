@@ -327,3 +327,65 @@ impl<'a> Visitor<'a> for YieldsIn {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_module;
+
+    /// The flow of a module body read as a generator's: the source text of
+    /// its repeated and unprotected `yield`s. Only a bare `except` is broad.
+    fn flow(source: &str) -> (Vec<&str>, Vec<&str>) {
+        let parsed = parse_module(source).expect("parses");
+        let is_broad = |h: &ast::ExceptHandler| {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            h.type_.is_none()
+        };
+        let out = analyze(parsed.suite(), &is_broad);
+        let text = |ranges: Vec<TextRange>| ranges.into_iter().map(|r| &source[r]).collect();
+        (text(out.repeated), text(out.unprotected))
+    }
+
+    #[test]
+    fn teardown_after_an_unprotected_yield() {
+        assert_eq!(flow("yield 1\nclose()\n"), (vec![], vec!["yield 1"]));
+        assert_eq!(
+            flow("try:\n    yield 1\nfinally:\n    close()\n"),
+            (vec![], vec![])
+        );
+        // A check of the outcome is no teardown; nor is cancelling the
+        // enclosing task group, which cleans up itself.
+        assert_eq!(flow("yield 1\nassert done\n"), (vec![], vec![]));
+        let group = "async with anyio.create_task_group() as tg:\n    yield 1\n    tg.cancel_scope.cancel()\n";
+        assert_eq!(flow(group), (vec![], vec![]));
+        let after = "async with anyio.create_task_group() as tg:\n    yield 1\ntg.cancel()\n";
+        assert_eq!(flow(after), (vec![], vec!["yield 1"]));
+    }
+
+    #[test]
+    fn yields_a_path_runs_twice() {
+        assert_eq!(flow("yield 1\nyield 2\n"), (vec!["yield 2"], vec![]));
+        assert_eq!(
+            flow("if c:\n    yield 1\nelse:\n    yield 2\n"),
+            (vec![], vec![])
+        );
+        // The loop comes back to its `yield`; its second pass judges no
+        // teardown.
+        assert_eq!(
+            flow("for x in xs:\n    close()\n    yield x\n"),
+            (vec!["yield x"], vec![])
+        );
+        // An exception thrown in at a `yield` in a nested block reaches the
+        // handler, whose `yield` runs second.
+        let handler =
+            "try:\n    if c:\n        yield 1\n        raise E\n    f()\nexcept E:\n    yield 2\n";
+        assert_eq!(flow(handler).0, vec!["yield 2"]);
+        // Unless the handler tells that exception from one raised before
+        // the first `yield`.
+        let fallback = "try:\n    yield 1\nexcept E:\n    if c:\n        raise\n    yield 2\n";
+        assert_eq!(flow(fallback).0, Vec::<&str>::new());
+        // `finally` runs after a `yield` the body returned after.
+        let finally = "try:\n    yield 1\n    return\nfinally:\n    yield 2\n";
+        assert_eq!(flow(finally).0, vec!["yield 2"]);
+    }
+}

@@ -252,15 +252,12 @@ pub struct Question(Box<[u8]>);
 
 impl Question {
     pub fn new<T: Serialize>(question: &T) -> Self {
-        Self(
-            postcard::to_stdvec(question)
-                .expect("encodes in memory")
-                .into_boxed_slice(),
-        )
+        Self(crate::finding::encode(question))
     }
 
-    /// The question as the rule asked it, if it is a `T`.
-    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+    /// The question as the rule asked it, if it is a `T` (which may borrow
+    /// its strings from the question).
+    pub fn decode<'q, T: Deserialize<'q>>(&'q self) -> Option<T> {
         postcard::from_bytes(&self.0).ok()
     }
 }

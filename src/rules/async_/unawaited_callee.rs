@@ -3,6 +3,7 @@
 //! through `self`/`cls`/`super()`, or a question for the project index.
 
 use ruff_text_size::{Ranged, TextRange};
+use serde::{Deserialize, Serialize};
 
 use crate::ast::{self, Expr};
 use crate::context::Context;
@@ -10,9 +11,34 @@ use crate::finding::PendingContext;
 use crate::registry::Rule;
 use crate::semantic::index::{KEEPS_COROUTINE, Question};
 use crate::semantic::model::BindingKind;
+use crate::semantic::values::Val;
 use crate::semantic::{ScopeKind, SemanticModel};
 
-use super::unawaited_verdict::{Asks, Site};
+/// How a PF100 site uses the coroutine (kept with a pending question).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum Site {
+    Discarded,
+    TruthTested,
+    /// Returned from the named `async def`.
+    ReturnedFrom(Box<str>),
+}
+
+/// PF100's questions for the project index.
+#[derive(Serialize, Deserialize)]
+pub(super) enum Asks<'a> {
+    /// Is this qualified name a coroutine function defined in the project?
+    IsCoroutineFunction { callee: &'a str },
+    /// Is `method` of this class (or an in-project base) an `async def`?
+    /// With `inherited`, the class's own body is skipped (`super().m()`).
+    IsAsyncMethod {
+        class: &'a str,
+        method: &'a str,
+        inherited: bool,
+    },
+    /// Is `method` of the class that `receiver` is inferred to be (or an
+    /// in-project base) an `async def`? (RULES.md "Values")
+    AsyncMethodOn { receiver: Val, method: &'a str },
+}
 
 /// A call of an `async def` of this file, judged once every body is walked
 /// (an `async def` with a `yield` is an async generator, not a coroutine).
@@ -104,8 +130,8 @@ pub(super) fn method_call<'a>(
         };
         let subject = (callee != derived).then_some(callee);
         let question = Asks::IsAsyncMethod {
-            class: qualified,
-            method: method.to_string(),
+            class: &qualified,
+            method,
             inherited,
         };
         cx.ask(
@@ -153,7 +179,7 @@ pub(super) fn local_candidate<'a>(
         .is_some_and(|id| matches!(semantic.binding(id).kind, BindingKind::FunctionDef(d) if std::ptr::eq(d, def)));
     if module_level {
         let question = Asks::IsCoroutineFunction {
-            callee: semantic.resolve_name_at_module(def.name.as_str()),
+            callee: &semantic.resolve_name_at_module(def.name.as_str()),
         };
         cx.ask(
             Rule::UnawaitedCoroutine,

@@ -15,9 +15,9 @@ use crate::semantic::model::BindingKind;
 use crate::semantic::values;
 
 use super::unawaited_callee::{
-    Candidate, attribute_text, is_self_or_cls, local_candidate, method_call,
+    Asks, Candidate, Site, attribute_text, is_self_or_cls, local_candidate, method_call,
 };
-use super::unawaited_verdict::{self, Asks, Site, message};
+use super::unawaited_verdict::{self, message};
 
 pub struct UnawaitedCoroutine;
 
@@ -156,7 +156,7 @@ pub(crate) fn check_call<'a>(
                 BindingKind::Import => {
                     if let Some(qualified) = semantic.resolve_name(name.id.as_str()) {
                         let question = Asks::IsCoroutineFunction {
-                            callee: qualified.to_string(),
+                            callee: &qualified.to_string(),
                         };
                         let ctx = context(usage, cx);
                         cx.ask(
@@ -203,7 +203,7 @@ pub(crate) fn check_call<'a>(
                     if let Some(qualified) = semantic.resolve_qualified_name(&call.func) {
                         let shown = attribute_text(attr).unwrap_or_else(|| qualified.to_string());
                         let question = Asks::IsCoroutineFunction {
-                            callee: qualified.to_string(),
+                            callee: &qualified.to_string(),
                         };
                         let ctx = context(usage, cx);
                         cx.ask(
@@ -219,10 +219,7 @@ pub(crate) fn check_call<'a>(
                         // `self.client.fetch()`, `c.fetch()` for `c: Client`,
                         // `make_client().fetch()` (RULES.md "Values").
                         let shown = cx.locator().text()[attr.range()].to_string();
-                        let question = Asks::AsyncMethodOn {
-                            receiver,
-                            method: method.to_string(),
-                        };
+                        let question = Asks::AsyncMethodOn { receiver, method };
                         let ctx = context(usage, cx);
                         cx.ask(
                             Rule::UnawaitedCoroutine,

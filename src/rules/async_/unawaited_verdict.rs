@@ -5,40 +5,12 @@
 use ruff_text_size::Ranged;
 
 use crate::context::Context;
-use serde::{Deserialize, Serialize};
-
 use crate::finding::{Finding, Pending};
 use crate::registry::Rule;
 use crate::semantic::index::{Definition, ProjectIndex, Question};
 use crate::semantic::values::Val;
 
-use super::unawaited_callee::Candidate;
-
-/// How a PF100 site uses the coroutine (kept with a pending question).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) enum Site {
-    Discarded,
-    TruthTested,
-    /// Returned from the named `async def`.
-    ReturnedFrom(Box<str>),
-}
-
-/// PF100's questions for the project index.
-#[derive(Serialize, Deserialize)]
-pub(super) enum Asks {
-    /// Is this qualified name a coroutine function defined in the project?
-    IsCoroutineFunction { callee: String },
-    /// Is `method` of this class (or an in-project base) an `async def`?
-    /// With `inherited`, the class's own body is skipped (`super().m()`).
-    IsAsyncMethod {
-        class: String,
-        method: String,
-        inherited: bool,
-    },
-    /// Is `method` of the class that `receiver` is inferred to be (or an
-    /// in-project base) an `async def`? (RULES.md "Values")
-    AsyncMethodOn { receiver: Val, method: String },
-}
+use super::unawaited_callee::{Asks, Candidate, Site};
 
 pub(super) fn message(callee: &str, site: &Site, definition: Option<&str>) -> String {
     let defined = definition
