@@ -61,24 +61,74 @@ pub struct Pending {
     pub noqa_row: u32,
     /// Rule-specific: what the message names (PF100: the callee as written).
     pub subject: Option<Box<str>>,
-    /// Rule-specific: how the site uses it (PF100: discarded, tested,
-    /// returned from the named `async def`).
+    /// What else the asking rule keeps with the site (PF100: discarded,
+    /// tested, returned from the named `async def`), in its own type.
     pub context: PendingContext,
 }
 
-/// How a pending site uses what it asks about.
+/// What the asking rule keeps with a pending site, beyond its question and
+/// subject. A rule declares its own type for it and decodes it in its own
+/// `answer`; no variant here names a rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PendingContext {
-    Discarded,
-    TruthTested,
-    ReturnedFrom(Box<str>),
-    /// A decorator applied to `function` (PF302, PF303); `called`: written
-    /// `@deco(...)`.
-    Decorates {
-        function: Box<str>,
-        called: bool,
-    },
+    /// Nothing more.
+    None,
     /// The finding, complete, reported when the answer is yes (PF300: a
     /// wrapper whose function is applied as a decorator somewhere).
     Finding(Box<Finding>),
+    /// A value of the asking rule's own type ([`PendingContext::data`]),
+    /// which only that rule reads back ([`PendingContext::decode`]).
+    Data(Box<[u8]>),
+}
+
+impl PendingContext {
+    /// A rule's own data, encoded.
+    pub fn data<T: Serialize>(value: &T) -> Self {
+        Self::Data(encode(value))
+    }
+
+    /// The rule's data back, if this holds a `T`.
+    pub fn decode<'c, T: Deserialize<'c>>(&'c self) -> Option<T> {
+        match self {
+            Self::Data(bytes) => postcard::from_bytes(bytes).ok(),
+            Self::None | Self::Finding(_) => None,
+        }
+    }
+}
+
+/// `value` in postcard's encoding, in one allocation of its size (a
+/// question or a rule's data is a few bytes, encoded at every site).
+pub fn encode<T: Serialize>(value: &T) -> Box<[u8]> {
+    let mut buffer = [0u8; 128];
+    match postcard::to_slice(value, &mut buffer) {
+        Ok(bytes) => Box::from(&*bytes),
+        Err(_) => postcard::to_stdvec(value)
+            .expect("encodes in memory")
+            .into_boxed_slice(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PendingContext;
+
+    #[test]
+    fn a_rules_data_comes_back_as_written() {
+        #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+        enum Site {
+            Tested,
+            ReturnedFrom(Box<str>),
+        }
+        let returned = Site::ReturnedFrom("fetch".into());
+        let context = PendingContext::data(&returned);
+        assert_eq!(context.decode::<Site>(), Some(returned));
+        assert_eq!(
+            PendingContext::data(&Site::Tested).decode::<Site>(),
+            Some(Site::Tested)
+        );
+        assert_eq!(PendingContext::None.decode::<Site>(), None);
+        // Longer than the stack buffer.
+        let long = Site::ReturnedFrom("f".repeat(300).into());
+        assert_eq!(PendingContext::data(&long).decode::<Site>(), Some(long));
+    }
 }

@@ -472,7 +472,12 @@ impl<'a> Transfer<'a> for Discarded<'_, '_, 'a> {
 
     /// A handler starts from the `try`'s entry: a dropped call followed by
     /// an exception has no result to return.
-    fn handler_entry(&self, at_try: &Self::Fact, _: Self::Fact) -> Self::Fact {
+    fn handler_entry(
+        &self,
+        _: &'a ast::ExceptHandlerExceptHandler,
+        at_try: &Self::Fact,
+        _: Self::Fact,
+    ) -> Self::Fact {
         at_try.clone()
     }
 }

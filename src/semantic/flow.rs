@@ -7,7 +7,9 @@
 //! with, so that what happens on an earlier pass is seen by a later one),
 //! `break`/`continue` carry their state to the loop's exit or head,
 //! `return`/`raise` end the path, a `try` handler starts from any point of
-//! its body, and `finally` runs on the way out.
+//! its body where something may raise ([`Transfer::may_raise`]), and
+//! `finally` runs on the way out (a rule may add the raising points to its
+//! entry, [`Transfer::finally_entry`]).
 //!
 //! A flow is `Option<F>`: `None` is an unreachable point (after `return`,
 //! `raise`, `break`, ...).
@@ -73,12 +75,48 @@ pub trait Transfer<'a> {
         !match_stmt.cases.iter().any(is_irrefutable)
     }
 
+    /// After a loop body's pass (`first` as in [`Transfer::enter_body`]).
+    fn leave_body(&mut self, stmt: &'a Stmt, first: bool) {}
+
+    /// Can `stmt`, inside a `try` body, raise to the `try`'s handlers, so
+    /// that the facts before it (and, for a block's last statement, after
+    /// it) reach them? `nested`: `stmt` is in a block nested in the body
+    /// (an `if` branch, a loop body, an inner `try`). By default only the
+    /// body's own statements count.
+    fn may_raise(&self, stmt: &'a Stmt, nested: bool) -> bool {
+        !nested
+    }
+
     /// Where an `except` handler starts: by default from `anywhere`, the
-    /// join of the states before each statement of the `try` body and at
-    /// its end; a rule may start it from `at_try`, the `try`'s entry.
-    fn handler_entry(&self, at_try: &Self::Fact, anywhere: Self::Fact) -> Self::Fact {
+    /// join of the `try`'s entry and the points of its body that may raise
+    /// ([`Transfer::may_raise`]); a rule may start it from `at_try`, the
+    /// `try`'s entry.
+    fn handler_entry(
+        &self,
+        handler: &'a ast::ExceptHandlerExceptHandler,
+        at_try: &Self::Fact,
+        anywhere: Self::Fact,
+    ) -> Self::Fact {
         anywhere
     }
+
+    /// Where a `finally` starts: by default from `normal`, the join of the
+    /// ends of the body (through `else`) and of the handlers; a rule may
+    /// add `raised`, the handlers' `anywhere`, for an exception nothing
+    /// caught. Whatever it starts from, the path goes on after the `try`
+    /// only if `normal` is reachable.
+    fn finally_entry(
+        &self,
+        normal: Flow<Self::Fact>,
+        raised: Flow<Self::Fact>,
+    ) -> Flow<Self::Fact> {
+        normal
+    }
+
+    /// Before and after each part of a `try` (its body, `else`, each
+    /// handler, `finally`), in that order.
+    fn enter_try(&mut self, try_stmt: &'a ast::StmtTry, part: TryPart) {}
+    fn leave_try(&mut self, try_stmt: &'a ast::StmtTry, part: TryPart) {}
 
     /// An `except` handler's entry (binds its name).
     fn enter_handler(
@@ -89,6 +127,15 @@ pub trait Transfer<'a> {
     }
 }
 
+/// A part of a `try` statement.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TryPart {
+    Body,
+    Else,
+    Handler,
+    Finally,
+}
+
 /// Loops nested deeper than this are walked once.
 const MAX_LOOP_DEPTH: usize = 8;
 
@@ -97,10 +144,20 @@ struct LoopFrame<F> {
     continues: Flow<F>,
 }
 
+/// An enclosing `try` body: the facts that may reach its handlers, and the
+/// block depth of its own statements.
+struct TryFrame<F> {
+    raised: Flow<F>,
+    depth: usize,
+}
+
 /// Runs a [`Transfer`] over statements.
 pub struct Engine<'t, T, F> {
     transfer: &'t mut T,
     loops: Vec<LoopFrame<F>>,
+    tries: Vec<TryFrame<F>>,
+    /// How many blocks deep the statement being walked is.
+    depth: usize,
 }
 
 impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
@@ -108,6 +165,8 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
         Self {
             transfer,
             loops: Vec::new(),
+            tries: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -125,10 +184,29 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
     }
 
     pub fn stmts(&mut self, body: &'a [Stmt], mut flow: Flow<T::Fact>) -> Flow<T::Fact> {
+        self.depth += 1;
         for stmt in body {
-            flow = self.stmt(stmt, flow?);
+            let Some(fact) = flow else { break };
+            self.may_raise(stmt, &fact);
+            flow = self.stmt(stmt, fact);
         }
+        if let (Some(last), Some(fact)) = (body.last(), &flow) {
+            self.may_raise(last, fact);
+        }
+        self.depth -= 1;
         flow
+    }
+
+    /// The facts at a point before or after `stmt` reach the handlers of
+    /// each enclosing `try` that `stmt` may raise to.
+    fn may_raise(&mut self, stmt: &'a Stmt, fact: &T::Fact) {
+        for i in 0..self.tries.len() {
+            let nested = self.depth > self.tries[i].depth;
+            if self.transfer.may_raise(stmt, nested) {
+                let raised = self.tries[i].raised.take();
+                self.tries[i].raised = self.join(raised, Some(fact.clone()));
+            }
+        }
     }
 
     fn stmt(&mut self, stmt: &'a Stmt, mut fact: T::Fact) -> Flow<T::Fact> {
@@ -216,6 +294,7 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
         let mut body_entry = entry.clone();
         self.transfer.enter_body(stmt, true, &mut body_entry);
         let (end, frame) = self.body(body, body_entry.clone());
+        self.transfer.leave_body(stmt, true);
         let mut back = self.join(end, frame.continues);
         let mut breaks = frame.breaks;
         if let Some(back) = &back
@@ -228,6 +307,7 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
             }
             self.transfer.enter_body(stmt, false, &mut again);
             let (_, frame) = self.body(body, again);
+            self.transfer.leave_body(stmt, false);
             breaks = self.join(breaks, frame.breaks);
         }
         self.transfer.leave_loop(stmt, &mut back, &mut breaks);
@@ -249,35 +329,43 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
         (end, self.loops.pop().expect("pushed above"))
     }
 
-    /// A handler can start from any point of the body: it starts from the
-    /// join of the states before each statement and at the body's end.
+    /// A handler starts from the `try`'s entry joined with the points of
+    /// its body that may raise; `finally` runs on the way out.
     fn try_(&mut self, s: &'a ast::StmtTry, fact: T::Fact) -> Flow<T::Fact> {
         let at_try = fact.clone();
-        let mut handler_entry = Some(fact.clone());
-        let mut flow = Some(fact);
-        for stmt in &s.body {
-            let Some(fact) = flow else { break };
-            handler_entry = self.join(handler_entry, Some(fact.clone()));
-            flow = self.stmt(stmt, fact);
-        }
-        handler_entry = self.join(handler_entry, flow.clone());
+        self.tries.push(TryFrame {
+            raised: Some(fact.clone()),
+            depth: self.depth + 1,
+        });
+        self.transfer.enter_try(s, TryPart::Body);
+        let flow = self.stmts(&s.body, Some(fact));
+        self.transfer.leave_try(s, TryPart::Body);
+        let raised = self.tries.pop().expect("pushed above").raised;
+        self.transfer.enter_try(s, TryPart::Else);
         let mut out = self.stmts(&s.orelse, flow);
+        self.transfer.leave_try(s, TryPart::Else);
         for handler in &s.handlers {
             let ast::ExceptHandler::ExceptHandler(handler) = handler;
-            let mut entry = handler_entry
+            self.transfer.enter_try(s, TryPart::Handler);
+            let mut entry = raised
                 .clone()
-                .map(|anywhere| self.transfer.handler_entry(&at_try, anywhere));
+                .map(|anywhere| self.transfer.handler_entry(handler, &at_try, anywhere));
             if let Some(fact) = &mut entry {
                 self.transfer.enter_handler(handler, fact);
             }
             let branch = self.stmts(&handler.body, entry);
+            self.transfer.leave_try(s, TryPart::Handler);
             out = self.join(out, branch);
         }
         if s.finalbody.is_empty() {
-            out
-        } else {
-            self.stmts(&s.finalbody, out)
+            return out;
         }
+        let reaches_end = out.is_some();
+        let entry = self.transfer.finally_entry(out, raised);
+        self.transfer.enter_try(s, TryPart::Finally);
+        let after = self.stmts(&s.finalbody, entry);
+        self.transfer.leave_try(s, TryPart::Finally);
+        if reaches_end { after } else { None }
     }
 }
 
@@ -463,5 +551,152 @@ mod tests {
         let body = |source: &str| yields(parse_module(source).expect("parses").suite());
         assert!(body("x = yield 1\n"));
         assert!(!body("def f():\n    yield 1\nl = lambda: (yield)\n"));
+    }
+
+    /// Records the names assigned on the way to each `probe()` call, and
+    /// the hooks it is given.
+    #[derive(Default)]
+    struct Trace {
+        anywhere: bool,
+        finally_raised: bool,
+        probes: Vec<String>,
+        log: Vec<String>,
+    }
+
+    impl<'a> Transfer<'a> for Trace {
+        type Fact = Vec<&'a str>;
+        fn join(&self, mut a: Self::Fact, b: Self::Fact) -> Self::Fact {
+            for name in b {
+                if !a.contains(&name) {
+                    a.push(name);
+                }
+            }
+            a
+        }
+        fn simple(&mut self, stmt: &'a Stmt, fact: &mut Self::Fact) -> bool {
+            match stmt {
+                Stmt::Assign(a) => {
+                    if let Expr::Name(n) = &a.targets[0] {
+                        fact.push(n.id.as_str());
+                    }
+                }
+                Stmt::Expr(_) => {
+                    let mut names = fact.clone();
+                    names.sort_unstable();
+                    self.probes.push(names.join(","));
+                }
+                _ => {}
+            }
+            true
+        }
+        fn enter_body(&mut self, _: &'a Stmt, first: bool, _: &mut Self::Fact) {
+            self.log.push(format!("enter {first}"));
+        }
+        fn leave_body(&mut self, _: &'a Stmt, first: bool) {
+            self.log.push(format!("leave {first}"));
+        }
+        fn may_raise(&self, _: &'a Stmt, nested: bool) -> bool {
+            self.anywhere || !nested
+        }
+        fn finally_entry(
+            &self,
+            normal: Flow<Self::Fact>,
+            raised: Flow<Self::Fact>,
+        ) -> Flow<Self::Fact> {
+            if self.finally_raised {
+                match (normal, raised) {
+                    (Some(a), Some(b)) => Some(self.join(a, b)),
+                    (a, b) => a.or(b),
+                }
+            } else {
+                normal
+            }
+        }
+        fn enter_try(&mut self, _: &'a ast::StmtTry, part: TryPart) {
+            self.log.push(format!("enter {part:?}"));
+        }
+        fn leave_try(&mut self, _: &'a ast::StmtTry, part: TryPart) {
+            self.log.push(format!("leave {part:?}"));
+        }
+    }
+
+    /// Runs `trace` over `source`: the probes seen, and whether the end is
+    /// reached.
+    fn trace(mut trace: Trace, source: &str) -> (Trace, bool) {
+        let parsed = parse_module(source).expect("parses");
+        let end = Engine::run(&mut trace, parsed.suite(), Some(Vec::new()));
+        (trace, end.is_some())
+    }
+
+    #[test]
+    fn handlers_start_where_the_body_may_raise() {
+        let source =
+            "try:\n    if c:\n        a = 1\n        raise E\n    b = 1\nexcept E:\n    probe()\n";
+        // By default only the body's own statements raise: `a` is set in
+        // a nested block only.
+        let (shallow, _) = trace(Trace::default(), source);
+        assert_eq!(shallow.probes, ["b"]);
+        let anywhere = Trace {
+            anywhere: true,
+            ..Trace::default()
+        };
+        let (deep, _) = trace(anywhere, source);
+        assert_eq!(deep.probes, ["a,b"]);
+        // An inner `try`'s body raises to the outer handlers too, its
+        // handlers to the outer ones only.
+        let nested = "try:\n    try:\n        a = 1\n        f()\n    except E:\n        g()\n        b = 1\nexcept E:\n    probe()\n";
+        let anywhere = Trace {
+            anywhere: true,
+            ..Trace::default()
+        };
+        let (deep, _) = trace(anywhere, nested);
+        assert_eq!(deep.probes, ["a", "a", "a,b"]);
+    }
+
+    #[test]
+    fn finally_may_start_from_the_raising_points() {
+        let source = "try:\n    a = 1\n    return\nfinally:\n    probe()\n";
+        // By default `finally` runs on the normal way out only: here none.
+        let (normal, ends) = trace(Trace::default(), source);
+        assert!(normal.probes.is_empty() && !ends);
+        let raised = Trace {
+            finally_raised: true,
+            ..Trace::default()
+        };
+        let (raised, ends) = trace(raised, source);
+        // It runs from the raising points, but the path does not go on.
+        assert_eq!(raised.probes, ["a"]);
+        assert!(!ends);
+        let completes = "try:\n    a = 1\nexcept E:\n    b = 1\nfinally:\n    probe()\n";
+        let (normal, ends) = trace(Trace::default(), completes);
+        assert_eq!(normal.probes, ["a,b"]);
+        assert!(ends);
+    }
+
+    #[test]
+    fn try_parts_and_loop_passes_are_announced() {
+        let source = "try:\n    pass\nexcept E:\n    pass\nelse:\n    pass\nfinally:\n    pass\n";
+        let (t, _) = trace(Trace::default(), source);
+        assert_eq!(
+            t.log,
+            [
+                "enter Body",
+                "leave Body",
+                "enter Else",
+                "leave Else",
+                "enter Handler",
+                "leave Handler",
+                "enter Finally",
+                "leave Finally"
+            ]
+        );
+        let (t, _) = trace(Trace::default(), "for x in y:\n    a = 1\n");
+        assert_eq!(
+            t.log,
+            ["enter true", "leave true", "enter false", "leave false"]
+        );
+        // No second pass when no path loops back.
+        let (t, _) = trace(Trace::default(), "while c:\n    return\n");
+        assert_eq!(t.log, ["enter true", "leave true"]);
     }
 }

@@ -3,17 +3,18 @@
 //! which are followed by teardown that an exception in the `with` body would
 //! skip (PF402).
 //!
-//! A small forward pass over the statements: the state is the set of
-//! `yield`s that may already have run. Loop bodies are walked twice, so a
-//! `yield` the loop can come back to is seen with itself already run.
-//! Exceptions thrown in at a `yield` reach the `try`'s handlers (a `yield`
-//! there runs after the first one); only statements on the normal path count
-//! as teardown.
+//! A [`Transfer`] on the flow engine: the fact is the set of `yield`s that
+//! may already have run. Loop bodies are walked twice, so a `yield` the
+//! loop can come back to is seen with itself already run. Exceptions thrown
+//! in at a `yield` reach the `try`'s handlers from any point of its body (a
+//! `yield` there runs after the first one) and its `finally`; only
+//! statements on the normal path count as teardown.
 
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr, Stmt};
+use crate::semantic::flow::{Engine, Flow, Transfer, TryPart};
 
 #[derive(Default)]
 pub struct YieldFlow {
@@ -27,63 +28,36 @@ pub struct YieldFlow {
 /// Analyzes a generator's body. `is_broad` says whether a handler catches
 /// every exception (bare `except`, `Exception`, `BaseException`).
 pub fn analyze(body: &[Stmt], is_broad: &dyn Fn(&ast::ExceptHandler) -> bool) -> YieldFlow {
-    let mut flow = Flow {
+    let mut yields = Yields {
         is_broad,
         task_groups: Vec::new(),
-        loops: Vec::new(),
-        tries: Vec::new(),
+        protected: Vec::new(),
         exceptional: 0,
         out: YieldFlow::default(),
     };
-    flow.block(body, Some(State::default()), false);
-    for ranges in [&mut flow.out.repeated, &mut flow.out.unprotected] {
+    Engine::run(&mut yields, body, Some(Vec::new()));
+    for ranges in [&mut yields.out.repeated, &mut yields.out.unprotected] {
         ranges.sort_by_key(|r| r.start());
         ranges.dedup();
     }
-    flow.out
+    yields.out
 }
 
+/// A `yield` that may have run, and whether a `try`/`finally` or a broad
+/// handler encloses it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Seen {
     range: TextRange,
     protected: bool,
 }
 
-/// The yields that may have run on some path reaching a point.
-#[derive(Clone, Default)]
-struct State(Vec<Seen>);
-
-/// `None` is "no path reaches here".
-fn merge(a: Option<State>, b: Option<State>) -> Option<State> {
-    match (a, b) {
-        (Some(mut a), Some(b)) => {
-            for seen in b.0 {
-                if !a.0.contains(&seen) {
-                    a.0.push(seen);
-                }
-            }
-            Some(a)
-        }
-        (a, None) => a,
-        (None, b) => b,
-    }
-}
-
-#[derive(Default)]
-struct LoopExits {
-    breaks: Option<State>,
-    continues: Option<State>,
-}
-
-struct Flow<'f> {
+struct Yields<'f> {
     is_broad: &'f dyn Fn(&ast::ExceptHandler) -> bool,
-    /// The names of the task groups / nurseries of the enclosing
-    /// `async with` statements (`async with create_task_group() as tg:`).
-    task_groups: Vec<String>,
-    loops: Vec<LoopExits>,
-    /// For each enclosing `try` body: every state seen inside it, which is
-    /// what its handlers can start from.
-    tries: Vec<Option<State>>,
+    /// The names of the task groups / nurseries of `async with` statements
+    /// (`async with create_task_group() as tg:`), with the statement's range.
+    task_groups: Vec<(String, TextRange)>,
+    /// Whether each enclosing `try` part protects a `yield` in it.
+    protected: Vec<bool>,
     /// Inside an `except` handler (not the normal path), or in a loop's
     /// second pass (its teardown was judged in the first; a yield seen
     /// again there is PF403's).
@@ -91,198 +65,144 @@ struct Flow<'f> {
     out: YieldFlow,
 }
 
-impl Flow<'_> {
-    fn block(&mut self, body: &[Stmt], mut state: Option<State>, protected: bool) -> Option<State> {
-        for stmt in body {
-            let current = state?;
-            self.note_for_handlers(&current);
-            state = self.stmt(stmt, current, protected);
-            if let Some(after) = &state {
-                self.note_for_handlers(after);
+impl<'a> Transfer<'a> for Yields<'_> {
+    type Fact = Vec<Seen>;
+
+    fn join(&self, mut a: Vec<Seen>, b: Vec<Seen>) -> Vec<Seen> {
+        for seen in b {
+            if !a.contains(&seen) {
+                a.push(seen);
             }
         }
-        state
+        a
     }
 
-    fn note_for_handlers(&mut self, state: &State) {
-        if let Some(top) = self.tries.last_mut() {
-            *top = merge(top.take(), Some(state.clone()));
-        }
-    }
-
-    fn stmt(&mut self, stmt: &Stmt, state: State, protected: bool) -> Option<State> {
+    /// A statement without a body: it yields, or it is teardown. A `raise`
+    /// and constants are neither; `return (yield x)` yields, `return
+    /// cleanup()` is teardown.
+    fn simple(&mut self, stmt: &'a Stmt, fact: &mut Vec<Seen>) -> bool {
         match stmt {
-            Stmt::If(ast::StmtIf {
-                body,
-                elif_else_clauses,
-                ..
-            }) => {
-                let mut out = self.block(body, Some(state.clone()), protected);
-                for clause in elif_else_clauses {
-                    out = merge(
-                        out,
-                        self.block(&clause.body, Some(state.clone()), protected),
-                    );
-                }
-                if elif_else_clauses.last().is_none_or(|c| c.test.is_some()) {
-                    out = merge(out, Some(state));
-                }
-                out
-            }
-            Stmt::Match(ast::StmtMatch { cases, .. }) => {
-                let mut out = Some(state.clone());
-                for case in cases {
-                    out = merge(out, self.block(&case.body, Some(state.clone()), protected));
-                }
-                out
-            }
-            Stmt::For(ast::StmtFor { body, orelse, .. }) => {
-                self.loop_(body, orelse, state, protected, false)
-            }
-            Stmt::While(ast::StmtWhile {
-                test, body, orelse, ..
-            }) => {
-                let forever = matches!(&**test, Expr::BooleanLiteral(b) if b.value);
-                self.loop_(body, orelse, state, protected, forever)
-            }
-            Stmt::With(ast::StmtWith {
-                body,
-                items,
-                is_async,
-                ..
-            }) => {
-                let groups = if *is_async {
-                    task_group_names(items)
-                } else {
-                    Vec::new()
-                };
-                let pushed = groups.len();
-                self.task_groups.extend(groups);
-                let out = self.block(body, Some(state), protected);
-                self.task_groups.truncate(self.task_groups.len() - pushed);
-                out
-            }
-            Stmt::Try(try_) => self.try_(try_, state, protected),
-            Stmt::Break(_) => {
-                if let Some(exits) = self.loops.last_mut() {
-                    exits.breaks = merge(exits.breaks.take(), Some(state));
-                }
-                None
-            }
-            Stmt::Continue(_) => {
-                if let Some(exits) = self.loops.last_mut() {
-                    exits.continues = merge(exits.continues.take(), Some(state));
-                }
-                None
-            }
-            Stmt::Raise(_) => None,
-            Stmt::Return(ast::StmtReturn { value, .. }) => {
-                // `return (yield x)` yields; `return cleanup()` is teardown.
-                match value.as_deref() {
-                    Some(value) if !is_constant(value) => {
-                        self.simple(stmt, state, protected);
-                    }
-                    _ => {}
-                }
-                None
-            }
-            Stmt::FunctionDef(_)
+            Stmt::Raise(_)
+            | Stmt::FunctionDef(_)
             | Stmt::ClassDef(_)
             | Stmt::Pass(_)
             | Stmt::Global(_)
-            | Stmt::Nonlocal(_) => Some(state),
-            Stmt::Expr(ast::StmtExpr { value, .. }) if is_constant(value) => Some(state),
-            _ => Some(self.simple(stmt, state, protected)),
+            | Stmt::Nonlocal(_) => {}
+            Stmt::Return(r) if r.value.as_deref().is_none_or(is_constant) => {}
+            Stmt::Expr(e) if is_constant(&e.value) => {}
+            _ => self.judge(stmt, fact),
+        }
+        true
+    }
+
+    fn expr(&mut self, header: &'a Stmt, expr: &'a Expr, _: &mut Vec<Seen>) {
+        if let Stmt::With(with) = header
+            && with.is_async
+            && std::ptr::eq(expr, &with.items[0].context_expr)
+        {
+            let groups = task_group_names(&with.items);
+            self.task_groups
+                .extend(groups.into_iter().map(|name| (name, with.range())));
         }
     }
 
-    /// A statement without a body: it yields, or it is teardown.
-    fn simple(&mut self, stmt: &Stmt, mut state: State, protected: bool) -> State {
+    fn enter_body(&mut self, _: &'a Stmt, first: bool, _: &mut Vec<Seen>) {
+        if !first {
+            self.exceptional += 1;
+        }
+    }
+
+    fn leave_body(&mut self, _: &'a Stmt, first: bool) {
+        if !first {
+            self.exceptional -= 1;
+        }
+    }
+
+    /// Unlike a `match` the engine can prove exhaustive, every case may
+    /// fail to apply.
+    fn match_falls_through(&self, _: &ast::StmtMatch) -> bool {
+        true
+    }
+
+    /// An exception thrown in at a `yield` may come from anywhere.
+    fn may_raise(&self, _: &'a Stmt, _: bool) -> bool {
+        true
+    }
+
+    /// `except E: if cursor is not None: raise` before a fallback `yield`:
+    /// the handler tells the exception thrown in at the first `yield` from
+    /// one raised before it. Assume it does: it starts from the `try`'s entry.
+    fn handler_entry(
+        &self,
+        handler: &'a ast::ExceptHandlerExceptHandler,
+        at_try: &Vec<Seen>,
+        anywhere: Vec<Seen>,
+    ) -> Vec<Seen> {
+        if re_raises_first(&handler.body) {
+            at_try.clone()
+        } else {
+            anywhere
+        }
+    }
+
+    fn finally_entry(&self, normal: Flow<Vec<Seen>>, raised: Flow<Vec<Seen>>) -> Flow<Vec<Seen>> {
+        match (normal, raised) {
+            (Some(a), Some(b)) => Some(self.join(a, b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// A `yield` in a `try` body with a `finally` or a broad handler is
+    /// protected; in its `else` or handlers, with a `finally`.
+    fn enter_try(&mut self, try_stmt: &'a ast::StmtTry, part: TryPart) {
+        let outer = self.protected.last().copied().unwrap_or(false);
+        let has_finally = !try_stmt.finalbody.is_empty();
+        let protected = match part {
+            TryPart::Body => {
+                outer || has_finally || try_stmt.handlers.iter().any(|h| (self.is_broad)(h))
+            }
+            TryPart::Else | TryPart::Handler => outer || has_finally,
+            TryPart::Finally => outer,
+        };
+        self.protected.push(protected);
+        if part == TryPart::Handler {
+            self.exceptional += 1;
+        }
+    }
+
+    fn leave_try(&mut self, _: &'a ast::StmtTry, part: TryPart) {
+        self.protected.pop();
+        if part == TryPart::Handler {
+            self.exceptional -= 1;
+        }
+    }
+}
+
+impl Yields<'_> {
+    /// The `yield`s of a simple statement run after those in `fact`;
+    /// without one, the statement is teardown the unprotected `yield`s in
+    /// `fact` skip when the `with` body raises.
+    fn judge(&mut self, stmt: &Stmt, fact: &mut Vec<Seen>) {
         let mut yields = YieldsIn::default();
         yields.visit_stmt(stmt);
         if yields.0.is_empty() {
             if self.exceptional == 0 && !is_check(stmt) && !self.cancels_task_group(stmt) {
-                let unprotected = state.0.iter().filter(|s| !s.protected).map(|s| s.range);
+                let unprotected = fact.iter().filter(|s| !s.protected).map(|s| s.range);
                 self.out.unprotected.extend(unprotected);
             }
-            return state;
+            return;
         }
+        let protected = self.protected.last().copied().unwrap_or(false);
         for range in yields.0 {
-            if !state.0.is_empty() {
+            if !fact.is_empty() {
                 self.out.repeated.push(range);
             }
             let seen = Seen { range, protected };
-            if !state.0.contains(&seen) {
-                state.0.push(seen);
+            if !fact.contains(&seen) {
+                fact.push(seen);
             }
         }
-        state
     }
-
-    fn loop_(
-        &mut self,
-        body: &[Stmt],
-        orelse: &[Stmt],
-        state: State,
-        protected: bool,
-        forever: bool,
-    ) -> Option<State> {
-        self.loops.push(LoopExits::default());
-        let first = self.block(body, Some(state.clone()), protected);
-        let exits = self.loops.pop().unwrap_or_default();
-        // The second time round, the body starts from whatever the first
-        // iteration left (through its end or a `continue`).
-        let head = merge(Some(state), merge(first, exits.continues));
-        self.loops.push(LoopExits::default());
-        self.exceptional += 1;
-        let second = self.block(body, head.clone(), protected);
-        self.exceptional -= 1;
-        let again = self.loops.pop().unwrap_or_default();
-        let end = merge(head, merge(second, again.continues));
-        let normal = if forever {
-            None
-        } else {
-            self.block(orelse, end, protected)
-        };
-        merge(normal, merge(exits.breaks, again.breaks))
-    }
-
-    fn try_(&mut self, try_: &ast::StmtTry, state: State, protected: bool) -> Option<State> {
-        let has_finally = !try_.finalbody.is_empty();
-        let broad = try_.handlers.iter().any(|h| (self.is_broad)(h));
-        let before = state.clone();
-        self.tries.push(Some(state.clone()));
-        let body = self.block(&try_.body, Some(state), protected || has_finally || broad);
-        let in_handlers = self.tries.pop().flatten();
-        if let Some(state) = &in_handlers {
-            self.note_for_handlers(state);
-        }
-        let mut out = self.block(&try_.orelse, body, protected || has_finally);
-        self.exceptional += 1;
-        for handler in &try_.handlers {
-            let ast::ExceptHandler::ExceptHandler(handler) = handler;
-            // `except E: if cursor is not None: raise` before a fallback
-            // `yield`: the handler tells the exception thrown in at the first
-            // `yield` from one raised before it. Assume it does.
-            let start = if re_raises_first(&handler.body) {
-                Some(before.clone())
-            } else {
-                in_handlers.clone()
-            };
-            let after = self.block(&handler.body, start, protected || has_finally);
-            out = merge(out, after);
-        }
-        self.exceptional -= 1;
-        if has_finally {
-            let reaches_end = out.is_some();
-            let after = self.block(&try_.finalbody, merge(out, in_handlers), protected);
-            out = if reaches_end { after } else { None };
-        }
-        out
-    }
-}
-
-impl Flow<'_> {
     /// `tg.cancel_scope.cancel()` (anyio, trio) or `tg.cancel()` on an
     /// enclosing task group: the group's own exit cleans up when the `with`
     /// body raises, so this is not teardown that gets skipped.
@@ -303,7 +223,9 @@ impl Flow<'_> {
             Expr::Attribute(scope) if scope.attr.as_str() == "cancel_scope" => &*scope.value,
             other => other,
         };
-        matches!(group, Expr::Name(n) if self.task_groups.iter().any(|g| g == n.id.as_str()))
+        matches!(group, Expr::Name(n) if self.task_groups.iter().any(|(g, with)| {
+            g == n.id.as_str() && with.contains_range(stmt.range())
+        }))
     }
 }
 
@@ -403,5 +325,67 @@ impl<'a> Visitor<'a> for YieldsIn {
             Expr::Lambda(_) => {}
             _ => visitor::walk_expr(self, expr),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_module;
+
+    /// The flow of a module body read as a generator's: the source text of
+    /// its repeated and unprotected `yield`s. Only a bare `except` is broad.
+    fn flow(source: &str) -> (Vec<&str>, Vec<&str>) {
+        let parsed = parse_module(source).expect("parses");
+        let is_broad = |h: &ast::ExceptHandler| {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            h.type_.is_none()
+        };
+        let out = analyze(parsed.suite(), &is_broad);
+        let text = |ranges: Vec<TextRange>| ranges.into_iter().map(|r| &source[r]).collect();
+        (text(out.repeated), text(out.unprotected))
+    }
+
+    #[test]
+    fn teardown_after_an_unprotected_yield() {
+        assert_eq!(flow("yield 1\nclose()\n"), (vec![], vec!["yield 1"]));
+        assert_eq!(
+            flow("try:\n    yield 1\nfinally:\n    close()\n"),
+            (vec![], vec![])
+        );
+        // A check of the outcome is no teardown; nor is cancelling the
+        // enclosing task group, which cleans up itself.
+        assert_eq!(flow("yield 1\nassert done\n"), (vec![], vec![]));
+        let group = "async with anyio.create_task_group() as tg:\n    yield 1\n    tg.cancel_scope.cancel()\n";
+        assert_eq!(flow(group), (vec![], vec![]));
+        let after = "async with anyio.create_task_group() as tg:\n    yield 1\ntg.cancel()\n";
+        assert_eq!(flow(after), (vec![], vec!["yield 1"]));
+    }
+
+    #[test]
+    fn yields_a_path_runs_twice() {
+        assert_eq!(flow("yield 1\nyield 2\n"), (vec!["yield 2"], vec![]));
+        assert_eq!(
+            flow("if c:\n    yield 1\nelse:\n    yield 2\n"),
+            (vec![], vec![])
+        );
+        // The loop comes back to its `yield`; its second pass judges no
+        // teardown.
+        assert_eq!(
+            flow("for x in xs:\n    close()\n    yield x\n"),
+            (vec!["yield x"], vec![])
+        );
+        // An exception thrown in at a `yield` in a nested block reaches the
+        // handler, whose `yield` runs second.
+        let handler =
+            "try:\n    if c:\n        yield 1\n        raise E\n    f()\nexcept E:\n    yield 2\n";
+        assert_eq!(flow(handler).0, vec!["yield 2"]);
+        // Unless the handler tells that exception from one raised before
+        // the first `yield`.
+        let fallback = "try:\n    yield 1\nexcept E:\n    if c:\n        raise\n    yield 2\n";
+        assert_eq!(flow(fallback).0, Vec::<&str>::new());
+        // `finally` runs after a `yield` the body returned after.
+        let finally = "try:\n    yield 1\n    return\nfinally:\n    yield 2\n";
+        assert_eq!(flow(finally).0, vec!["yield 2"]);
     }
 }

@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 pub use crate::semantic::facts::Callee;
-use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Val, ValueKind};
+use crate::semantic::facts::{EffectTable, OwnEffects, Val};
 use crate::span::Span;
 
 /// A function or method, as other files need to know it.
@@ -242,37 +242,24 @@ pub struct FileSummary {
     pub values: Vec<(String, Val)>,
 }
 
-/// A question a file leaves for the project index.
+/// A question a file leaves for the project index: a value of a type the
+/// asking rule declares (PF100's `Asks`, `values::ValueIs`, ...), encoded
+/// ([`Question::new`]). The rule's own `answer` reads it back
+/// ([`Question::decode`]) and asks the index; no variant here names a rule.
+/// A file keeps equal questions (the same encoding) once.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Question {
-    /// Is this qualified name a coroutine function defined in the project?
-    IsCoroutineFunction { callee: String },
-    /// Is `method` of this class (or an in-project base) an `async def`?
-    /// With `inherited`, the class's own body is skipped (`super().m()`).
-    IsAsyncMethod {
-        class: String,
-        method: String,
-        inherited: bool,
-    },
-    /// What is the in-project decorator (or factory) with this qualified
-    /// name?
-    Decorator { name: String },
-    /// Is a function of `module` applied as a decorator anywhere: by one of
-    /// `names` in its own file (`deco`, `factory()`), or by one of
-    /// `qualified` anywhere in the project (`mod.deco`, `mod.factory()`)?
-    DecoratorApplied {
-        module: String,
-        names: Vec<String>,
-        qualified: Vec<String>,
-    },
-    /// Is `method` of the class `receiver` is inferred to be (or an
-    /// in-project base) an `async def`? (RULES.md "Values")
-    AsyncMethodOn { receiver: Val, method: String },
-    /// Is this value inferred to be of this kind (a sync client, a loop)?
-    ValueIs { value: Val, kind: ValueKind },
-    /// Does calling the in-project function `target` stands for block, or
-    /// run an event loop? (RULES.md "Effects")
-    Effect { target: Target, kind: EffectKind },
+pub struct Question(Box<[u8]>);
+
+impl Question {
+    pub fn new<T: Serialize>(question: &T) -> Self {
+        Self(crate::finding::encode(question))
+    }
+
+    /// The question as the rule asked it, if it is a `T` (which may borrow
+    /// its strings from the question).
+    pub fn decode<'q, T: Deserialize<'q>>(&'q self) -> Option<T> {
+        postcard::from_bytes(&self.0).ok()
+    }
 }
 
 /// Where a coroutine function is defined: `module:line`.
@@ -388,7 +375,9 @@ impl ProjectIndex {
         }
     }
 
-    /// See [`Question::DecoratorApplied`].
+    /// Is a function of `module` applied as a decorator anywhere: by one of
+    /// `names` in its own file (`deco`, `factory()`), or by one of
+    /// `qualified` anywhere in the project (`mod.deco`, `mod.factory()`)?
     pub fn decorator_applied(&self, module: &str, names: &[String], qualified: &[String]) -> bool {
         if let Some(summary) = self.modules.get(module)
             && names
@@ -665,5 +654,26 @@ mod tests {
         assert_eq!(module.module, "app.store.db");
         assert!(method.is_async);
         assert!(index.find_method("app.views.Repo", "missing").is_none());
+    }
+
+    #[test]
+    fn a_question_is_the_askers_own_type() {
+        #[derive(Serialize, Deserialize, Debug, PartialEq)]
+        enum Asks {
+            IsCoroutine { callee: String },
+            Method { class: String, inherited: bool },
+        }
+        let asked = Asks::Method {
+            class: "app.Repo".into(),
+            inherited: true,
+        };
+        let question = Question::new(&asked);
+        assert_eq!(question.decode::<Asks>(), Some(asked));
+        // Equal questions are one (a file keeps each once).
+        let callee = || Asks::IsCoroutine {
+            callee: "app.fetch".into(),
+        };
+        assert_eq!(Question::new(&callee()), Question::new(&callee()));
+        assert_ne!(Question::new(&callee()), question);
     }
 }

@@ -837,19 +837,25 @@ pub fn attrs_of<'a>(class: &'a ClassInfo, attr: &str) -> Option<&'a Option<Val>>
     class.attrs.iter().find(|(n, _)| n == attr).map(|(_, v)| v)
 }
 
+/// A question: is this value inferred to be of this kind (a sync client, a
+/// loop)?
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct ValueIs {
+    pub value: Val,
+    pub kind: ValueKind,
+}
+
 /// The answer to a finding deferred until the project says what a value is
-/// ([`crate::semantic::index::Question::ValueIs`]): the finding, if it is.
+/// ([`ValueIs`]): the finding, if it is.
 pub fn answer_deferred(
     pending: &crate::finding::Pending,
     question: &crate::semantic::index::Question,
     index: &ProjectIndex,
 ) -> Option<crate::finding::Finding> {
-    let (
-        crate::semantic::index::Question::ValueIs { value, kind },
-        crate::finding::PendingContext::Finding(finding),
-    ) = (question, &pending.context)
+    let (Some(ValueIs { value, kind }), crate::finding::PendingContext::Finding(finding)) =
+        (question.decode(), &pending.context)
     else {
         return None;
     };
-    index.value_is(value, *kind).then(|| (**finding).clone())
+    index.value_is(&value, kind).then(|| (**finding).clone())
 }

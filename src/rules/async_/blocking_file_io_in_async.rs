@@ -3,7 +3,7 @@
 use crate::ast::{self, Expr};
 use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
-use crate::semantic::known::PATH_TYPES;
+use crate::semantic::known::{BLOCKING_FILE_CALLS, PATH_IO_METHODS, PATH_TYPES};
 use crate::semantic::model::BindingKind;
 use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
 
@@ -23,30 +23,10 @@ impl<'a> Check<'a> for BlockingFileIoInAsync {
     }
 }
 
-pub(crate) const BLOCKING: &[&str] = &[
-    "builtins.open",
-    "io.open",
-    "io.open_code",
-    "shutil.copy",
-    "shutil.copy2",
-    "shutil.copyfile",
-    "shutil.copytree",
-    "shutil.move",
-    "shutil.rmtree",
-];
-
-pub(crate) const PATH_METHODS: &[&str] = &[
-    "read_text",
-    "read_bytes",
-    "write_text",
-    "write_bytes",
-    "open",
-];
-
 const HELP: &str = "use `aiofiles`/`anyio.Path`, or `await asyncio.to_thread(...)`";
 
 pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
-    if callee.is_any(BLOCKING) {
+    if callee.is_any(BLOCKING_FILE_CALLS) {
         let what = callee
             .as_str()
             .strip_prefix("builtins.")
@@ -62,7 +42,7 @@ pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
     };
-    if !PATH_METHODS.contains(&attr.attr.as_str()) {
+    if !PATH_IO_METHODS.contains(&attr.attr.as_str()) {
         return;
     }
     let is_path = match &*attr.value {

@@ -4,6 +4,7 @@ use crate::ast::{self, Expr};
 use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::index::Question;
+use crate::semantic::known::{BLOCKING_NETWORK_CALLS, SYNC_CLIENT_METHODS, numeric_only};
 use crate::semantic::typing::{annotation_types, type_name};
 use crate::semantic::values::{self, Decision, ValueKind};
 use crate::semantic::{QualifiedName, SemanticModel};
@@ -31,33 +32,6 @@ impl<'a> Check<'a> for BlockingNetworkInAsync {
     }
 }
 
-pub(crate) const BLOCKING: &[&str] = &[
-    "requests.get",
-    "requests.post",
-    "requests.put",
-    "requests.patch",
-    "requests.delete",
-    "requests.head",
-    "requests.options",
-    "requests.request",
-    "httpx.get",
-    "httpx.post",
-    "httpx.put",
-    "httpx.patch",
-    "httpx.delete",
-    "httpx.head",
-    "httpx.options",
-    "httpx.request",
-    "httpx.stream",
-    "urllib.request.urlopen",
-    "urllib3.request",
-    "http.client.HTTPConnection",
-    "http.client.HTTPSConnection",
-    "socket.create_connection",
-    "socket.getaddrinfo",
-    "socket.gethostbyname",
-];
-
 /// Constructors of synchronous HTTP clients.
 const SYNC_CLIENTS: &[&str] = &[
     "httpx.Client",
@@ -67,16 +41,11 @@ const SYNC_CLIENTS: &[&str] = &[
     "requests.sessions.session",
 ];
 
-pub(crate) const CLIENT_METHODS: &[&str] = &[
-    "close", "delete", "get", "head", "options", "patch", "post", "put", "request", "send",
-    "stream",
-];
-
 const HELP: &str =
     "use an async client (`httpx.AsyncClient`, `aiohttp`) or `await asyncio.to_thread(...)`";
 
 pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
-    if callee.is_any(BLOCKING) && !numeric_only(call, callee) {
+    if callee.is_any(BLOCKING_NETWORK_CALLS) && !numeric_only(call, callee) {
         super::report_blocking(
             cx,
             Rule::BlockingNetworkInAsync,
@@ -87,33 +56,12 @@ pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedNa
     }
 }
 
-/// `socket.getaddrinfo(host, port, ..., flags | AI_NUMERICHOST)`: with a
-/// numeric-only flag there is no DNS lookup, nothing blocks (trio tries that
-/// first). Any flag argument naming `NUMERIC` counts.
-pub(crate) fn numeric_only(call: &ast::ExprCall, callee: &QualifiedName) -> bool {
-    if !callee.is("socket.getaddrinfo") {
-        return false;
-    }
-    let flags = call
-        .arguments
-        .find_keyword("flags")
-        .map(|k| &k.value)
-        .or_else(|| call.arguments.args.get(5));
-    flags.is_some_and(|flags| {
-        crate::ast::helpers::any_over_expr(flags, |e| match e {
-            Expr::Name(n) => n.id.contains("NUMERIC"),
-            Expr::Attribute(a) => a.attr.contains("NUMERIC"),
-            _ => false,
-        })
-    })
-}
-
 /// `client.get(...)` where `client` is a synchronous client.
 pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
     };
-    if !CLIENT_METHODS.contains(&attr.attr.as_str()) {
+    if !SYNC_CLIENT_METHODS.contains(&attr.attr.as_str()) {
         return;
     }
     if let Expr::Name(receiver) = &*attr.value
@@ -131,10 +79,10 @@ pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let what = cx.locator().text()[ruff_text_size::Ranged::range(attr)].to_string();
     super::report_blocking(cx, Rule::BlockingNetworkInAsync, call, &what, HELP);
     if let Decision::Ask(value) = decision {
-        cx.defer_last_finding(Question::ValueIs {
+        cx.defer_last_finding(Question::new(&values::ValueIs {
             value,
             kind: ValueKind::SyncClient,
-        });
+        }));
     }
 }
 

@@ -4,6 +4,7 @@ use crate::ast;
 use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::QualifiedName;
+use crate::semantic::known::BLOCKING_PROCESS_CALLS;
 
 pub struct BlockingProcessInAsync;
 
@@ -20,35 +21,8 @@ impl<'a> Check<'a> for BlockingProcessInAsync {
     }
 }
 
-pub(crate) const BLOCKING: &[&str] = &[
-    "subprocess.run",
-    "subprocess.call",
-    "subprocess.check_call",
-    "subprocess.check_output",
-    "subprocess.getoutput",
-    "subprocess.getstatusoutput",
-    "subprocess.Popen",
-    "os.system",
-    "os.popen",
-    "os.spawnl",
-    "os.spawnle",
-    "os.spawnlp",
-    "os.spawnlpe",
-    "os.spawnv",
-    "os.spawnve",
-    "os.spawnvp",
-    "os.spawnvpe",
-    "os.wait",
-    "os.wait3",
-    "os.wait4",
-    "os.waitid",
-    "os.waitpid",
-    "os.posix_spawn",
-    "os.posix_spawnp",
-];
-
 pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedName) {
-    if callee.is_any(BLOCKING) {
+    if callee.is_any(BLOCKING_PROCESS_CALLS) {
         super::report_blocking(
             cx,
             Rule::BlockingProcessInAsync,

@@ -81,10 +81,10 @@ pub(crate) fn check_expression_statement(cx: &mut Context, value: &Expr) {
 
 fn defer(cx: &mut Context, ask: Option<Val>) {
     if let Some(value) = ask {
-        cx.defer_last_finding(Question::ValueIs {
+        cx.defer_last_finding(Question::new(&values::ValueIs {
             value,
             kind: ValueKind::Loop,
-        });
+        }));
     }
 }
 

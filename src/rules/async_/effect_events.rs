@@ -14,6 +14,7 @@ use crate::rules::threads::lock_builder::{LockEventsBuilder, callee};
 use crate::semantic::effects::EffectKind;
 use crate::semantic::effects::{Target, Witness};
 use crate::semantic::index::{ProjectIndex, Question};
+use crate::semantic::known;
 use crate::semantic::model::ScopeId;
 use crate::semantic::values::{self, Decision, ValueKind};
 use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
@@ -63,14 +64,13 @@ pub(crate) fn blocking_call(
     call: &ast::ExprCall,
     name: &QualifiedName,
 ) -> Option<String> {
-    use crate::rules::async_::{
-        blocking_file_io_in_async as file, blocking_network_in_async as net,
-    };
     let blocking = name.is("time.sleep")
         || name.is("builtins.input")
-        || name.is_any(crate::rules::async_::blocking_process_in_async::BLOCKING)
-        || name.is_any(file::BLOCKING)
-        || (name.is_any(net::BLOCKING) && !net::numeric_only(call, name) && !numeric_host(call))
+        || name.is_any(known::BLOCKING_PROCESS_CALLS)
+        || name.is_any(known::BLOCKING_FILE_CALLS)
+        || (name.is_any(known::BLOCKING_NETWORK_CALLS)
+            && !known::numeric_only(call, name)
+            && !numeric_host(call))
         || cx
             .settings
             .blocking_calls
@@ -112,9 +112,9 @@ fn blocking_method(cx: &Context, call: &ast::ExprCall) -> Option<(Decision, Valu
         return None;
     };
     let method = attr.attr.as_str();
-    let kind = if crate::rules::async_::blocking_file_io_in_async::PATH_METHODS.contains(&method) {
+    let kind = if known::PATH_IO_METHODS.contains(&method) {
         ValueKind::Path
-    } else if crate::rules::async_::blocking_network_in_async::CLIENT_METHODS.contains(&method) {
+    } else if known::SYNC_CLIENT_METHODS.contains(&method) {
         ValueKind::SyncClient
     } else {
         return None;
@@ -238,11 +238,19 @@ pub(crate) fn ask(cx: &mut Context, call: &ast::ExprCall, rule: Rule, kind: Effe
     let shown = cx.locator().text()[call.func.range()].to_string();
     cx.ask(
         rule,
-        Question::Effect { target, kind },
+        Question::new(&Effect { target, kind }),
         call.range(),
         Some(&shown),
-        PendingContext::Discarded,
+        PendingContext::None,
     );
+}
+
+/// The question: does calling the in-project function that `target` stands for
+/// block, or run an event loop? (RULES.md "Effects")
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Effect {
+    target: Target,
+    kind: EffectKind,
 }
 
 /// The project's answer: the helper's chain to its witness call.
@@ -251,10 +259,8 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
-    let Question::Effect { target, kind } = question else {
-        return None;
-    };
-    let effect = index.effect(target, *kind)?;
+    let Effect { target, kind } = question.decode()?;
+    let effect = index.effect(&target, kind)?;
     let subject = pending.subject.as_deref().unwrap_or("?");
     let chain = effect
         .chain

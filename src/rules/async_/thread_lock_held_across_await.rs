@@ -166,10 +166,10 @@ pub(crate) fn leave_with(cx: &mut Context, state: &mut Vec<HeldLock>, with: &ast
             message: "held across this await".to_string(),
         }));
         if let Some(value) = held.ask {
-            cx.defer_last_finding(Question::ValueIs {
+            cx.defer_last_finding(Question::new(&values::ValueIs {
                 value,
                 kind: ValueKind::ThreadLock,
-            });
+            }));
         }
     }
 }

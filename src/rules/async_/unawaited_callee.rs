@@ -3,6 +3,7 @@
 //! through `self`/`cls`/`super()`, or a question for the project index.
 
 use ruff_text_size::{Ranged, TextRange};
+use serde::{Deserialize, Serialize};
 
 use crate::ast::{self, Expr};
 use crate::context::Context;
@@ -10,7 +11,34 @@ use crate::finding::PendingContext;
 use crate::registry::Rule;
 use crate::semantic::index::{KEEPS_COROUTINE, Question};
 use crate::semantic::model::BindingKind;
+use crate::semantic::values::Val;
 use crate::semantic::{ScopeKind, SemanticModel};
+
+/// How a PF100 site uses the coroutine (kept with a pending question).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum Site {
+    Discarded,
+    TruthTested,
+    /// Returned from the named `async def`.
+    ReturnedFrom(Box<str>),
+}
+
+/// PF100's questions for the project index.
+#[derive(Serialize, Deserialize)]
+pub(super) enum Asks<'a> {
+    /// Is this qualified name a coroutine function defined in the project?
+    IsCoroutineFunction { callee: &'a str },
+    /// Is `method` of this class (or an in-project base) an `async def`?
+    /// With `inherited`, the class's own body is skipped (`super().m()`).
+    IsAsyncMethod {
+        class: &'a str,
+        method: &'a str,
+        inherited: bool,
+    },
+    /// Is `method` of the class that `receiver` is inferred to be (or an
+    /// in-project base) an `async def`? (RULES.md "Values")
+    AsyncMethodOn { receiver: Val, method: &'a str },
+}
 
 /// A call of an `async def` of this file, judged once every body is walked
 /// (an `async def` with a `yield` is an async generator, not a coroutine).
@@ -19,7 +47,7 @@ pub struct Candidate<'a> {
     pub(super) call: TextRange,
     pub(super) statement: Option<TextRange>,
     pub(super) callee: Box<str>,
-    pub(super) context: PendingContext,
+    pub(super) context: Site,
 }
 
 pub(super) fn attribute_text(attr: &ast::ExprAttribute) -> Option<String> {
@@ -68,7 +96,7 @@ pub(super) fn method_call<'a>(
     method: &str,
     inherited: bool,
     callee: &str,
-    ctx: PendingContext,
+    ctx: Site,
 ) {
     let semantic = cx.semantic();
     let Some(class) = semantic.enclosing_class() else {
@@ -101,17 +129,17 @@ pub(super) fn method_call<'a>(
             format!("self.{method}")
         };
         let subject = (callee != derived).then_some(callee);
-        let question = Question::IsAsyncMethod {
-            class: qualified,
-            method: method.to_string(),
+        let question = Asks::IsAsyncMethod {
+            class: &qualified,
+            method,
             inherited,
         };
         cx.ask(
             Rule::UnawaitedCoroutine,
-            question,
+            Question::new(&question),
             call.range(),
             subject,
-            ctx,
+            PendingContext::data(&ctx),
         );
     }
 }
@@ -125,7 +153,7 @@ pub(super) fn local_candidate<'a>(
     def: &'a ast::StmtFunctionDef,
     call: &ast::ExprCall,
     callee: &str,
-    ctx: PendingContext,
+    ctx: Site,
 ) {
     let semantic = cx.semantic();
     let all_known = def.decorator_list.iter().all(|d| {
@@ -150,15 +178,15 @@ pub(super) fn local_candidate<'a>(
         .lookup_from(crate::semantic::model::MODULE_SCOPE, def.name.as_str())
         .is_some_and(|id| matches!(semantic.binding(id).kind, BindingKind::FunctionDef(d) if std::ptr::eq(d, def)));
     if module_level {
-        let question = Question::IsCoroutineFunction {
-            callee: semantic.resolve_name_at_module(def.name.as_str()),
+        let question = Asks::IsCoroutineFunction {
+            callee: &semantic.resolve_name_at_module(def.name.as_str()),
         };
         cx.ask(
             Rule::UnawaitedCoroutine,
-            question,
+            Question::new(&question),
             call.range(),
             Some(callee),
-            ctx,
+            PendingContext::data(&ctx),
         );
     }
 }

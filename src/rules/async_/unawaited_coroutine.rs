@@ -15,7 +15,7 @@ use crate::semantic::model::BindingKind;
 use crate::semantic::values;
 
 use super::unawaited_callee::{
-    Candidate, attribute_text, is_self_or_cls, local_candidate, method_call,
+    Asks, Candidate, Site, attribute_text, is_self_or_cls, local_candidate, method_call,
 };
 use super::unawaited_verdict::{self, message};
 
@@ -115,11 +115,11 @@ pub enum Usage {
     Returned,
 }
 
-fn context(usage: Usage, cx: &Context) -> PendingContext {
+fn context(usage: Usage, cx: &Context) -> Site {
     match usage {
-        Usage::Discarded => PendingContext::Discarded,
-        Usage::TruthTested => PendingContext::TruthTested,
-        Usage::Returned => PendingContext::ReturnedFrom(
+        Usage::Discarded => Site::Discarded,
+        Usage::TruthTested => Site::TruthTested,
+        Usage::Returned => Site::ReturnedFrom(
             cx.semantic()
                 .current_function()
                 .map_or("?", |f| f.name.as_str())
@@ -155,16 +155,16 @@ pub(crate) fn check_call<'a>(
                 }
                 BindingKind::Import => {
                     if let Some(qualified) = semantic.resolve_name(name.id.as_str()) {
-                        let question = Question::IsCoroutineFunction {
-                            callee: qualified.to_string(),
+                        let question = Asks::IsCoroutineFunction {
+                            callee: &qualified.to_string(),
                         };
                         let ctx = context(usage, cx);
                         cx.ask(
                             Rule::UnawaitedCoroutine,
-                            question,
+                            Question::new(&question),
                             call.range(),
                             Some(name.id.as_str()),
-                            ctx,
+                            PendingContext::data(&ctx),
                         );
                     }
                 }
@@ -202,16 +202,16 @@ pub(crate) fn check_call<'a>(
                     // `db.fetch()` after `from .store import db`, `Class.m()`.
                     if let Some(qualified) = semantic.resolve_qualified_name(&call.func) {
                         let shown = attribute_text(attr).unwrap_or_else(|| qualified.to_string());
-                        let question = Question::IsCoroutineFunction {
-                            callee: qualified.to_string(),
+                        let question = Asks::IsCoroutineFunction {
+                            callee: &qualified.to_string(),
                         };
                         let ctx = context(usage, cx);
                         cx.ask(
                             Rule::UnawaitedCoroutine,
-                            question,
+                            Question::new(&question),
                             call.range(),
                             Some(&shown),
-                            ctx,
+                            PendingContext::data(&ctx),
                         );
                     } else if let Some(receiver) =
                         values::value_of(semantic, semantic.current_scope_id(), &attr.value)
@@ -219,17 +219,14 @@ pub(crate) fn check_call<'a>(
                         // `self.client.fetch()`, `c.fetch()` for `c: Client`,
                         // `make_client().fetch()` (RULES.md "Values").
                         let shown = cx.locator().text()[attr.range()].to_string();
-                        let question = Question::AsyncMethodOn {
-                            receiver,
-                            method: method.to_string(),
-                        };
+                        let question = Asks::AsyncMethodOn { receiver, method };
                         let ctx = context(usage, cx);
                         cx.ask(
                             Rule::UnawaitedCoroutine,
-                            question,
+                            Question::new(&question),
                             call.range(),
                             Some(&shown),
-                            ctx,
+                            PendingContext::data(&ctx),
                         );
                     }
                 }

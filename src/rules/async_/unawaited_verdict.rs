@@ -5,31 +5,29 @@
 use ruff_text_size::Ranged;
 
 use crate::context::Context;
-use crate::finding::{Finding, Pending, PendingContext};
+use crate::finding::{Finding, Pending};
 use crate::registry::Rule;
 use crate::semantic::index::{Definition, ProjectIndex, Question};
 use crate::semantic::values::Val;
 
-use super::unawaited_callee::Candidate;
+use super::unawaited_callee::{Asks, Candidate, Site};
 
-pub(super) fn message(callee: &str, context: &PendingContext, definition: Option<&str>) -> String {
+pub(super) fn message(callee: &str, site: &Site, definition: Option<&str>) -> String {
     let defined = definition
         .map(|d| format!(" (defined at {d})"))
         .unwrap_or_default();
-    match context {
-        PendingContext::Discarded => {
+    match site {
+        Site::Discarded => {
             format!(
                 "coroutine function `{callee}`{defined} is called but not awaited: the coroutine never runs"
             )
         }
-        PendingContext::TruthTested => format!(
+        Site::TruthTested => format!(
             "coroutine function `{callee}`{defined} is only truth-tested: a coroutine object is always true and never runs"
         ),
-        PendingContext::ReturnedFrom(function) => format!(
+        Site::ReturnedFrom(function) => format!(
             "`async def {function}` returns the coroutine of `{callee}`{defined} un-awaited: its caller's `await` gets a coroutine object, not the result"
         ),
-        // Not a context this rule asks with.
-        PendingContext::Decorates { .. } | PendingContext::Finding(_) => String::new(),
     }
 }
 
@@ -66,21 +64,23 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
-    let subject = match (&pending.subject, question) {
+    let site: Site = pending.context.decode()?;
+    let question: Asks = question.decode()?;
+    let subject = match (&pending.subject, &question) {
         (Some(subject), _) => subject.to_string(),
         (
             None,
-            Question::IsAsyncMethod {
+            Asks::IsAsyncMethod {
                 method,
                 inherited: true,
                 ..
             },
         ) => format!("super().{method}"),
-        (None, Question::IsAsyncMethod { method, .. }) => format!("self.{method}"),
+        (None, Asks::IsAsyncMethod { method, .. }) => format!("self.{method}"),
         (None, _) => "?".to_string(),
     };
-    let definition = match question {
-        Question::IsCoroutineFunction { callee } => match index.coroutine_function(callee) {
+    let definition = match &question {
+        Asks::IsCoroutineFunction { callee } => match index.coroutine_function(callee) {
             Some(definition) => definition,
             // `default_client.fetch()`: a method of a module-level instance.
             None => {
@@ -88,20 +88,16 @@ pub(crate) fn answer(
                 async_method_on(index, &Val::Global(head.to_string()), method)?
             }
         },
-        Question::AsyncMethodOn { receiver, method } => async_method_on(index, receiver, method)?,
-        Question::IsAsyncMethod {
+        Asks::AsyncMethodOn { receiver, method } => async_method_on(index, receiver, method)?,
+        Asks::IsAsyncMethod {
             class,
             method,
             inherited,
         } => index.async_method(class, method, *inherited)?,
-        Question::Decorator { .. }
-        | Question::DecoratorApplied { .. }
-        | Question::ValueIs { .. }
-        | Question::Effect { .. } => return None,
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,
-        message: message(&subject, &pending.context, Some(&definition.to_string())),
+        message: message(&subject, &site, Some(&definition.to_string())),
         span: pending.span,
         noqa_row: pending.noqa_row,
         fix: None,

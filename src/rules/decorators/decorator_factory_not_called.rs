@@ -10,6 +10,8 @@ use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::index::{ProjectIndex, Question};
 
+use super::DecoratorNamed;
+
 pub struct DecoratorFactoryNotCalled;
 
 impl<'a> Check<'a> for DecoratorFactoryNotCalled {
@@ -43,15 +45,12 @@ pub(crate) fn check(cx: &mut Context, decorators: &[ast::Decorator], decorated: 
         let subject = cx.locator().text()[expr.range()].to_string();
         cx.ask(
             Rule::DecoratorFactoryNotCalled,
-            Question::Decorator {
+            Question::new(&DecoratorNamed {
                 name: name.to_string(),
-            },
+            }),
             expr.range(),
             Some(&subject),
-            PendingContext::Decorates {
-                function: decorated.into(),
-                called: false,
-            },
+            PendingContext::data(&decorated),
         );
     }
 }
@@ -61,17 +60,13 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
-    let (
-        Question::Decorator { name },
-        PendingContext::Decorates {
-            function,
-            called: false,
-        },
-    ) = (question, &pending.context)
+    // The data: the decorated function's name.
+    let (Some(DecoratorNamed { name }), Some(function)) =
+        (question.decode(), pending.context.decode::<Box<str>>())
     else {
         return None;
     };
-    let (module, definition, info) = index.decorator(name)?;
+    let (module, definition, info) = index.decorator(&name)?;
     if !info.plain_factory {
         return None;
     }

@@ -134,11 +134,21 @@ fn applied_question(cx: &Context, decorator: &ast::StmtFunctionDef) -> Question 
         _ => {}
     }
     names.sort_unstable();
-    Question::DecoratorApplied {
+    Question::new(&Applied {
         module,
         names,
         qualified,
-    }
+    })
+}
+
+/// The question: is a function of `module` applied as a decorator
+/// anywhere: by one of `names` in its own file (`deco`, `factory()`), or by
+/// one of `qualified` anywhere in the project (`mod.deco`, `mod.factory()`)?
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Applied {
+    module: String,
+    names: Vec<String>,
+    qualified: Vec<String>,
 }
 
 /// Does `wrapper` take `*args, **kwargs` and pass both on to `wrapped`
@@ -241,18 +251,18 @@ pub(crate) fn answer(
     index: &ProjectIndex,
 ) -> Option<Finding> {
     let (
-        Question::DecoratorApplied {
+        Some(Applied {
             module,
             names,
             qualified,
-        },
+        }),
         PendingContext::Finding(finding),
-    ) = (question, &pending.context)
+    ) = (question.decode(), &pending.context)
     else {
         return None;
     };
     index
-        .decorator_applied(module, names, qualified)
+        .decorator_applied(&module, &names, &qualified)
         .then(|| (**finding).clone())
 }
 

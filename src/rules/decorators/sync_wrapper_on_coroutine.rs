@@ -6,11 +6,15 @@ use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
+use serde::{Deserialize, Serialize};
+
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::kinds;
 use crate::registry::Rule;
 use crate::semantic::flow::yields;
 use crate::semantic::index::{ProjectIndex, Question};
+
+use super::DecoratorNamed;
 
 pub struct SyncWrapperOnCoroutine;
 
@@ -30,6 +34,14 @@ impl<'a> Check<'a> for SyncWrapperOnCoroutine {
     }
 }
 
+/// The `async def` a pending decorator is applied to; `called`: written
+/// `@deco(...)`.
+#[derive(Serialize, Deserialize)]
+struct Decorates {
+    function: Box<str>,
+    called: bool,
+}
+
 pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
     // An async generator is iterated, not awaited: out of scope.
     if !def.is_async || yields(&def.body) {
@@ -46,15 +58,15 @@ pub(crate) fn check(cx: &mut Context, def: &ast::StmtFunctionDef) {
         let subject = cx.locator().text()[callee.range()].to_string();
         cx.ask(
             Rule::SyncWrapperOnCoroutine,
-            Question::Decorator {
+            Question::new(&DecoratorNamed {
                 name: name.to_string(),
-            },
+            }),
             decorator.expression.range(),
             Some(&subject),
-            PendingContext::Decorates {
+            PendingContext::data(&Decorates {
                 function: def.name.as_str().into(),
                 called,
-            },
+            }),
         );
     }
 }
@@ -64,13 +76,13 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
-    let (Question::Decorator { name }, PendingContext::Decorates { function, called }) =
-        (question, &pending.context)
+    let (Some(DecoratorNamed { name }), Some(Decorates { function, called })) =
+        (question.decode(), pending.context.decode())
     else {
         return None;
     };
-    let (module, definition, info) = index.decorator(name)?;
-    if !info.applies_wrapper(*called)
+    let (module, definition, info) = index.decorator(&name)?;
+    if !info.applies_wrapper(called)
         || info.wrapper_is_async
         || info.checks_coroutine
         || info.hands_on_result
