@@ -297,6 +297,8 @@ fn check(args: CheckArgs) -> Outcome {
     let options = RunOptions {
         cache: cache.as_ref(),
         report_only: report_only.as_ref(),
+        // The command line exits after its (at most a few) runs.
+        leak_index: true,
     };
     let run = || crate::pipeline::check_files_with(&all_files, &settings, &options);
     let mut result = run();
