@@ -4,20 +4,117 @@
 //! still index the whole project; with a warm cache only changed files are
 //! parsed. Entries are written atomically (temp file + rename); an entry
 //! that cannot be read or parsed is a miss, never an error.
+//!
+//! The content hash of an unchanged file is not computed again: one file,
+//! `stat-index`, remembers each file's hash with the metadata it was read
+//! with (size, modification and change times, inode, device, mode), as git's
+//! index does. A file whose metadata differs is read and hashed. A file
+//! changed within [`RACY_SECONDS`] of the run's start is never remembered
+//! ("racy", as git calls it): a second write in the same timestamp tick
+//! could keep its size and times, so it is hashed on every run until it
+//! is older.
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
 
 use crate::report::FileReport;
 use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
 /// Bump when the report format changes in a way serde would still accept.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
+
+/// A file whose modification or change time is this close to the start of
+/// the run (or later) is not remembered in the stat index: file systems
+/// keep times in ticks of up to 2 s (FAT), and two writes in one tick
+/// leave the same times.
+pub const RACY_SECONDS: i64 = 2;
 
 pub struct Cache {
     dir: PathBuf,
+    /// Content hashes by path, with the metadata they were computed for.
+    stats: FxHashMap<PathBuf, (FileStat, u128)>,
+    /// What this run hashed (to be remembered by [`Cache::save_stats`]).
+    hashed: Mutex<Vec<(PathBuf, FileStat, u128)>>,
+    /// The run's start (seconds since the epoch), for the racy rule.
+    started: i64,
+}
+
+/// The metadata a file's content hash is trusted for: any change to the
+/// file changes its change time (which no tool can set) and most change its
+/// size or modification time too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileStat {
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    inode: u64,
+    device: u64,
+    mode: u32,
+}
+
+impl FileStat {
+    /// `None` where the platform gives no change time (the file is then
+    /// always hashed).
+    pub fn of(metadata: &std::fs::Metadata) -> Option<FileStat> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileStat {
+                size: metadata.size(),
+                mtime: (metadata.mtime(), metadata.mtime_nsec()),
+                ctime: (metadata.ctime(), metadata.ctime_nsec()),
+                inode: metadata.ino(),
+                device: metadata.dev(),
+                mode: metadata.mode(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = metadata;
+            None
+        }
+    }
+
+    /// Changed within [`RACY_SECONDS`] of `started` (or after it).
+    fn is_racy(&self, started: i64) -> bool {
+        self.mtime.0.max(self.ctime.0) >= started - RACY_SECONDS
+    }
+
+    const BYTES: usize = 8 * 7 + 4;
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.size.to_le_bytes());
+        out.extend_from_slice(&self.mtime.0.to_le_bytes());
+        out.extend_from_slice(&self.mtime.1.to_le_bytes());
+        out.extend_from_slice(&self.ctime.0.to_le_bytes());
+        out.extend_from_slice(&self.ctime.1.to_le_bytes());
+        out.extend_from_slice(&self.inode.to_le_bytes());
+        out.extend_from_slice(&self.device.to_le_bytes());
+        out.extend_from_slice(&self.mode.to_le_bytes());
+    }
+
+    fn decode(bytes: &[u8]) -> Option<FileStat> {
+        let u64_at = |i: usize| Some(u64::from_le_bytes(bytes.get(i..i + 8)?.try_into().ok()?));
+        let i64_at = |i: usize| u64_at(i).map(|v| v as i64);
+        Some(FileStat {
+            size: u64_at(0)?,
+            mtime: (i64_at(8)?, i64_at(16)?),
+            ctime: (i64_at(24)?, i64_at(32)?),
+            inode: u64_at(40)?,
+            device: u64_at(48)?,
+            mode: u32::from_le_bytes(bytes.get(56..60)?.try_into().ok()?),
+        })
+    }
+}
+
+/// The content hash a cache key is made from.
+pub fn content_hash(content: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(content)
 }
 
 /// The key of one file's entry.
@@ -37,7 +134,19 @@ impl Cache {
             // The cache is never committed.
             let _ = write_atomic(&dir, &ignore, b"# Automatically created by pitfalls.\n*\n");
         }
-        Some(Cache { dir })
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(i64::MAX, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let stats = std::fs::read(dir.join(STAT_INDEX))
+            .ok()
+            .and_then(|bytes| decode_stats(&bytes))
+            .unwrap_or_default();
+        Some(Cache {
+            dir,
+            stats,
+            hashed: Mutex::new(Vec::new()),
+            started,
+        })
     }
 
     pub fn key(
@@ -45,6 +154,16 @@ impl Cache {
         module: &ModuleName,
         settings: &FileSettings,
         content: &[u8],
+    ) -> CacheKey {
+        Self::key_of_hash(path, module, settings, content_hash(content))
+    }
+
+    /// [`Cache::key`] from the content's [`content_hash`].
+    pub fn key_of_hash(
+        path: &Path,
+        module: &ModuleName,
+        settings: &FileSettings,
+        content: u128,
     ) -> CacheKey {
         let mut hasher = Xxh3Hasher(xxhash_rust::xxh3::Xxh3::new());
         FORMAT.hash(&mut hasher);
@@ -55,6 +174,59 @@ impl Cache {
         settings.hash(&mut hasher);
         content.hash(&mut hasher);
         CacheKey(hasher.0.digest128())
+    }
+
+    /// The content hash remembered for `path` when its metadata is still
+    /// `stat` (`None`: read and hash it).
+    pub fn known_hash(&self, path: &Path, stat: Option<FileStat>) -> Option<u128> {
+        let stat = stat?;
+        match self.stats.get(path) {
+            Some((known, hash)) if *known == stat && !stat.is_racy(self.started) => Some(*hash),
+            _ => None,
+        }
+    }
+
+    /// Remembers `path`'s content hash for its metadata `stat` (read before
+    /// the content), unless the file is racy.
+    pub fn remember_hash(&self, path: &Path, stat: Option<FileStat>, hash: u128) {
+        let Some(stat) = stat else { return };
+        if stat.is_racy(self.started)
+            || self
+                .stats
+                .get(path)
+                .is_some_and(|known| *known == (stat, hash))
+        {
+            return;
+        }
+        if let Ok(mut hashed) = self.hashed.lock() {
+            hashed.push((path.to_path_buf(), stat, hash));
+        }
+    }
+
+    /// Writes the stat index when this run hashed files it did not know
+    /// (with the entries of files it did not see, if they still exist).
+    pub fn save_stats(&self) {
+        let hashed = match self.hashed.lock() {
+            Ok(mut hashed) => std::mem::take(&mut *hashed),
+            Err(_) => return,
+        };
+        if hashed.is_empty() {
+            return;
+        }
+        let mut merged: FxHashMap<&Path, (FileStat, u128)> = hashed
+            .iter()
+            .map(|(path, stat, hash)| (path.as_path(), (*stat, *hash)))
+            .collect();
+        for (path, entry) in &self.stats {
+            if !merged.contains_key(path.as_path()) && path.is_file() {
+                merged.insert(path, *entry);
+            }
+        }
+        let _ = write_atomic(
+            &self.dir,
+            &self.dir.join(STAT_INDEX),
+            &encode_stats(&merged),
+        );
     }
 
     fn entry(&self, key: CacheKey) -> PathBuf {
@@ -143,6 +315,82 @@ impl Cache {
     }
 }
 
+/// The stat index's file in the cache folder.
+const STAT_INDEX: &str = "stat-index";
+
+/// The stat index: a header (format, entry count, checksum of the rest),
+/// then per file its path's length (u32) and bytes, its metadata and its
+/// content hash.
+fn encode_stats(entries: &FxHashMap<&Path, (FileStat, u128)>) -> Vec<u8> {
+    let mut body = Vec::with_capacity(entries.len() * 128);
+    for (path, (stat, hash)) in entries {
+        let path = path_bytes(path);
+        body.extend_from_slice(&(path.len() as u32).to_le_bytes());
+        body.extend_from_slice(&path);
+        stat.encode(&mut body);
+        body.extend_from_slice(&hash.to_le_bytes());
+    }
+    let mut bytes = Vec::with_capacity(body.len() + 16);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
+    bytes.extend_from_slice(&body);
+    bytes
+}
+
+/// `None` for a stat index of another format, truncated or corrupted.
+fn decode_stats(bytes: &[u8]) -> Option<FxHashMap<PathBuf, (FileStat, u128)>> {
+    let (header, mut body) = bytes.split_at_checked(16)?;
+    if header[..4] != FORMAT.to_le_bytes()
+        || header[8..] != xxhash_rust::xxh3::xxh3_64(body).to_le_bytes()
+    {
+        return None;
+    }
+    let count = u32::from_le_bytes(header[4..8].try_into().ok()?) as usize;
+    let mut entries = FxHashMap::default();
+    entries.reserve(count);
+    for _ in 0..count {
+        let (length, rest) = body.split_at_checked(4)?;
+        let length = u32::from_le_bytes(length.try_into().ok()?) as usize;
+        let (path, rest) = rest.split_at_checked(length)?;
+        let (stat, rest) = rest.split_at_checked(FileStat::BYTES)?;
+        let (hash, rest) = rest.split_at_checked(16)?;
+        entries.insert(
+            path_from_bytes(path)?,
+            (
+                FileStat::decode(stat)?,
+                u128::from_le_bytes(hash.try_into().ok()?),
+            ),
+        );
+        body = rest;
+    }
+    body.is_empty().then_some(entries)
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    std::borrow::Cow::Borrowed(path.as_os_str().as_bytes())
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    Some(PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+// Elsewhere there is no stat index (`FileStat::of` is `None`): these only
+// keep the build whole.
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    std::borrow::Cow::Owned(path.to_string_lossy().into_owned().into_bytes())
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> Option<PathBuf> {
+    Some(PathBuf::from(std::str::from_utf8(bytes).ok()?))
+}
+
 /// A report without its summary, as stored after it.
 type Rest = (
     std::path::PathBuf,
@@ -216,6 +464,92 @@ mod tests {
         let entry = std::fs::read(cache.entry(key)).unwrap();
         std::fs::write(cache.entry(key), &entry[..entry.len() / 2]).unwrap();
         assert!(cache.get(key).is_none());
+    }
+
+    fn stat(size: u64, time: i64) -> FileStat {
+        FileStat {
+            size,
+            mtime: (time, 5),
+            ctime: (time, 7),
+            inode: 11,
+            device: 13,
+            mode: 0o100644,
+        }
+    }
+
+    #[test]
+    fn the_stat_index_trusts_only_unchanged_settled_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        let (a, b) = (dir.path().join("a.py"), dir.path().join("b.py"));
+        std::fs::write(&a, "x = 1\n").unwrap();
+        let settled = stat(6, cache.started - 100);
+        // Changed within the racy window of the run's start (in the same
+        // second here): a second write in that tick could keep every time
+        // and the size, so the hash is not remembered.
+        let racy = FileStat {
+            ctime: (cache.started - 1, 0),
+            ..settled
+        };
+        assert!(cache.known_hash(&a, Some(settled)).is_none());
+        cache.remember_hash(&a, Some(settled), 7);
+        cache.remember_hash(&b, Some(racy), 8);
+        cache.save_stats();
+        let again = Cache::open(dir.path()).unwrap();
+        assert_eq!(again.known_hash(&a, Some(settled)), Some(7));
+        assert_eq!(again.known_hash(&b, Some(racy)), None);
+        assert_eq!(again.known_hash(&b, Some(settled)), None, "another path");
+        assert_eq!(again.known_hash(&a, None), None, "no metadata");
+        // Any change to the metadata: the file is hashed again.
+        for changed in [
+            FileStat { size: 7, ..settled },
+            FileStat {
+                mtime: (settled.mtime.0, 6),
+                ..settled
+            },
+            FileStat {
+                ctime: (settled.ctime.0 + 1, 7),
+                ..settled
+            },
+            FileStat {
+                inode: 12,
+                ..settled
+            },
+            FileStat {
+                device: 14,
+                ..settled
+            },
+            FileStat {
+                mode: 0o100755,
+                ..settled
+            },
+        ] {
+            assert_eq!(again.known_hash(&a, Some(changed)), None, "{changed:?}");
+        }
+        // A file the next saving run did not see stays only if it exists.
+        let gone = dir.path().join("gone.py");
+        again.remember_hash(&gone, Some(settled), 9);
+        again.save_stats();
+        std::fs::write(&b, "y = 2\n").unwrap();
+        let third = Cache::open(dir.path()).unwrap();
+        assert_eq!(third.known_hash(&gone, Some(settled)), Some(9));
+        third.remember_hash(&b, Some(settled), 10);
+        third.save_stats();
+        std::fs::remove_file(&a).unwrap();
+        let fourth = Cache::open(dir.path()).unwrap();
+        assert_eq!(fourth.known_hash(&a, Some(settled)), Some(7));
+        assert_eq!(fourth.known_hash(&gone, Some(settled)), None);
+        assert_eq!(fourth.known_hash(&b, Some(settled)), Some(10));
+        // A corrupted index is ignored, not an error.
+        let index = dir.path().join(".pitfalls_cache").join(STAT_INDEX);
+        let mut bytes = std::fs::read(&index).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&index, &bytes).unwrap();
+        let fifth = Cache::open(dir.path()).unwrap();
+        assert_eq!(fifth.known_hash(&b, Some(settled)), None);
+        std::fs::write(&index, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(Cache::open(dir.path()).unwrap().stats.is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use rustc_hash::FxHashSet;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, FileStat, content_hash};
 use crate::check::{check_bytes, check_path};
 use crate::checker::dispatch::{answer_pending, project_findings};
 use crate::finding::Finding;
@@ -125,7 +125,7 @@ pub fn file_reports_for(
         .build()
         .expect("a thread pool");
     install_quiet_panic_hook();
-    pool.install(|| {
+    let reports = pool.install(|| {
         jobs.into_par_iter()
             .map(|(path, module, file_settings, reported)| {
                 catch_unwind(AssertUnwindSafe(|| {
@@ -141,7 +141,11 @@ pub fn file_reports_for(
                 })
             })
             .collect()
-    })
+    });
+    if let Some(cache) = cache {
+        cache.save_stats();
+    }
+    reports
 }
 
 /// Runs `f` on a worker pool with the large stack the per-file passes need
@@ -156,7 +160,9 @@ pub fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 
 /// One file: from the cache when its content, path and settings are
 /// unchanged, else read, parse and walk (and remember the result). A file
-/// not `reported` needs only its summary from the cache.
+/// not `reported` needs only its summary from the cache. A file whose
+/// metadata is as the stat index remembers it is not read (nor hashed)
+/// before its entry is looked up.
 fn check_one(
     path: &Path,
     module: ModuleName,
@@ -167,21 +173,39 @@ fn check_one(
     let Some(cache) = cache else {
         return check_path(path, module, settings);
     };
-    if let Some(report) = crate::check::too_large(path) {
+    // Taken before the content is read: a write in between changes it.
+    let metadata = std::fs::metadata(path).ok();
+    if let Some(report) = metadata
+        .as_ref()
+        .and_then(|m| crate::check::over_size_limit(path, m.len()))
+    {
+        return report;
+    }
+    let stat = metadata.as_ref().and_then(FileStat::of);
+    let lookup = |key| {
+        let cached = if reported {
+            cache.get(key)
+        } else {
+            cache.get_summary(key)
+        };
+        cached.map(|mut report: FileReport| {
+            report.path = path.to_path_buf();
+            report
+        })
+    };
+    if let Some(hash) = cache.known_hash(path, stat)
+        && let Some(report) = lookup(Cache::key_of_hash(path, &module, settings, hash))
+    {
         return report;
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(_) => return check_path(path, module, settings),
     };
-    let key = Cache::key(path, &module, settings, &bytes);
-    let cached = if reported {
-        cache.get(key)
-    } else {
-        cache.get_summary(key)
-    };
-    if let Some(mut report) = cached {
-        report.path = path.to_path_buf();
+    let hash = content_hash(&bytes);
+    cache.remember_hash(path, stat, hash);
+    let key = Cache::key_of_hash(path, &module, settings, hash);
+    if let Some(report) = lookup(key) {
         return report;
     }
     let report = check_bytes(path, bytes, module, settings);
