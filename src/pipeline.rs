@@ -109,7 +109,12 @@ pub fn file_reports_for(
     let jobs: Vec<_> = files
         .iter()
         .map(|path| {
-            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            // Discovered paths are absolute already: no copy of those.
+            let absolute = if path.is_absolute() {
+                std::borrow::Cow::Borrowed(path.as_path())
+            } else {
+                std::borrow::Cow::Owned(std::path::absolute(path).unwrap_or_else(|_| path.clone()))
+            };
             let reported = report_only.is_none_or(|only| only.contains(path));
             (
                 path,
