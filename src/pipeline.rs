@@ -148,7 +148,7 @@ pub fn file_reports_for(
             .collect()
     });
     if let Some(cache) = cache {
-        cache.save_stats();
+        cache.save();
     }
     reports
 }
