@@ -102,7 +102,11 @@ fn max_file_bytes() -> u64 {
 
 /// A note instead of a check for a file over the size limit.
 pub fn too_large(path: &Path) -> Option<FileReport> {
-    let size = std::fs::metadata(path).ok()?.len();
+    over_size_limit(path, std::fs::metadata(path).ok()?.len())
+}
+
+/// [`too_large`] for a file whose size is known.
+pub fn over_size_limit(path: &Path, size: u64) -> Option<FileReport> {
     (size > max_file_bytes()).then(|| FileReport {
         path: path.to_path_buf(),
         note: Some(format!(

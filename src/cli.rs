@@ -240,13 +240,9 @@ fn check(args: CheckArgs) -> Outcome {
             return Outcome::Error;
         }
     };
+    // Absolute, normalized, sorted.
     let discover = |paths: &[PathBuf], force_exclude: bool| {
-        crate::discover::discover(paths, &settings, force_exclude).map(|files| {
-            files
-                .iter()
-                .map(|f| crate::discover::normalize(f))
-                .collect::<Vec<_>>()
-        })
+        crate::discover::discover(paths, &settings, force_exclude)
     };
     let files = match discover(&paths, args.force_exclude) {
         Ok(files) => files,
@@ -286,7 +282,7 @@ fn check(args: CheckArgs) -> Outcome {
         // again costs more than the rest of a warm run's discovery).
         let mut all = discover(&index_roots, false).unwrap_or_default();
         for file in &files {
-            if let Err(at) = all.binary_search(file) {
+            if let Err(at) = all.binary_search_by(|f| crate::discover::path_order(f, file)) {
                 all.insert(at, file.clone());
             }
         }
@@ -297,6 +293,8 @@ fn check(args: CheckArgs) -> Outcome {
     let options = RunOptions {
         cache: cache.as_ref(),
         report_only: report_only.as_ref(),
+        // The command line exits after its (at most a few) runs.
+        leak_index: true,
     };
     let run = || crate::pipeline::check_files_with(&all_files, &settings, &options);
     let mut result = run();

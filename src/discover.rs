@@ -40,7 +40,13 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The files to check, sorted and without duplicates.
+/// The files to check, absolute and lexically normalized (see
+/// [`normalize`]), sorted and without duplicates.
+///
+/// Each folder is walked from its normalized path, so its files need no
+/// normalization of their own, and they are sorted by [`path_order`]:
+/// sorting 2,000 paths with `Path::cmp` (component by component) and
+/// normalizing each cost a warm pre-commit run more than the walk itself.
 pub fn discover(
     paths: &[PathBuf],
     settings: &Settings,
@@ -50,21 +56,18 @@ pub fn discover(
     for path in paths {
         let metadata =
             std::fs::metadata(path).map_err(|_| DiscoverError::NotFound(path.clone()))?;
+        let path = normalize(path);
         if metadata.is_file() {
-            if !(force_exclude
-                && settings
-                    .excluder()
-                    .is_excluded_or_in_excluded(&normalize(path)))
-            {
-                files.push(path.clone());
+            if !(force_exclude && settings.excluder().is_excluded_or_in_excluded(&path)) {
+                files.push(path);
             }
             continue;
         }
-        if force_exclude && settings.is_excluded(path) {
+        if force_exclude && settings.is_excluded(&path) {
             continue;
         }
         let respect = settings.respect_gitignore;
-        let mut walk = WalkBuilder::new(path);
+        let mut walk = WalkBuilder::new(&path);
         walk.hidden(false)
             .git_ignore(respect)
             .git_global(respect)
@@ -87,7 +90,75 @@ pub fn discover(
             }
         }
     }
-    files.sort();
+    files.sort_unstable_by(|a, b| path_order(a, b));
     files.dedup();
     Ok(files)
+}
+
+/// `a.cmp(b)` for normalized paths (no `.` or `..`, no repeated or
+/// trailing separator), byte by byte: a separator sorts before every other
+/// byte, as a shorter component sorts first (`a/x.py` < `a.py` < `a0`).
+/// Paths compare component by component otherwise, which costs several
+/// hundred instructions a comparison where the paths share a long prefix.
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (a, b) = (a.as_os_str().as_bytes(), b.as_os_str().as_bytes());
+        // The common prefix, eight bytes at a time first.
+        let shorter = a.len().min(b.len());
+        let mut common = 0;
+        while common + 8 <= shorter && a[common..common + 8] == b[common..common + 8] {
+            common += 8;
+        }
+        while common < shorter && a[common] == b[common] {
+            common += 1;
+        }
+        let key = |bytes: &[u8]| bytes.get(common).map(|&c| if c == b'/' { 0 } else { c });
+        // `None` (the path ended) sorts first, then the separator.
+        key(a).cmp(&key(b))
+    }
+    #[cfg(not(unix))]
+    {
+        a.cmp(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_order_is_the_order_of_paths() {
+        let mut paths: Vec<PathBuf> = [
+            "/p/a.py",
+            "/p/a/x.py",
+            "/p/a-b/x.py",
+            "/p/a/b.py",
+            "/p/ab.py",
+            "/p/a",
+            "/p/a0",
+            "/p/a/b/c.py",
+            "/p/a.b/c.py",
+            "/p/a /x.py",
+            "/p/é.py",
+            "/p/e.py",
+            "/q",
+            "/p",
+            "/p/a/b",
+            "/p/a",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut expected = paths.clone();
+        expected.sort();
+        paths.sort_by(|a, b| path_order(a, b));
+        assert_eq!(paths, expected);
+        for a in &expected {
+            for b in &expected {
+                assert_eq!(path_order(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+    }
 }

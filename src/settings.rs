@@ -549,7 +549,14 @@ impl Excluder {
         {
             return true;
         }
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        // Discovery hands over absolute paths: no copy made for them.
+        let absolute = if path.is_absolute() {
+            std::borrow::Cow::Borrowed(path)
+        } else {
+            std::borrow::Cow::Owned(
+                std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+            )
+        };
         self.globs
             .is_match(absolute.strip_prefix(&self.root).unwrap_or(&absolute))
     }

@@ -236,3 +236,45 @@ fn named_file_sees_values_and_effects_defined_elsewhere() {
         );
     }
 }
+
+/// The stat index (`.pitfalls_cache/stat-index`) skips hashing a file whose
+/// metadata is unchanged. Files written in the last seconds are "racy" and
+/// never trusted, so the project is aged first; then an edit that keeps
+/// the file's size and modification time is still seen (its change time
+/// moved on).
+#[test]
+fn an_edit_keeping_size_and_mtime_is_seen() {
+    let dir = project();
+    let root = dir.path();
+    std::thread::sleep(std::time::Duration::from_millis(3_100));
+    let (code, stdout, _) = run(root, &["app/views.py"]);
+    assert_eq!((code, pf100_lines(&stdout).len()), (1, 2), "{stdout}");
+    let index = root.join(".pitfalls_cache/stat-index");
+    let remembered = std::fs::metadata(&index).unwrap().len();
+    assert!(
+        remembered > 4 * 100,
+        "every settled file is remembered: {remembered} bytes"
+    );
+    // Warm: served through the stat index, same output.
+    let (code, warm, _) = run(root, &["app/views.py"]);
+    assert_eq!((code, &warm), (1, &stdout));
+    // `async def fetch(key)` → `def fetch(key)`: as many bytes, same mtime.
+    let db = root.join("app/store/db.py");
+    let before = std::fs::read_to_string(&db).unwrap();
+    let mtime = std::fs::metadata(&db).unwrap().modified().unwrap();
+    let after = before.replace("async def fetch(key)", "def fetch(key)      ");
+    assert_eq!(after.len(), before.len());
+    std::fs::write(&db, &after).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&db)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&db).unwrap().modified().unwrap(), mtime);
+    let (code, stdout, _) = run(root, &["app/views.py"]);
+    assert_eq!(code, 1, "{stdout}");
+    let found = pf100_lines(&stdout);
+    assert_eq!(found.len(), 1, "{stdout}");
+    assert!(found[0].contains("database.save"), "{stdout}");
+}

@@ -13,11 +13,13 @@ pub struct ModuleName {
 }
 
 /// Remembers which folders are packages, so a project's files cost one
-/// `stat` per folder.
+/// `stat` per folder, and each folder's dotted name, so the files of one
+/// folder cost one lookup.
 #[derive(Default)]
 pub struct ModuleNamer {
     roots: Vec<PathBuf>,
     is_package_dir: FxHashMap<PathBuf, bool>,
+    folder_names: FxHashMap<PathBuf, String>,
 }
 
 impl ModuleNamer {
@@ -25,38 +27,54 @@ impl ModuleNamer {
         Self {
             roots,
             is_package_dir: FxHashMap::default(),
+            folder_names: FxHashMap::default(),
         }
     }
 
     pub fn module_name(&mut self, path: &Path) -> ModuleName {
         let is_package = path.file_name().is_some_and(|n| n == "__init__.py");
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut parts: Vec<String> = Vec::new();
-        if !is_package {
-            parts.push(stem);
-        }
         let parent = path.parent().unwrap_or(Path::new(""));
+        let folder = match self.folder_names.get(parent) {
+            Some(folder) => folder.clone(),
+            None => {
+                let folder = self.folder_name(parent);
+                self.folder_names
+                    .insert(parent.to_path_buf(), folder.clone());
+                folder
+            }
+        };
+        let name = if is_package {
+            folder
+        } else {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            if folder.is_empty() {
+                stem.into_owned()
+            } else {
+                format!("{folder}.{stem}")
+            }
+        };
+        ModuleName { name, is_package }
+    }
+
+    /// The dotted name of the package a folder is (`""` for none): its path
+    /// below the deepest `src` root holding it, else the chain of package
+    /// folders (with an `__init__.py`) ending in it.
+    fn folder_name(&mut self, dir: &Path) -> String {
         if let Some(root) = self
             .roots
             .iter()
-            .filter(|r| parent.starts_with(r))
+            .filter(|r| dir.starts_with(r))
             .max_by_key(|r| r.components().count())
         {
-            let rel = parent.strip_prefix(root).unwrap_or(Path::new(""));
-            let mut names: Vec<String> = rel
+            let rel = dir.strip_prefix(root).unwrap_or(Path::new(""));
+            let names: Vec<String> = rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            names.extend(parts);
-            return ModuleName {
-                name: names.join("."),
-                is_package,
-            };
+            return names.join(".");
         }
-        let mut dir = parent.to_path_buf();
+        let mut parts: Vec<String> = Vec::new();
+        let mut dir = dir.to_path_buf();
         while self.is_package(&dir) {
             let Some(name) = dir.file_name() else { break };
             parts.push(name.to_string_lossy().into_owned());
@@ -65,10 +83,7 @@ impl ModuleNamer {
             }
         }
         parts.reverse();
-        ModuleName {
-            name: parts.join("."),
-            is_package,
-        }
+        parts.join(".")
     }
 
     fn is_package(&mut self, dir: &Path) -> bool {
