@@ -162,6 +162,9 @@ impl ProjectIndex {
                 self.method_owner(class, method)?
             }
             Callee::Method { class, method } => self.method_owner(class, method)?,
+            Callee::OnValue { value, method, .. } => {
+                self.method_owner(&self.class_of(value)?, method)?
+            }
         };
         ids.get(&name).copied()
     }

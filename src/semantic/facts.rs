@@ -46,6 +46,15 @@ pub enum Callee {
     /// `self.method()`: the class's own method or an in-project base's, on
     /// the same instance.
     Method { class: String, method: String },
+    /// `method` called on a value whose class the project says
+    /// (`self.ledger.record()`, `acct.deposit()`), with the receiver as
+    /// written when a lock is held at the call and it names one object for
+    /// the whole function (see `LockName::Value`).
+    OnValue {
+        value: Val,
+        method: String,
+        receiver: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

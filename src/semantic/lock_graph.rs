@@ -8,6 +8,7 @@ use std::cell::{OnceCell, RefCell};
 
 use rustc_hash::FxHashMap;
 
+use crate::semantic::facts::Val;
 use crate::semantic::index::{
     Callee, FileSummary, FunctionLocks, LockInfo, LockKind, LockName, LockScope, LockStep,
     ProjectIndex, Symbol,
@@ -40,6 +41,20 @@ pub struct Acquisition {
     pub lock: LockId,
     pub by: FunctionId,
     pub line: u32,
+    /// A per-instance lock of the function's own `self` (directly or
+    /// through `self.` calls): on a call `x.m()`, the lock of `x`.
+    pub on_self: bool,
+}
+
+/// PF206: a per-instance lock acquired while the same lock of another
+/// receiver of the class is held (`with a.lock:` … `with b.lock:`).
+#[derive(Clone, Debug)]
+pub struct SameClass {
+    pub lock: LockId,
+    pub site: Site,
+    /// The receivers as written (`a`, `b`; `self` for the method's own).
+    pub held: String,
+    pub taken: String,
 }
 
 /// A step that creates an edge (or a re-acquisition).
@@ -71,6 +86,8 @@ pub struct LockGraph<'a> {
     pub edges: FxHashMap<(LockId, LockId), Vec<Site>>,
     /// A lock acquired again while held.
     pub reacquired: Vec<(LockId, Site)>,
+    /// The lock of one receiver acquired while another receiver's is held.
+    pub same_class: Vec<SameClass>,
     pub threads: Vec<(FunctionId, String, &'a FileSummary, u32)>,
     index: &'a ProjectIndex,
     /// The first function of each qualified name.
@@ -101,6 +118,7 @@ impl<'a> LockGraph<'a> {
             files: Vec::new(),
             edges: FxHashMap::default(),
             reacquired: Vec::new(),
+            same_class: Vec::new(),
             threads: Vec::new(),
             index,
             by_name: FxHashMap::default(),
@@ -207,6 +225,10 @@ impl<'a> LockGraph<'a> {
                 }
                 self.method_owner(class, method).map(Cow::Owned)
             }
+            Callee::OnValue { value, method, .. } => {
+                let class = self.index.class_of(value)?;
+                self.index.method_owner(&class, method).map(Cow::Owned)
+            }
         }
     }
 
@@ -221,15 +243,43 @@ impl<'a> LockGraph<'a> {
         owner
     }
 
+    /// The receiver of the per-instance lock a function's lock `local`
+    /// names, as written, when it is one object (`self`, a parameter).
+    fn receiver(&self, function: FunctionId, local: u32) -> Option<&'a str> {
+        let file: &'a FileSummary = self.functions[function].file;
+        match &file.lock_events.locks[local as usize] {
+            LockName::Known {
+                scope: LockScope::Instance,
+                ..
+            }
+            | LockName::Inherited { .. } => Some("self"),
+            LockName::Value { receiver, .. } => receiver.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The receiver of a call a function makes (`self` for `self.m()`,
+    /// `acct` for `acct.m()`), when it is one object; and whether the call
+    /// is on an inferred value.
+    fn call_receiver(&self, function: FunctionId, local: u32) -> (Option<&'a str>, bool) {
+        let file: &'a FileSummary = self.functions[function].file;
+        match &file.lock_events.callees[local as usize] {
+            Callee::Method { .. } => (Some("self"), false),
+            Callee::OnValue { receiver, .. } => (receiver.as_deref(), true),
+            Callee::Function(_) => (None, false),
+        }
+    }
+
     fn add_edges(&mut self) {
         let mut memo: Vec<Option<Vec<Acquisition>>> = vec![None; self.functions.len()];
         let mut on_stack = vec![false; self.functions.len()];
         for f in 0..self.functions.len() {
-            for step in &self.functions[f].locks.held_steps {
-                let held: Vec<LockId> = step
+            let steps: &'a [crate::semantic::index::HeldStep] = &self.functions[f].locks.held_steps;
+            for step in steps {
+                let held: Vec<(LockId, u32)> = step
                     .held
                     .iter()
-                    .filter_map(|&l| self.lock_of(f, l))
+                    .filter_map(|&l| Some((self.lock_of(f, l)?, l)))
                     .collect();
                 let site = Site {
                     function: f,
@@ -242,7 +292,18 @@ impl<'a> LockGraph<'a> {
                         let Some(taken) = self.lock_of(f, lock).filter(|_| blocking) else {
                             continue;
                         };
-                        for &h in &held {
+                        let taken_receiver = self.receiver(f, lock);
+                        for &(h, local) in &held {
+                            if h == taken
+                                && local != lock
+                                && self.locks[h as usize].scope == LockScope::Instance
+                            {
+                                // Two names of one class's lock: the same
+                                // object only if the same receiver.
+                                let held_receiver = self.receiver(f, local);
+                                self.same_lock(h, site, held_receiver, taken_receiver, step.ordered);
+                                continue;
+                            }
                             self.edge(h, taken, site);
                         }
                     }
@@ -250,25 +311,61 @@ impl<'a> LockGraph<'a> {
                         let Some((g, through_self)) = self.callee_of(f, callee) else {
                             continue;
                         };
+                        let (call_receiver, on_value) = self.call_receiver(f, callee);
                         let acquired = self.transitive(g, &mut memo, &mut on_stack, 0).to_vec();
                         for acquisition in acquired {
-                            if !through_self
-                                && self.locks[acquisition.lock as usize].scope
-                                    == LockScope::Instance
-                            {
+                            let instance =
+                                self.locks[acquisition.lock as usize].scope == LockScope::Instance;
+                            if instance && !through_self && !on_value {
                                 continue;
                             }
                             let site = Site {
                                 via: Some((g, acquisition)),
                                 ..site
                             };
-                            for &h in &held {
+                            // The callee's own lock is the receiver's.
+                            let taken_receiver = call_receiver.filter(|_| acquisition.on_self);
+                            for &(h, local) in &held {
+                                if h == acquisition.lock && instance {
+                                    let held_receiver = self.receiver(f, local);
+                                    self.same_lock(
+                                        h,
+                                        site,
+                                        held_receiver,
+                                        taken_receiver,
+                                        step.ordered,
+                                    );
+                                    continue;
+                                }
                                 self.edge(h, acquisition.lock, site);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// A per-instance lock taken while a lock of the same identity is
+    /// held: the same receiver takes it again (PF201), another receiver's
+    /// is PF206's; an unknown receiver says nothing.
+    fn same_lock(
+        &mut self,
+        lock: LockId,
+        site: Site,
+        held: Option<&str>,
+        taken: Option<&str>,
+        ordered: bool,
+    ) {
+        match (held, taken) {
+            (Some(a), Some(b)) if a == b => self.reacquired.push((lock, site)),
+            (Some(a), Some(b)) if !ordered => self.same_class.push(SameClass {
+                lock,
+                site,
+                held: a.to_string(),
+                taken: b.to_string(),
+            }),
+            _ => {}
         }
     }
 
@@ -304,11 +401,18 @@ impl<'a> LockGraph<'a> {
             let mut out: Vec<Acquisition> = Vec::new();
             let function = &self.functions[f];
             for &(lock, line) in &function.locks.acquires {
-                if let Some(lock) = self.lock_of(f, lock)
-                    && self.locks[lock as usize].scope != LockScope::Local
-                    && !out.iter().any(|a| a.lock == lock)
+                if let Some(id) = self.lock_of(f, lock)
+                    && self.locks[id as usize].scope != LockScope::Local
+                    && !out.iter().any(|a| a.lock == id)
                 {
-                    out.push(Acquisition { lock, by: f, line });
+                    let on_self = self.locks[id as usize].scope == LockScope::Instance
+                        && self.receiver(f, lock) == Some("self");
+                    out.push(Acquisition {
+                        lock: id,
+                        by: f,
+                        line,
+                        on_self,
+                    });
                 }
             }
             if depth < MAX_DEPTH {
@@ -320,10 +424,17 @@ impl<'a> LockGraph<'a> {
                     if on_stack[g] {
                         continue;
                     }
+                    let (_, on_value) = self.call_receiver(f, callee);
                     for a in self.transitive(g, memo, on_stack, depth + 1) {
                         let instance = self.locks[a.lock as usize].scope == LockScope::Instance;
-                        if (through_self || !instance) && !out.iter().any(|o| o.lock == a.lock) {
-                            out.push(*a);
+                        if (through_self || on_value || !instance)
+                            && !out.iter().any(|o| o.lock == a.lock)
+                        {
+                            // Through `x.m()`, the callee's own lock is `x`'s.
+                            out.push(Acquisition {
+                                on_self: a.on_self && through_self,
+                                ..*a
+                            });
                         }
                     }
                 }
@@ -375,20 +486,8 @@ fn resolve_lock(
             let asyncio = table.get(id.as_str()).is_some_and(|i| i.asyncio);
             Some((id.clone(), *kind, asyncio, *scope))
         }
-        LockName::Imported(qualified) => {
-            let mut name = qualified.clone();
-            for _ in 0..8 {
-                if let Some(info) = table.get(name.as_str()) {
-                    return from_info(info);
-                }
-                // A re-export: `from .locks import DB_LOCK` in an `__init__.py`.
-                let (module, member) = name.rsplit_once('.')?;
-                let summary = index.module(module)?;
-                let (_, target) = summary.imports.iter().rev().find(|(l, _)| l == member)?;
-                name = target.clone();
-            }
-            None
-        }
+        LockName::Imported(qualified) => global_lock(index, table, qualified, 0).and_then(from_info),
+        LockName::Value { value, .. } => value_lock(index, table, value, 0).and_then(from_info),
         LockName::Inherited { class, attr } => {
             index
                 .class_and_bases(class)
@@ -399,4 +498,80 @@ fn resolve_lock(
                 })
         }
     }
+}
+
+/// The lock a value is, when the project says so (RULES.md "Lock
+/// identity"): an attribute of an instance of an in-project class that
+/// creates a lock there (`self.ledger.lock` → `bank.ledger.Ledger.lock`), a
+/// module global lock reached through imports, or what an in-project
+/// function or method returns (`get_lock()` → `locks.LOCK`).
+fn value_lock<'t>(
+    index: &ProjectIndex,
+    table: &FxHashMap<&str, &'t LockInfo>,
+    value: &Val,
+    depth: usize,
+) -> Option<&'t LockInfo> {
+    if depth > 8 {
+        return None;
+    }
+    match value {
+        Val::Attr(base, attr) => {
+            if let Val::Global(module) = &**base
+                && let Some(Symbol::Module(_)) = index.resolve(module)
+            {
+                return global_lock(index, table, &format!("{module}.{attr}"), depth + 1);
+            }
+            let class = index.class_of(base)?;
+            // The first class of the MRO that gives the attribute decides.
+            for (module, info) in index.class_and_bases(&class) {
+                let id = format!("{}.{}.{attr}", module.module, info.name);
+                if let Some(lock) = table.get(id.as_str()) {
+                    return Some(lock);
+                }
+                if info.attrs.iter().any(|(n, _)| n == attr)
+                    || info.methods.iter().any(|m| m.name == *attr)
+                {
+                    return None;
+                }
+            }
+            None
+        }
+        Val::Global(name) => global_lock(index, table, name, depth + 1),
+        Val::Call(name) => match index.resolve(name) {
+            Some(Symbol::Function { function, .. }) => {
+                value_lock(index, table, function.returns.as_deref()?, depth + 1)
+            }
+            _ => None,
+        },
+        Val::MethodCall(base, method) => {
+            let class = index.class_of(base)?;
+            let (_, function) = index.find_method(&class, method)?;
+            value_lock(index, table, function.returns.as_deref()?, depth + 1)
+        }
+        Val::Instance(_) => None,
+    }
+}
+
+/// A module-level lock by qualified name, through re-exports and
+/// module-level names bound to one (`LOCK = get_lock()`).
+fn global_lock<'t>(
+    index: &ProjectIndex,
+    table: &FxHashMap<&str, &'t LockInfo>,
+    qualified: &str,
+    depth: usize,
+) -> Option<&'t LockInfo> {
+    let mut name = qualified.to_string();
+    for _ in 0..8 {
+        if let Some(info) = table.get(name.as_str()) {
+            return Some(info);
+        }
+        let (module, member) = name.rsplit_once('.')?;
+        let summary = index.module(module)?;
+        if let Some((_, value)) = summary.values.iter().find(|(n, _)| n == member) {
+            return value_lock(index, table, value, depth + 1);
+        }
+        let (_, target) = summary.imports.iter().rev().find(|(l, _)| l == member)?;
+        name = target.clone();
+    }
+    None
 }

@@ -18,12 +18,23 @@ use crate::context::Context;
 use crate::semantic::index::{HeldStep, LockName, LockStep};
 use crate::semantic::model::ScopeId;
 
-use super::lock_builder::{HeldWith, LockEventsBuilder, callee, current_function, lock_name};
+use super::lock_builder::{
+    HeldWith, LockEventsBuilder, callee, compares_receivers, current_function, lock_name,
+    value_callee,
+};
 
 /// A statement, before its children: the branch bodies it opens, the locks
 /// its `with` takes.
 pub(crate) fn on_stmt(cx: &mut Context, state: &mut LockEventsBuilder, stmt: &Stmt) {
     enter_compound(state, stmt);
+    if let Stmt::If(s) = stmt
+        && (compares_receivers(&s.test)
+            || s.elif_else_clauses
+                .iter()
+                .any(|c| c.test.as_ref().is_some_and(compares_receivers)))
+    {
+        state.ordering.push(s.start());
+    }
     if let Stmt::With(with) = stmt {
         enter_with(cx, state, with);
     }
@@ -33,6 +44,9 @@ pub(crate) fn on_stmt(cx: &mut Context, state: &mut LockEventsBuilder, stmt: &St
 pub(crate) fn after_stmt(state: &mut LockEventsBuilder, stmt: &Stmt) {
     if let Stmt::With(with) = stmt {
         leave_with(state, with);
+    }
+    if matches!(stmt, Stmt::If(_)) && state.ordering.last() == Some(&stmt.start()) {
+        state.ordering.pop();
     }
     leave_compound(state, stmt);
 }
@@ -143,6 +157,7 @@ fn acquire(
     if builder.manual.iter().any(|(l, _)| *l == lock) {
         held.retain(|l| *l != lock);
     }
+    let ordered = !builder.ordering.is_empty();
     let record = builder.function(semantic, function, line);
     if blocking && !record.acquires.iter().any(|(l, _)| *l == lock) {
         record.acquires.push((lock, row));
@@ -153,6 +168,7 @@ fn acquire(
             held,
             span,
             noqa_row,
+            ordered,
         });
     }
 }
@@ -230,12 +246,14 @@ pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &as
             None => {}
         }
     }
-    let Some(callee) = callee(cx.semantic(), &call.func) else {
+    // The site's position is only needed for a call made while holding.
+    let held = state.held(function, call.start());
+    let Some(callee) = callee(cx.semantic(), &call.func)
+        .or_else(|| value_callee(cx, &call.func, !held.is_empty()))
+    else {
         return;
     };
     let line = cx.locator().row(def.name.start());
-    // The site's position is only needed for a call made while holding.
-    let held = state.held(function, call.start());
     let (span, noqa_row) = if held.is_empty() {
         Default::default()
     } else {
@@ -243,6 +261,7 @@ pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &as
     };
     let semantic = &cx.semantic;
     let builder = &mut *state;
+    let ordered = !builder.ordering.is_empty();
     let callee = builder.callee_id(callee);
     let record = builder.function(semantic, function, line);
     if !record.calls.contains(&callee) {
@@ -254,6 +273,7 @@ pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &as
             held,
             span,
             noqa_row,
+            ordered,
         });
     }
 }
