@@ -35,6 +35,11 @@ pub enum ValueKind {
     Path,
     /// A `threading` lock, semaphore or condition.
     ThreadLock,
+    /// An `asyncio` lock, semaphore or condition.
+    AsyncioLock,
+    /// A lock released by the path that takes it: `Lock`, `RLock`,
+    /// `Condition` (`threading` or `asyncio`), not a semaphore.
+    Mutex,
 }
 
 /// A function a lock event calls.

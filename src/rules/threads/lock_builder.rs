@@ -153,6 +153,9 @@ pub(super) fn lock_name(cx: &Context, expr: &Expr) -> Option<LockName> {
             attr: attr.to_string(),
         });
     }
+    if matches!(expr, Expr::Call(_)) {
+        return value_lock_name(cx, expr);
+    }
     if !matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
         return None;
     }

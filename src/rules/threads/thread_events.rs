@@ -151,6 +151,8 @@ fn is_shared(semantic: &SemanticModel, target: &Expr, top: bool) -> bool {
             }
         }
         Expr::Attribute(attr) => match &*attr.value {
+            // Through a chain: `self.index.counter` is shared with `self`.
+            chain @ Expr::Attribute(_) => is_shared(semantic, chain, false),
             Expr::Name(receiver) => {
                 let id = receiver.id.as_str();
                 receiver_class(semantic, id).is_some()
