@@ -172,7 +172,10 @@ pub(crate) fn check_functions(cx: &mut Context, state: &mut State) {
             let released_elsewhere = signals
                 .iter()
                 .any(|(s, l, thread)| !*thread && *l == id && *s != Some(scope));
-            let signal = handed || (!released_here && released_elsewhere);
+            // A lock of another object (`pool._lock`) never released here
+            // is held for its owner to release: a signal too.
+            let foreign = id.starts_with('=') && !released_here;
+            let signal = handed || foreign || (!released_here && released_elsewhere);
             if signal {
                 continue;
             }

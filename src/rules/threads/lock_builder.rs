@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::registry::Rule;
 use crate::semantic::index::{Callee, FunctionLocks, LockEvents, LockName};
 use crate::semantic::locks::{inherited_attribute, receiver_class};
-use crate::semantic::values::{library_class, value_of};
+use crate::semantic::values::{Val, library_class, value_of};
 use crate::semantic::model::{BindingKind, ScopeId};
 use crate::semantic::{ScopeKind, SemanticModel};
 
@@ -171,13 +171,18 @@ pub(super) fn lock_name(cx: &Context, expr: &Expr) -> Option<LockName> {
 /// `self.ledger.lock`, `acct.lock` (`acct: Account`), `make_lock()`: a lock
 /// if the project says its value is one.
 fn value_lock_name(cx: &Context, expr: &Expr) -> Option<LockName> {
-    if !matches!(expr, Expr::Attribute(_) | Expr::Call(_) | Expr::Name(_)) {
-        return None;
+    match expr {
+        Expr::Attribute(_) | Expr::Name(_) => {}
+        // A factory of one shared lock takes no arguments (`get_lock()`);
+        // `lock_for(key)` gives a lock per key, no one identity.
+        Expr::Call(call) if call.arguments.is_empty() => {}
+        _ => return None,
     }
     let semantic = cx.semantic();
     let value = value_of(semantic, semantic.current_scope_id(), expr)?;
-    // A library value is a lock (decided in the file) or not one.
-    if library_class(&value).is_some() {
+    // A library value is a lock (decided in the file) or not one; an
+    // instance of a class (`self`, `x: Client`) is not a lock attribute.
+    if library_class(&value).is_some() || matches!(value, Val::Instance(_)) {
         return None;
     }
     let receiver = match expr {
