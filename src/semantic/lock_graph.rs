@@ -232,6 +232,13 @@ impl<'a> LockGraph<'a> {
         }
     }
 
+    /// The function `method` called on `value` stands for.
+    fn value_method(&self, value: &Val, method: &str) -> Option<FunctionId> {
+        let class = self.index.class_of(value)?;
+        let owner = self.index.method_owner(&class, method)?;
+        self.by_name.get(owner.as_str()).copied()
+    }
+
     fn method_owner(&self, class: &'a str, method: &'a str) -> Option<String> {
         if let Some(owner) = self.owners.borrow().get(&(class, method)) {
             return owner.clone();
@@ -433,6 +440,25 @@ impl<'a> LockGraph<'a> {
                             // Through `x.m()`, the callee's own lock is `x`'s.
                             out.push(Acquisition {
                                 on_self: a.on_self && through_self,
+                                ..*a
+                            });
+                        }
+                    }
+                }
+                // The methods a sync function calls on inferred receivers,
+                // as its effect events record them.
+                let value_calls = function.locks.effects.iter().flat_map(|e| &e.value_calls);
+                for (value, method) in value_calls {
+                    let Some(g) = self.value_method(value, method) else {
+                        continue;
+                    };
+                    if on_stack[g] {
+                        continue;
+                    }
+                    for a in self.transitive(g, memo, on_stack, depth + 1) {
+                        if !out.iter().any(|o| o.lock == a.lock) {
+                            out.push(Acquisition {
+                                on_self: false,
                                 ..*a
                             });
                         }

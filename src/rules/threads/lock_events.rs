@@ -191,7 +191,16 @@ pub(crate) fn on_await(state: &mut LockEventsBuilder, await_expr: &ast::ExprAwai
     }
 }
 
-pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &ast::ExprCall) {
+/// `effects`: the effect events record the methods a sync function calls
+/// on inferred receivers (`OwnEffects::value_calls`), which the lock graph
+/// follows too; the lock events then name such a call only when a lock is
+/// held at it (or in an `async def`, which the effects do not cover).
+pub(crate) fn on_call(
+    cx: &mut Context,
+    state: &mut LockEventsBuilder,
+    call: &ast::ExprCall,
+    effects: bool,
+) {
     let awaited = state.awaited.take();
     let Some((function, def)) = current_function(cx.semantic()) else {
         return;
@@ -248,9 +257,11 @@ pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &as
     }
     // The site's position is only needed for a call made while holding.
     let held = state.held(function, call.start());
-    let Some(callee) = callee(cx.semantic(), &call.func)
-        .or_else(|| value_callee(cx, &call.func, !held.is_empty()))
-    else {
+    let Some(callee) = callee(cx.semantic(), &call.func).or_else(|| {
+        (!held.is_empty() || !effects || def.is_async)
+            .then(|| value_callee(cx, &call.func, !held.is_empty()))
+            .flatten()
+    }) else {
         return;
     };
     let line = cx.locator().row(def.name.start());
