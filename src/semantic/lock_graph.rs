@@ -308,7 +308,13 @@ impl<'a> LockGraph<'a> {
                                 // Two names of one class's lock: the same
                                 // object only if the same receiver.
                                 let held_receiver = self.receiver(f, local);
-                                self.same_lock(h, site, held_receiver, taken_receiver, step.ordered);
+                                self.same_lock(
+                                    h,
+                                    site,
+                                    held_receiver,
+                                    taken_receiver,
+                                    step.ordered,
+                                );
                                 continue;
                             }
                             self.edge(h, taken, site);
@@ -512,7 +518,9 @@ fn resolve_lock(
             let asyncio = table.get(id.as_str()).is_some_and(|i| i.asyncio);
             Some((id.clone(), *kind, asyncio, *scope))
         }
-        LockName::Imported(qualified) => global_lock(index, table, qualified, 0).and_then(from_info),
+        LockName::Imported(qualified) => {
+            global_lock(index, table, qualified, 0).and_then(from_info)
+        }
         LockName::Value { value, .. } => value_lock(index, table, value, 0).and_then(from_info),
         LockName::Inherited { class, attr } => {
             index

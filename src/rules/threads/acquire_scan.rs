@@ -254,7 +254,8 @@ impl<'a> Scan<'_, 'a> {
             return false;
         };
         attr.attr.as_str() == "release"
-            && lock_key(self.semantic, self.locator_text, &attr.value).is_some_and(|(l, _)| l == lock)
+            && lock_key(self.semantic, self.locator_text, &attr.value)
+                .is_some_and(|(l, _)| l == lock)
     }
 
     /// In a `@contextmanager` generator: a `try` whose body yields and whose

@@ -5,13 +5,13 @@
 //! in the body of such a `try`).
 
 use super::acquire_scan::{Scan, lock_key};
-use crate::semantic::index::Question;
-use crate::semantic::values::ValueKind;
 use crate::ast::{self, Expr};
 use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::ScopeKind;
+use crate::semantic::index::Question;
 use crate::semantic::model::ScopeId;
+use crate::semantic::values::ValueKind;
 
 pub struct AcquireWithoutRelease;
 
@@ -155,7 +155,12 @@ pub(crate) fn check_functions(cx: &mut Context, state: &mut State) {
         };
         scan.suite(&def.body, &mut Vec::new(), true, &[]);
         initially_locked.extend(scan.initially_locked);
-        asks.extend(scan.asks.into_inner().into_iter().map(|(i, v)| (scope, i, v)));
+        asks.extend(
+            scan.asks
+                .into_inner()
+                .into_iter()
+                .map(|(i, v)| (scope, i, v)),
+        );
         candidates.extend(scan.found.into_iter().map(|f| (scope, f)));
     }
     for (scope, (call, statement, lock, id)) in candidates {

@@ -10,8 +10,8 @@ use crate::context::Context;
 use crate::registry::Rule;
 use crate::semantic::index::{Callee, FunctionLocks, LockEvents, LockName};
 use crate::semantic::locks::{inherited_attribute, receiver_class};
-use crate::semantic::values::{Val, library_class, value_of};
 use crate::semantic::model::{BindingKind, ScopeId};
+use crate::semantic::values::{Val, library_class, value_of};
 use crate::semantic::{ScopeKind, SemanticModel};
 
 /// A `with` item the walk is inside of.

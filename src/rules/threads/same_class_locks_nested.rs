@@ -53,7 +53,10 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
             [attr, class, _] => &name[name.len() - attr.len() - class.len() - 1..],
             _ => name,
         };
-        let attr = info.id.rsplit_once('.').map_or(info.id.as_str(), |(_, a)| a);
+        let attr = info
+            .id
+            .rsplit_once('.')
+            .map_or(info.id.as_str(), |(_, a)| a);
         let (held, taken) = (
             format!("{}.{attr}", pair.held),
             format!("{}.{attr}", pair.taken),
