@@ -137,6 +137,21 @@ impl<'a> LockGraph<'a> {
                 });
             }
         }
+        // The one lock each function takes: what a `@contextmanager` holds
+        // across its `yield`.
+        let mut takes_one: FxHashMap<&str, &LockName> = FxHashMap::default();
+        for file in &files {
+            for function in &file.lock_events.functions {
+                if let [(lock, _)] = function.acquires[..] {
+                    takes_one.insert(&function.name, &file.lock_events.locks[lock as usize]);
+                }
+            }
+        }
+        let resolver = Resolver {
+            index,
+            table: &table,
+            takes_one: &takes_one,
+        };
         let mut lock_ids: FxHashMap<String, LockId> = FxHashMap::default();
         for file in &files {
             let events = &file.lock_events;
@@ -144,7 +159,7 @@ impl<'a> LockGraph<'a> {
                 .locks
                 .iter()
                 .map(|name| {
-                    let (id, kind, asyncio, scope) = resolve_lock(index, &table, name)?;
+                    let (id, kind, asyncio, scope) = resolver.resolve_lock(name)?;
                     let next = graph.locks.len() as LockId;
                     Some(*lock_ids.entry(id.clone()).or_insert_with(|| {
                         graph.locks.push(Lock {
@@ -500,112 +515,152 @@ pub fn strip_module<'s>(name: &'s str, module: &str) -> &'s str {
 }
 
 /// The project's identity of a lock a file names.
-fn resolve_lock(
-    index: &ProjectIndex,
-    table: &FxHashMap<&str, &LockInfo>,
-    name: &LockName,
-) -> Option<(String, LockKind, bool, LockScope)> {
-    let from_info = |info: &LockInfo| {
-        let scope = if info.per_instance {
-            LockScope::Instance
-        } else {
-            LockScope::Global
+struct Resolver<'r> {
+    index: &'r ProjectIndex,
+    table: &'r FxHashMap<&'r str, &'r LockInfo>,
+    /// The one lock each function takes, by qualified name.
+    takes_one: &'r FxHashMap<&'r str, &'r LockName>,
+}
+
+impl<'r> Resolver<'r> {
+    fn resolve_lock(&self, name: &LockName) -> Option<(String, LockKind, bool, LockScope)> {
+        let (index, table) = (self.index, self.table);
+        let from_info = |info: &LockInfo| {
+            let scope = if info.per_instance {
+                LockScope::Instance
+            } else {
+                LockScope::Global
+            };
+            Some((info.id.clone(), info.kind, info.asyncio, scope))
         };
-        Some((info.id.clone(), info.kind, info.asyncio, scope))
-    };
-    match name {
-        LockName::Known { id, kind, scope } => {
-            let asyncio = table.get(id.as_str()).is_some_and(|i| i.asyncio);
-            Some((id.clone(), *kind, asyncio, *scope))
-        }
-        LockName::Imported(qualified) => {
-            global_lock(index, table, qualified, 0).and_then(from_info)
-        }
-        LockName::Value { value, .. } => value_lock(index, table, value, 0).and_then(from_info),
-        LockName::Inherited { class, attr } => {
-            index
+        match name {
+            LockName::Known { id, kind, scope } => {
+                let asyncio = table.get(id.as_str()).is_some_and(|i| i.asyncio);
+                Some((id.clone(), *kind, asyncio, *scope))
+            }
+            LockName::Imported(qualified) => self.global_lock(qualified, 0).and_then(from_info),
+            LockName::Value { value, .. } => self.value_lock(value, 0).and_then(from_info),
+            LockName::Inherited { class, attr } => index
                 .class_and_bases(class)
                 .into_iter()
                 .find_map(|(module, info)| {
                     let id = format!("{}.{}.{attr}", module.module, info.name);
                     table.get(id.as_str()).and_then(|i| from_info(i))
-                })
+                }),
         }
     }
-}
 
-/// The lock a value is, when the project says so (RULES.md "Lock
-/// identity"): an attribute of an instance of an in-project class that
-/// creates a lock there (`self.ledger.lock` → `bank.ledger.Ledger.lock`), a
-/// module global lock reached through imports, or what an in-project
-/// function or method returns (`get_lock()` → `locks.LOCK`).
-fn value_lock<'t>(
-    index: &ProjectIndex,
-    table: &FxHashMap<&str, &'t LockInfo>,
-    value: &Val,
-    depth: usize,
-) -> Option<&'t LockInfo> {
-    if depth > 8 {
-        return None;
-    }
-    match value {
-        Val::Attr(base, attr) => {
-            if let Val::Global(module) = &**base
-                && let Some(Symbol::Module(_)) = index.resolve(module)
-            {
-                return global_lock(index, table, &format!("{module}.{attr}"), depth + 1);
-            }
-            let class = index.class_of(base)?;
-            // The first class of the MRO that gives the attribute decides.
-            for (module, info) in index.class_and_bases(&class) {
-                let id = format!("{}.{}.{attr}", module.module, info.name);
-                if let Some(lock) = table.get(id.as_str()) {
-                    return Some(lock);
-                }
-                if info.attrs.iter().any(|(n, _)| n == attr)
-                    || info.methods.iter().any(|m| m.name == *attr)
+    /// The lock a value is, when the project says so (RULES.md "Lock
+    /// identity"): an attribute of an instance of an in-project class that
+    /// creates a lock there (`self.ledger.lock` → `bank.ledger.Ledger.lock`), a
+    /// module global lock reached through imports, or what an in-project
+    /// function or method returns (`get_lock()` → `locks.LOCK`).
+    fn value_lock(&self, value: &Val, depth: usize) -> Option<&'r LockInfo> {
+        let (index, table) = (self.index, self.table);
+        if depth > 8 {
+            return None;
+        }
+        match value {
+            Val::Attr(base, attr) => {
+                if let Val::Global(module) = &**base
+                    && let Some(Symbol::Module(_)) = index.resolve(module)
                 {
-                    return None;
+                    return self.global_lock(&format!("{module}.{attr}"), depth + 1);
+                }
+                let class = index.class_of(base)?;
+                // The first class of the MRO that gives the attribute decides.
+                for (module, info) in index.class_and_bases(&class) {
+                    let id = format!("{}.{}.{attr}", module.module, info.name);
+                    if let Some(lock) = table.get(id.as_str()) {
+                        return Some(lock);
+                    }
+                    if info.attrs.iter().any(|(n, _)| n == attr)
+                        || info.methods.iter().any(|m| m.name == *attr)
+                    {
+                        return None;
+                    }
+                }
+                None
+            }
+            Val::Global(name) => self.global_lock(name, depth + 1),
+            Val::Call(name) => match index.resolve(name) {
+                Some(Symbol::Function { module, function }) => match function.returns.as_deref() {
+                    Some(returns) => self.value_lock(returns, depth + 1),
+                    None => self.held_by_context_manager(
+                        &format!("{}.{}", module.module, function.name),
+                        function,
+                        depth,
+                    ),
+                },
+                _ => None,
+            },
+            Val::MethodCall(base, method) => {
+                let class = index.class_of(base)?;
+                let (module, function) = index.find_method(&class, method)?;
+                match function.returns.as_deref() {
+                    Some(returns) => self.value_lock(returns, depth + 1),
+                    None => {
+                        let owner = index.method_owner(&class, method)?;
+                        debug_assert!(owner.starts_with(&module.module));
+                        self.held_by_context_manager(&owner, function, depth)
+                    }
                 }
             }
-            None
+            Val::Instance(_) => None,
         }
-        Val::Global(name) => global_lock(index, table, name, depth + 1),
-        Val::Call(name) => match index.resolve(name) {
-            Some(Symbol::Function { function, .. }) => {
-                value_lock(index, table, function.returns.as_deref()?, depth + 1)
-            }
-            _ => None,
-        },
-        Val::MethodCall(base, method) => {
-            let class = index.class_of(base)?;
-            let (_, function) = index.find_method(&class, method)?;
-            value_lock(index, table, function.returns.as_deref()?, depth + 1)
-        }
-        Val::Instance(_) => None,
     }
-}
 
-/// A module-level lock by qualified name, through re-exports and
-/// module-level names bound to one (`LOCK = get_lock()`).
-fn global_lock<'t>(
-    index: &ProjectIndex,
-    table: &FxHashMap<&str, &'t LockInfo>,
-    qualified: &str,
-    depth: usize,
-) -> Option<&'t LockInfo> {
-    let mut name = qualified.to_string();
-    for _ in 0..8 {
-        if let Some(info) = table.get(name.as_str()) {
-            return Some(info);
+    /// A module-level lock by qualified name, through re-exports and
+    /// module-level names bound to one (`LOCK = get_lock()`).
+    fn global_lock(&self, qualified: &str, depth: usize) -> Option<&'r LockInfo> {
+        let (index, table) = (self.index, self.table);
+        let mut name = qualified.to_string();
+        for _ in 0..8 {
+            if let Some(info) = table.get(name.as_str()) {
+                return Some(info);
+            }
+            let (module, member) = name.rsplit_once('.')?;
+            let summary = index.module(module)?;
+            if let Some((_, value)) = summary.values.iter().find(|(n, _)| n == member) {
+                return self.value_lock(value, depth + 1);
+            }
+            let (_, target) = summary.imports.iter().rev().find(|(l, _)| l == member)?;
+            name = target.clone();
         }
-        let (module, member) = name.rsplit_once('.')?;
-        let summary = index.module(module)?;
-        if let Some((_, value)) = summary.values.iter().find(|(n, _)| n == member) {
-            return value_lock(index, table, value, depth + 1);
-        }
-        let (_, target) = summary.imports.iter().rev().find(|(l, _)| l == member)?;
-        name = target.clone();
+        None
     }
-    None
+
+    /// `with self.locked():` where `locked` is a `@contextmanager` that takes
+    /// one lock (`with self._lock: yield`): that lock (RULES.md "Lock
+    /// identity").
+    fn held_by_context_manager(
+        &self,
+        qualified: &str,
+        function: &crate::semantic::index::FunctionInfo,
+        depth: usize,
+    ) -> Option<&'r LockInfo> {
+        let context_manager = function.is_generator
+            && function.decorators.iter().any(|d| {
+                matches!(
+                    d.as_deref(),
+                    Some("contextlib.contextmanager" | "contextlib.asynccontextmanager")
+                )
+            });
+        if !context_manager || depth > 8 {
+            return None;
+        }
+        match self.takes_one.get(qualified)? {
+            LockName::Known { id, .. } => self.table.get(id.as_str()).copied(),
+            LockName::Imported(name) => self.global_lock(name, depth + 1),
+            LockName::Value { value, .. } => self.value_lock(value, depth + 1),
+            LockName::Inherited { class, attr } => self
+                .index
+                .class_and_bases(class)
+                .into_iter()
+                .find_map(|(module, info)| {
+                    let id = format!("{}.{}.{attr}", module.module, info.name);
+                    self.table.get(id.as_str()).copied()
+                }),
+        }
+    }
 }
