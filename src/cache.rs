@@ -14,7 +14,7 @@ use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
 /// Bump when the report format changes in a way serde would still accept.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 
 pub struct Cache {
     dir: PathBuf,
