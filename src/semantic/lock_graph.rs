@@ -74,7 +74,7 @@ pub struct Site {
 /// is the expensive part of the build.
 type ResolvedFile = (
     Vec<Option<LockId>>,
-    Vec<OnceCell<Option<(FunctionId, bool)>>>,
+    Vec<OnceCell<Option<(FunctionId, bool, bool)>>>,
 );
 
 pub struct LockGraph<'a> {
@@ -178,7 +178,7 @@ impl<'a> LockGraph<'a> {
         let mut threads = Vec::new();
         for (i, file) in files.iter().enumerate() {
             for thread in &file.lock_events.threads {
-                if let Some((target, _)) = graph.resolve_callee(file, i, thread.target) {
+                if let Some((target, _, _)) = graph.resolve_callee(file, i, thread.target) {
                     threads.push((target, thread.how.clone(), *file, thread.line));
                 }
             }
@@ -196,6 +196,15 @@ impl<'a> LockGraph<'a> {
     pub fn callee_of(&self, function: FunctionId, local: u32) -> Option<(FunctionId, bool)> {
         let function = &self.functions[function];
         self.resolve_callee(function.file, function.lock_map, local)
+            .map(|(g, through_self, _)| (g, through_self))
+    }
+
+    /// The callee, whether it is a `self.` call, and whether it is a method
+    /// of an inferred receiver (`acct.deposit()`, `REGISTRY.add()` on a
+    /// module-level instance).
+    fn callee_via(&self, function: FunctionId, local: u32) -> Option<(FunctionId, bool, bool)> {
+        let function = &self.functions[function];
+        self.resolve_callee(function.file, function.lock_map, local)
     }
 
     /// Callee `local` of `file` (the `i`th file of the graph), resolved
@@ -205,12 +214,25 @@ impl<'a> LockGraph<'a> {
         file: &'a FileSummary,
         i: usize,
         local: u32,
-    ) -> Option<(FunctionId, bool)> {
+    ) -> Option<(FunctionId, bool, bool)> {
         *self.files[i].1[local as usize].get_or_init(|| {
             let callee = &file.lock_events.callees[local as usize];
-            let name = self.callee_name(callee)?;
-            let id = *self.by_name.get(name.as_ref())?;
-            Some((id, matches!(callee, Callee::Method { .. })))
+            if let Some(name) = self.callee_name(callee) {
+                let id = *self.by_name.get(name.as_ref())?;
+                return Some((
+                    id,
+                    matches!(callee, Callee::Method { .. }),
+                    matches!(callee, Callee::OnValue { .. }),
+                ));
+            }
+            // `REGISTRY.add()`: a method of a module-level instance.
+            let Callee::Function(name) = callee else {
+                return None;
+            };
+            let (head, method) = name.rsplit_once('.')?;
+            let class = self.index.class_of(&Val::Global(head.to_string()))?;
+            let owner = self.index.method_owner(&class, method)?;
+            Some((*self.by_name.get(owner.as_str())?, false, true))
         })
     }
 
@@ -283,12 +305,12 @@ impl<'a> LockGraph<'a> {
     /// The receiver of a call a function makes (`self` for `self.m()`,
     /// `acct` for `acct.m()`), when it is one object; and whether the call
     /// is on an inferred value.
-    fn call_receiver(&self, function: FunctionId, local: u32) -> (Option<&'a str>, bool) {
+    fn call_receiver(&self, function: FunctionId, local: u32) -> Option<&'a str> {
         let file: &'a FileSummary = self.functions[function].file;
         match &file.lock_events.callees[local as usize] {
-            Callee::Method { .. } => (Some("self"), false),
-            Callee::OnValue { receiver, .. } => (receiver.as_deref(), true),
-            Callee::Function(_) => (None, false),
+            Callee::Method { .. } => Some("self"),
+            Callee::OnValue { receiver, .. } => receiver.as_deref(),
+            Callee::Function(_) => None,
         }
     }
 
@@ -336,10 +358,10 @@ impl<'a> LockGraph<'a> {
                         }
                     }
                     LockStep::Call { callee } => {
-                        let Some((g, through_self)) = self.callee_of(f, callee) else {
+                        let Some((g, through_self, on_value)) = self.callee_via(f, callee) else {
                             continue;
                         };
-                        let (call_receiver, on_value) = self.call_receiver(f, callee);
+                        let call_receiver = self.call_receiver(f, callee);
                         let acquired = self.transitive(g, &mut memo, &mut on_stack, 0).to_vec();
                         for acquisition in acquired {
                             let instance =
@@ -446,13 +468,12 @@ impl<'a> LockGraph<'a> {
             if depth < MAX_DEPTH {
                 on_stack[f] = true;
                 for &callee in &function.locks.calls {
-                    let Some((g, through_self)) = self.callee_of(f, callee) else {
+                    let Some((g, through_self, on_value)) = self.callee_via(f, callee) else {
                         continue;
                     };
                     if on_stack[g] {
                         continue;
                     }
-                    let (_, on_value) = self.call_receiver(f, callee);
                     for a in self.transitive(g, memo, on_stack, depth + 1) {
                         let instance = self.locks[a.lock as usize].scope == LockScope::Instance;
                         if (through_self || on_value || !instance)
@@ -620,7 +641,18 @@ impl<'r> Resolver<'r> {
                 return Some(info);
             }
             let (module, member) = name.rsplit_once('.')?;
-            let summary = index.module(module)?;
+            let Some(summary) = index.module(module) else {
+                // `pkg.registry.REGISTRY.lock`: an attribute of a
+                // module-level instance.
+                if depth > 8 {
+                    return None;
+                }
+                let value = Val::Attr(
+                    Box::new(Val::Global(module.to_string())),
+                    member.to_string(),
+                );
+                return self.value_lock(&value, depth + 1);
+            };
             if let Some((_, value)) = summary.values.iter().find(|(n, _)| n == member) {
                 return self.value_lock(value, depth + 1);
             }
