@@ -20,6 +20,9 @@ pub(super) struct HeldWith {
     pub(super) function: ScopeId,
     /// `None`: not a known lock, but it might be one (PF203 stays silent).
     pub(super) lock: Option<u32>,
+    /// Held from the end of its item on: the item's own call
+    /// (`with self.locked():`) runs before it holds anything.
+    pub(super) from: TextSize,
 }
 
 #[derive(Default)]
@@ -101,7 +104,7 @@ impl LockEventsBuilder {
         let withs = self
             .withs
             .iter()
-            .filter(|w| w.function == function)
+            .filter(|w| w.function == function && w.from <= at)
             .filter_map(|w| w.lock);
         for lock in withs.chain(self.manual.iter().map(|(l, _)| *l)) {
             if !held.contains(&lock) {

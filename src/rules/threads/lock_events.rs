@@ -73,6 +73,7 @@ pub(crate) fn enter_with(cx: &mut Context, state: &mut LockEventsBuilder, with: 
             with_start: with.start(),
             function,
             lock,
+            from: item.end(),
         });
     }
 }
