@@ -445,6 +445,35 @@ impl<'a> AssignmentScan<'_, 'a> {
     /// The lock an annotation names (`threading.Lock`, `Optional[Lock]`,
     /// `"asyncio.Lock"`).
     fn annotated_lock(&self, annotation: &Expr) -> Option<(LockKind, bool)> {
+        // Cheap first: the annotation names a lock class.
+        let text = match annotation {
+            Expr::StringLiteral(s) => s.value.to_str(),
+            _ => {
+                let mut found = false;
+                crate::ast::helpers::any_over_expr(annotation, |e| {
+                    let name = match e {
+                        Expr::Name(n) => n.id.as_str(),
+                        Expr::Attribute(a) => a.attr.as_str(),
+                        _ => "",
+                    };
+                    found |= name.ends_with("Lock")
+                        || name.ends_with("Semaphore")
+                        || name.ends_with("Condition");
+                    false
+                });
+                if !found {
+                    return None;
+                }
+                ""
+            }
+        };
+        if !text.is_empty()
+            && !["Lock", "Semaphore", "Condition"]
+                .iter()
+                .any(|k| text.contains(k))
+        {
+            return None;
+        }
         let value =
             crate::semantic::values::annotation_value(self.semantic, self.scope, annotation)?;
         let crate::semantic::values::Val::Instance(name) = value else {

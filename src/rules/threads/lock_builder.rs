@@ -114,6 +114,14 @@ impl LockEventsBuilder {
         held
     }
 
+    /// Might `function` hold a known lock now (cheap, before `held`)?
+    pub(super) fn may_hold(&self, function: ScopeId) -> bool {
+        self.withs
+            .iter()
+            .any(|w| w.function == function && w.lock.is_some())
+            || (self.manual_function == Some(function) && !self.manual.is_empty())
+    }
+
     /// PF203: might `function` hold any lock here (a `with` of anything, an
     /// `acquire()` on anything)?
     pub(super) fn maybe_holding(&mut self, function: ScopeId, at: TextSize) -> bool {

@@ -256,15 +256,24 @@ pub(crate) fn on_call(
             None => {}
         }
     }
+    let callee = match callee(cx.semantic(), &call.func) {
+        Some(callee) => callee,
+        None => {
+            // A method of an inferred receiver: named here when a lock may
+            // be held at the call, in an `async def`, or when the effect
+            // events (which name them for sync functions) are off.
+            let holding = state.may_hold(function);
+            if !(holding || !effects || def.is_async) {
+                return;
+            }
+            let Some(callee) = value_callee(cx, &call.func, holding) else {
+                return;
+            };
+            callee
+        }
+    };
     // The site's position is only needed for a call made while holding.
     let held = state.held(function, call.start());
-    let Some(callee) = callee(cx.semantic(), &call.func).or_else(|| {
-        (!held.is_empty() || !effects || def.is_async)
-            .then(|| value_callee(cx, &call.func, !held.is_empty()))
-            .flatten()
-    }) else {
-        return;
-    };
     let line = cx.locator().row(def.name.start());
     let (span, noqa_row) = if held.is_empty() {
         Default::default()
