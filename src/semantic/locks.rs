@@ -517,7 +517,8 @@ impl<'a> AssignmentScan<'_, 'a> {
             None => Stored::Other,
         };
         // `field(default_factory=Lock)`: a new lock for each instance.
-        let per_instance = matches!(value, Some(Expr::Call(call))
+        let per_instance = matches!(stored, Stored::Lock(..))
+            && matches!(value, Some(Expr::Call(call))
             if !call.arguments.keywords.is_empty()
                 && self.semantic
                     .resolve_qualified_name_in(self.scope, &call.func)
