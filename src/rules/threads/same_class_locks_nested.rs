@@ -82,7 +82,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
         );
         finding.labels.push(Label {
             span: site.span,
-            message: format!("`{held}` is held here"),
+            message: format!("`{taken}` acquired here while `{held}` is held"),
         });
         out.push((module.to_string(), finding));
     }
