@@ -260,10 +260,13 @@ pub(crate) fn on_call(
         Some(callee) => callee,
         None => {
             // A method of an inferred receiver: named here when a lock may
-            // be held at the call, in an `async def`, or when the effect
-            // events (which name them for sync functions) are off.
+            // be held at the call, when awaited in an `async def` (an
+            // `async with` of an asyncio lock runs in the awaited method),
+            // or when the effect events (which name them for sync
+            // functions) are off.
             let holding = state.may_hold(function);
-            if !(holding || !effects || def.is_async) {
+            let awaited_here = def.is_async && awaited.is_some_and(|a| a == call.range());
+            if !(holding || !effects || awaited_here) {
                 return;
             }
             let Some(callee) = value_callee(cx, &call.func, holding) else {
