@@ -114,11 +114,15 @@ fn lock(cx: &Context, expr: &Expr) -> Option<LockRef> {
 /// knows, `Some(Some(value))` when the project index must confirm. A lock
 /// created in the item itself is `lock`'s.
 fn inferred(cx: &Context, expr: &Expr, kind: ValueKind) -> Option<Option<Val>> {
-    if matches!(expr, Expr::Call(_)) {
+    // An in-project factory without arguments may return a shared lock
+    // (`with get_lock():`); a library constructor in the item is `lock`'s.
+    let call = matches!(expr, Expr::Call(_));
+    if matches!(expr, Expr::Call(c) if !c.arguments.is_empty()) {
         return None;
     }
     match values::decide(cx.semantic(), expr, kind) {
         Decision::No => None,
+        Decision::Yes if call => None,
         Decision::Yes => Some(None),
         Decision::Ask(value) => Some(Some(value)),
     }
