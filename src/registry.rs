@@ -122,6 +122,8 @@ macro_rules! for_each_rule {
                 "a process or process pool created at module level without a `__main__` guard";
             PF205 UnpicklableProcessTarget "unpicklable-process-target", on, fix None, threads::unpicklable_process_target,
                 "a lambda or nested function passed to a process or process pool";
+            PF206 SameClassLocksNested "same-class-locks-nested", on, fix None, threads::same_class_locks_nested,
+                "the lock of one object taken while another object of the class holds its own";
             PF300 MissingFunctoolsWraps "missing-functools-wraps", on, fix Safe, decorators::missing_functools_wraps,
                 "a decorator's wrapper is not decorated with `functools.wraps`";
             PF301 WrapperDiscardsResult "wrapper-discards-result", on, fix None, decorators::wrapper_discards_result,

@@ -231,7 +231,8 @@ pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a a
         threads::thread_events::on_call(cx, &mut st.shared.lock_events, call);
     }
     if st.shared.facts.contains(Facts::LOCK_EVENTS) {
-        threads::lock_events::on_call(cx, &mut st.shared.lock_events, call);
+        let effects = st.shared.facts.contains(Facts::EFFECTS);
+        threads::lock_events::on_call(cx, &mut st.shared.lock_events, call, effects);
     }
     if st.shared.facts.contains(Facts::EFFECTS) {
         crate::rules::async_::effect_events::on_call(cx, &mut st.shared.lock_events, call);

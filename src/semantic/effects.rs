@@ -162,6 +162,10 @@ impl ProjectIndex {
                 self.method_owner(class, method)?
             }
             Callee::Method { class, method } => self.method_owner(class, method)?,
+            // Named by the lock events only; the effects follow a sync
+            // function's calls on inferred receivers through its own
+            // `value_calls` (an `async def` has no sync effect).
+            Callee::OnValue { .. } => return None,
         };
         ids.get(&name).copied()
     }

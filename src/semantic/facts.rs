@@ -35,6 +35,11 @@ pub enum ValueKind {
     Path,
     /// A `threading` lock, semaphore or condition.
     ThreadLock,
+    /// An `asyncio` lock, semaphore or condition.
+    AsyncioLock,
+    /// A lock released by the path that takes it: `Lock`, `RLock`,
+    /// `Condition` (`threading` or `asyncio`), not a semaphore.
+    Mutex,
 }
 
 /// A function a lock event calls.
@@ -46,6 +51,15 @@ pub enum Callee {
     /// `self.method()`: the class's own method or an in-project base's, on
     /// the same instance.
     Method { class: String, method: String },
+    /// `method` called on a value whose class the project says
+    /// (`self.ledger.record()`, `acct.deposit()`), with the receiver as
+    /// written when a lock is held at the call and it names one object for
+    /// the whole function (see `LockName::Value`).
+    OnValue {
+        value: Val,
+        method: String,
+        receiver: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -91,6 +91,18 @@ pub enum LockName {
     /// `self.attr` in a class that never assigns `attr`: a lock if an
     /// in-project base creates one.
     Inherited { class: String, attr: String },
+    /// Any other expression whose value the project says is a lock
+    /// (`self.ledger.lock`, `acct.lock` for `acct: Account`, `get_lock()`):
+    /// the lock its value is (RULES.md "Lock identity"). `receiver` is the
+    /// object it is an attribute of, as written (`acct`, `self.ledger`),
+    /// when that names one object for the whole function (a parameter,
+    /// `self`, attributes of them): two receivers of one class are two
+    /// instances (PF206).
+    Value {
+        value: Val,
+        text: String,
+        receiver: Option<String>,
+    },
 }
 
 /// What a function does at one point.
@@ -115,6 +127,10 @@ pub struct HeldStep {
     pub held: Vec<u32>,
     pub span: Span,
     pub noqa_row: u32,
+    /// Inside an `if` (or a conditional expression) that compares the
+    /// receivers (`id(a) < id(b)`): the code chooses the order (PF206).
+    #[serde(default)]
+    pub ordered: bool,
 }
 
 /// A read-modify-write of shared state (`self.n += 1`, a `global` counter)

@@ -8,6 +8,7 @@ use std::cell::{OnceCell, RefCell};
 
 use rustc_hash::FxHashMap;
 
+use crate::semantic::facts::Val;
 use crate::semantic::index::{
     Callee, FileSummary, FunctionLocks, LockInfo, LockKind, LockName, LockScope, LockStep,
     ProjectIndex, Symbol,
@@ -40,6 +41,20 @@ pub struct Acquisition {
     pub lock: LockId,
     pub by: FunctionId,
     pub line: u32,
+    /// A per-instance lock of the function's own `self` (directly or
+    /// through `self.` calls): on a call `x.m()`, the lock of `x`.
+    pub on_self: bool,
+}
+
+/// PF206: a per-instance lock acquired while the same lock of another
+/// receiver of the class is held (`with a.lock:` … `with b.lock:`).
+#[derive(Clone, Debug)]
+pub struct SameClass {
+    pub lock: LockId,
+    pub site: Site,
+    /// The receivers as written (`a`, `b`; `self` for the method's own).
+    pub held: String,
+    pub taken: String,
 }
 
 /// A step that creates an edge (or a re-acquisition).
@@ -59,7 +74,7 @@ pub struct Site {
 /// is the expensive part of the build.
 type ResolvedFile = (
     Vec<Option<LockId>>,
-    Vec<OnceCell<Option<(FunctionId, bool)>>>,
+    Vec<OnceCell<Option<(FunctionId, bool, bool)>>>,
 );
 
 pub struct LockGraph<'a> {
@@ -71,6 +86,8 @@ pub struct LockGraph<'a> {
     pub edges: FxHashMap<(LockId, LockId), Vec<Site>>,
     /// A lock acquired again while held.
     pub reacquired: Vec<(LockId, Site)>,
+    /// The lock of one receiver acquired while another receiver's is held.
+    pub same_class: Vec<SameClass>,
     pub threads: Vec<(FunctionId, String, &'a FileSummary, u32)>,
     index: &'a ProjectIndex,
     /// The first function of each qualified name.
@@ -101,6 +118,7 @@ impl<'a> LockGraph<'a> {
             files: Vec::new(),
             edges: FxHashMap::default(),
             reacquired: Vec::new(),
+            same_class: Vec::new(),
             threads: Vec::new(),
             index,
             by_name: FxHashMap::default(),
@@ -119,6 +137,21 @@ impl<'a> LockGraph<'a> {
                 });
             }
         }
+        // The one lock each function takes: what a `@contextmanager` holds
+        // across its `yield`.
+        let mut takes_one: FxHashMap<&str, &LockName> = FxHashMap::default();
+        for file in &files {
+            for function in &file.lock_events.functions {
+                if let [(lock, _)] = function.acquires[..] {
+                    takes_one.insert(&function.name, &file.lock_events.locks[lock as usize]);
+                }
+            }
+        }
+        let resolver = Resolver {
+            index,
+            table: &table,
+            takes_one: &takes_one,
+        };
         let mut lock_ids: FxHashMap<String, LockId> = FxHashMap::default();
         for file in &files {
             let events = &file.lock_events;
@@ -126,7 +159,7 @@ impl<'a> LockGraph<'a> {
                 .locks
                 .iter()
                 .map(|name| {
-                    let (id, kind, asyncio, scope) = resolve_lock(index, &table, name)?;
+                    let (id, kind, asyncio, scope) = resolver.resolve_lock(name)?;
                     let next = graph.locks.len() as LockId;
                     Some(*lock_ids.entry(id.clone()).or_insert_with(|| {
                         graph.locks.push(Lock {
@@ -145,7 +178,7 @@ impl<'a> LockGraph<'a> {
         let mut threads = Vec::new();
         for (i, file) in files.iter().enumerate() {
             for thread in &file.lock_events.threads {
-                if let Some((target, _)) = graph.resolve_callee(file, i, thread.target) {
+                if let Some((target, _, _)) = graph.resolve_callee(file, i, thread.target) {
                     threads.push((target, thread.how.clone(), *file, thread.line));
                 }
             }
@@ -163,6 +196,15 @@ impl<'a> LockGraph<'a> {
     pub fn callee_of(&self, function: FunctionId, local: u32) -> Option<(FunctionId, bool)> {
         let function = &self.functions[function];
         self.resolve_callee(function.file, function.lock_map, local)
+            .map(|(g, through_self, _)| (g, through_self))
+    }
+
+    /// The callee, whether it is a `self.` call, and whether it is a method
+    /// of an inferred receiver (`acct.deposit()`, `REGISTRY.add()` on a
+    /// module-level instance).
+    fn callee_via(&self, function: FunctionId, local: u32) -> Option<(FunctionId, bool, bool)> {
+        let function = &self.functions[function];
+        self.resolve_callee(function.file, function.lock_map, local)
     }
 
     /// Callee `local` of `file` (the `i`th file of the graph), resolved
@@ -172,12 +214,25 @@ impl<'a> LockGraph<'a> {
         file: &'a FileSummary,
         i: usize,
         local: u32,
-    ) -> Option<(FunctionId, bool)> {
+    ) -> Option<(FunctionId, bool, bool)> {
         *self.files[i].1[local as usize].get_or_init(|| {
             let callee = &file.lock_events.callees[local as usize];
-            let name = self.callee_name(callee)?;
-            let id = *self.by_name.get(name.as_ref())?;
-            Some((id, matches!(callee, Callee::Method { .. })))
+            if let Some(name) = self.callee_name(callee) {
+                let id = *self.by_name.get(name.as_ref())?;
+                return Some((
+                    id,
+                    matches!(callee, Callee::Method { .. }),
+                    matches!(callee, Callee::OnValue { .. }),
+                ));
+            }
+            // `REGISTRY.add()`: a method of a module-level instance.
+            let Callee::Function(name) = callee else {
+                return None;
+            };
+            let (head, method) = name.rsplit_once('.')?;
+            let class = self.index.class_of(&Val::Global(head.to_string()))?;
+            let owner = self.index.method_owner(&class, method)?;
+            Some((*self.by_name.get(owner.as_str())?, false, true))
         })
     }
 
@@ -207,7 +262,18 @@ impl<'a> LockGraph<'a> {
                 }
                 self.method_owner(class, method).map(Cow::Owned)
             }
+            Callee::OnValue { value, method, .. } => {
+                let class = self.index.class_of(value)?;
+                self.index.method_owner(&class, method).map(Cow::Owned)
+            }
         }
+    }
+
+    /// The function `method` called on `value` stands for.
+    fn value_method(&self, value: &Val, method: &str) -> Option<FunctionId> {
+        let class = self.index.class_of(value)?;
+        let owner = self.index.method_owner(&class, method)?;
+        self.by_name.get(owner.as_str()).copied()
     }
 
     fn method_owner(&self, class: &'a str, method: &'a str) -> Option<String> {
@@ -221,15 +287,43 @@ impl<'a> LockGraph<'a> {
         owner
     }
 
+    /// The receiver of the per-instance lock a function's lock `local`
+    /// names, as written, when it is one object (`self`, a parameter).
+    fn receiver(&self, function: FunctionId, local: u32) -> Option<&'a str> {
+        let file: &'a FileSummary = self.functions[function].file;
+        match &file.lock_events.locks[local as usize] {
+            LockName::Known {
+                scope: LockScope::Instance,
+                ..
+            }
+            | LockName::Inherited { .. } => Some("self"),
+            LockName::Value { receiver, .. } => receiver.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The receiver of a call a function makes (`self` for `self.m()`,
+    /// `acct` for `acct.m()`), when it is one object; and whether the call
+    /// is on an inferred value.
+    fn call_receiver(&self, function: FunctionId, local: u32) -> Option<&'a str> {
+        let file: &'a FileSummary = self.functions[function].file;
+        match &file.lock_events.callees[local as usize] {
+            Callee::Method { .. } => Some("self"),
+            Callee::OnValue { receiver, .. } => receiver.as_deref(),
+            Callee::Function(_) => None,
+        }
+    }
+
     fn add_edges(&mut self) {
         let mut memo: Vec<Option<Vec<Acquisition>>> = vec![None; self.functions.len()];
         let mut on_stack = vec![false; self.functions.len()];
         for f in 0..self.functions.len() {
-            for step in &self.functions[f].locks.held_steps {
-                let held: Vec<LockId> = step
+            let steps: &'a [crate::semantic::index::HeldStep] = &self.functions[f].locks.held_steps;
+            for step in steps {
+                let held: Vec<(LockId, u32)> = step
                     .held
                     .iter()
-                    .filter_map(|&l| self.lock_of(f, l))
+                    .filter_map(|&l| Some((self.lock_of(f, l)?, l)))
                     .collect();
                 let site = Site {
                     function: f,
@@ -242,33 +336,86 @@ impl<'a> LockGraph<'a> {
                         let Some(taken) = self.lock_of(f, lock).filter(|_| blocking) else {
                             continue;
                         };
-                        for &h in &held {
+                        let taken_receiver = self.receiver(f, lock);
+                        for &(h, local) in &held {
+                            if h == taken
+                                && local != lock
+                                && self.locks[h as usize].scope == LockScope::Instance
+                            {
+                                // Two names of one class's lock: the same
+                                // object only if the same receiver.
+                                let held_receiver = self.receiver(f, local);
+                                self.same_lock(
+                                    h,
+                                    site,
+                                    held_receiver,
+                                    taken_receiver,
+                                    step.ordered,
+                                );
+                                continue;
+                            }
                             self.edge(h, taken, site);
                         }
                     }
                     LockStep::Call { callee } => {
-                        let Some((g, through_self)) = self.callee_of(f, callee) else {
+                        let Some((g, through_self, on_value)) = self.callee_via(f, callee) else {
                             continue;
                         };
+                        let call_receiver = self.call_receiver(f, callee);
                         let acquired = self.transitive(g, &mut memo, &mut on_stack, 0).to_vec();
                         for acquisition in acquired {
-                            if !through_self
-                                && self.locks[acquisition.lock as usize].scope
-                                    == LockScope::Instance
-                            {
+                            let instance =
+                                self.locks[acquisition.lock as usize].scope == LockScope::Instance;
+                            if instance && !through_self && !on_value {
                                 continue;
                             }
                             let site = Site {
                                 via: Some((g, acquisition)),
                                 ..site
                             };
-                            for &h in &held {
+                            // The callee's own lock is the receiver's.
+                            let taken_receiver = call_receiver.filter(|_| acquisition.on_self);
+                            for &(h, local) in &held {
+                                if h == acquisition.lock && instance {
+                                    let held_receiver = self.receiver(f, local);
+                                    self.same_lock(
+                                        h,
+                                        site,
+                                        held_receiver,
+                                        taken_receiver,
+                                        step.ordered,
+                                    );
+                                    continue;
+                                }
                                 self.edge(h, acquisition.lock, site);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// A per-instance lock taken while a lock of the same identity is
+    /// held: the same receiver takes it again (PF201), another receiver's
+    /// is PF206's; an unknown receiver says nothing.
+    fn same_lock(
+        &mut self,
+        lock: LockId,
+        site: Site,
+        held: Option<&str>,
+        taken: Option<&str>,
+        ordered: bool,
+    ) {
+        match (held, taken) {
+            (Some(a), Some(b)) if a == b => self.reacquired.push((lock, site)),
+            (Some(a), Some(b)) if !ordered => self.same_class.push(SameClass {
+                lock,
+                site,
+                held: a.to_string(),
+                taken: b.to_string(),
+            }),
+            _ => {}
         }
     }
 
@@ -304,17 +451,24 @@ impl<'a> LockGraph<'a> {
             let mut out: Vec<Acquisition> = Vec::new();
             let function = &self.functions[f];
             for &(lock, line) in &function.locks.acquires {
-                if let Some(lock) = self.lock_of(f, lock)
-                    && self.locks[lock as usize].scope != LockScope::Local
-                    && !out.iter().any(|a| a.lock == lock)
+                if let Some(id) = self.lock_of(f, lock)
+                    && self.locks[id as usize].scope != LockScope::Local
+                    && !out.iter().any(|a| a.lock == id)
                 {
-                    out.push(Acquisition { lock, by: f, line });
+                    let on_self = self.locks[id as usize].scope == LockScope::Instance
+                        && self.receiver(f, lock) == Some("self");
+                    out.push(Acquisition {
+                        lock: id,
+                        by: f,
+                        line,
+                        on_self,
+                    });
                 }
             }
             if depth < MAX_DEPTH {
                 on_stack[f] = true;
                 for &callee in &function.locks.calls {
-                    let Some((g, through_self)) = self.callee_of(f, callee) else {
+                    let Some((g, through_self, on_value)) = self.callee_via(f, callee) else {
                         continue;
                     };
                     if on_stack[g] {
@@ -322,8 +476,33 @@ impl<'a> LockGraph<'a> {
                     }
                     for a in self.transitive(g, memo, on_stack, depth + 1) {
                         let instance = self.locks[a.lock as usize].scope == LockScope::Instance;
-                        if (through_self || !instance) && !out.iter().any(|o| o.lock == a.lock) {
-                            out.push(*a);
+                        if (through_self || on_value || !instance)
+                            && !out.iter().any(|o| o.lock == a.lock)
+                        {
+                            // Through `x.m()`, the callee's own lock is `x`'s.
+                            out.push(Acquisition {
+                                on_self: a.on_self && through_self,
+                                ..*a
+                            });
+                        }
+                    }
+                }
+                // The methods a sync function calls on inferred receivers,
+                // as its effect events record them.
+                let value_calls = function.locks.effects.iter().flat_map(|e| &e.value_calls);
+                for (value, method) in value_calls {
+                    let Some(g) = self.value_method(value, method) else {
+                        continue;
+                    };
+                    if on_stack[g] {
+                        continue;
+                    }
+                    for a in self.transitive(g, memo, on_stack, depth + 1) {
+                        if !out.iter().any(|o| o.lock == a.lock) {
+                            out.push(Acquisition {
+                                on_self: false,
+                                ..*a
+                            });
                         }
                     }
                 }
@@ -357,46 +536,163 @@ pub fn strip_module<'s>(name: &'s str, module: &str) -> &'s str {
 }
 
 /// The project's identity of a lock a file names.
-fn resolve_lock(
-    index: &ProjectIndex,
-    table: &FxHashMap<&str, &LockInfo>,
-    name: &LockName,
-) -> Option<(String, LockKind, bool, LockScope)> {
-    let from_info = |info: &LockInfo| {
-        let scope = if info.per_instance {
-            LockScope::Instance
-        } else {
-            LockScope::Global
+struct Resolver<'r> {
+    index: &'r ProjectIndex,
+    table: &'r FxHashMap<&'r str, &'r LockInfo>,
+    /// The one lock each function takes, by qualified name.
+    takes_one: &'r FxHashMap<&'r str, &'r LockName>,
+}
+
+impl<'r> Resolver<'r> {
+    fn resolve_lock(&self, name: &LockName) -> Option<(String, LockKind, bool, LockScope)> {
+        let (index, table) = (self.index, self.table);
+        let from_info = |info: &LockInfo| {
+            let scope = if info.per_instance {
+                LockScope::Instance
+            } else {
+                LockScope::Global
+            };
+            Some((info.id.clone(), info.kind, info.asyncio, scope))
         };
-        Some((info.id.clone(), info.kind, info.asyncio, scope))
-    };
-    match name {
-        LockName::Known { id, kind, scope } => {
-            let asyncio = table.get(id.as_str()).is_some_and(|i| i.asyncio);
-            Some((id.clone(), *kind, asyncio, *scope))
-        }
-        LockName::Imported(qualified) => {
-            let mut name = qualified.clone();
-            for _ in 0..8 {
-                if let Some(info) = table.get(name.as_str()) {
-                    return from_info(info);
-                }
-                // A re-export: `from .locks import DB_LOCK` in an `__init__.py`.
-                let (module, member) = name.rsplit_once('.')?;
-                let summary = index.module(module)?;
-                let (_, target) = summary.imports.iter().rev().find(|(l, _)| l == member)?;
-                name = target.clone();
+        match name {
+            LockName::Known { id, kind, scope } => {
+                let asyncio = table.get(id.as_str()).is_some_and(|i| i.asyncio);
+                Some((id.clone(), *kind, asyncio, *scope))
             }
-            None
-        }
-        LockName::Inherited { class, attr } => {
-            index
+            LockName::Imported(qualified) => self.global_lock(qualified, 0).and_then(from_info),
+            LockName::Value { value, .. } => self.value_lock(value, 0).and_then(from_info),
+            LockName::Inherited { class, attr } => index
                 .class_and_bases(class)
                 .into_iter()
                 .find_map(|(module, info)| {
                     let id = format!("{}.{}.{attr}", module.module, info.name);
                     table.get(id.as_str()).and_then(|i| from_info(i))
-                })
+                }),
+        }
+    }
+
+    /// The lock a value is, when the project says so (RULES.md "Lock
+    /// identity"): an attribute of an instance of an in-project class that
+    /// creates a lock there (`self.ledger.lock` → `bank.ledger.Ledger.lock`), a
+    /// module global lock reached through imports, or what an in-project
+    /// function or method returns (`get_lock()` → `locks.LOCK`).
+    fn value_lock(&self, value: &Val, depth: usize) -> Option<&'r LockInfo> {
+        let (index, table) = (self.index, self.table);
+        if depth > 8 {
+            return None;
+        }
+        match value {
+            Val::Attr(base, attr) => {
+                if let Val::Global(module) = &**base
+                    && let Some(Symbol::Module(_)) = index.resolve(module)
+                {
+                    return self.global_lock(&format!("{module}.{attr}"), depth + 1);
+                }
+                let class = index.class_of(base)?;
+                // The first class of the MRO that gives the attribute decides.
+                for (module, info) in index.class_and_bases(&class) {
+                    let id = format!("{}.{}.{attr}", module.module, info.name);
+                    if let Some(lock) = table.get(id.as_str()) {
+                        return Some(lock);
+                    }
+                    if info.attrs.iter().any(|(n, _)| n == attr)
+                        || info.methods.iter().any(|m| m.name == *attr)
+                    {
+                        return None;
+                    }
+                }
+                None
+            }
+            Val::Global(name) => self.global_lock(name, depth + 1),
+            Val::Call(name) => match index.resolve(name) {
+                Some(Symbol::Function { module, function }) => match function.returns.as_deref() {
+                    Some(returns) => self.value_lock(returns, depth + 1),
+                    None => self.held_by_context_manager(
+                        &format!("{}.{}", module.module, function.name),
+                        function,
+                        depth,
+                    ),
+                },
+                _ => None,
+            },
+            Val::MethodCall(base, method) => {
+                let class = index.class_of(base)?;
+                let (module, function) = index.find_method(&class, method)?;
+                match function.returns.as_deref() {
+                    Some(returns) => self.value_lock(returns, depth + 1),
+                    None => {
+                        let owner = index.method_owner(&class, method)?;
+                        debug_assert!(owner.starts_with(&module.module));
+                        self.held_by_context_manager(&owner, function, depth)
+                    }
+                }
+            }
+            Val::Instance(_) => None,
+        }
+    }
+
+    /// A module-level lock by qualified name, through re-exports and
+    /// module-level names bound to one (`LOCK = get_lock()`).
+    fn global_lock(&self, qualified: &str, depth: usize) -> Option<&'r LockInfo> {
+        let (index, table) = (self.index, self.table);
+        let mut name = qualified.to_string();
+        for _ in 0..8 {
+            if let Some(info) = table.get(name.as_str()) {
+                return Some(info);
+            }
+            let (module, member) = name.rsplit_once('.')?;
+            let Some(summary) = index.module(module) else {
+                // `pkg.registry.REGISTRY.lock`: an attribute of a
+                // module-level instance.
+                if depth > 8 {
+                    return None;
+                }
+                let value = Val::Attr(
+                    Box::new(Val::Global(module.to_string())),
+                    member.to_string(),
+                );
+                return self.value_lock(&value, depth + 1);
+            };
+            if let Some((_, value)) = summary.values.iter().find(|(n, _)| n == member) {
+                return self.value_lock(value, depth + 1);
+            }
+            let (_, target) = summary.imports.iter().rev().find(|(l, _)| l == member)?;
+            name = target.clone();
+        }
+        None
+    }
+
+    /// `with self.locked():` where `locked` is a `@contextmanager` that takes
+    /// one lock (`with self._lock: yield`): that lock (RULES.md "Lock
+    /// identity").
+    fn held_by_context_manager(
+        &self,
+        qualified: &str,
+        function: &crate::semantic::index::FunctionInfo,
+        depth: usize,
+    ) -> Option<&'r LockInfo> {
+        let context_manager = function.is_generator
+            && function.decorators.iter().any(|d| {
+                matches!(
+                    d.as_deref(),
+                    Some("contextlib.contextmanager" | "contextlib.asynccontextmanager")
+                )
+            });
+        if !context_manager || depth > 8 {
+            return None;
+        }
+        match self.takes_one.get(qualified)? {
+            LockName::Known { id, .. } => self.table.get(id.as_str()).copied(),
+            LockName::Imported(name) => self.global_lock(name, depth + 1),
+            LockName::Value { value, .. } => self.value_lock(value, depth + 1),
+            LockName::Inherited { class, attr } => self
+                .index
+                .class_and_bases(class)
+                .into_iter()
+                .find_map(|(module, info)| {
+                    let id = format!("{}.{}.{attr}", module.module, info.name);
+                    self.table.get(id.as_str()).copied()
+                }),
         }
     }
 }

@@ -230,6 +230,10 @@ fn receiver_parameter<'a>(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stored {
     Lock(LockKind, bool),
+    /// Annotated as a lock (`lock: threading.Lock`, `self.lock:
+    /// threading.Lock = lock`): the annotation decides, whatever is
+    /// assigned (RULES.md "Values").
+    Annotated(LockKind, bool),
     /// `None`: a lock created later, or not at all.
     Nothing,
     /// Anything else: the attribute could hold anything.
@@ -293,8 +297,24 @@ fn consistent_lock<'i, 'a: 'i>(
     assignments: impl Iterator<Item = &'i Assignment<'a>>,
 ) -> Option<((LockKind, bool), TextRange)> {
     let mut found: Option<((LockKind, bool), TextRange)> = None;
+    let assignments: Vec<&Assignment> = assignments.collect();
+    let annotated = assignments.iter().filter_map(|a| match a.stored {
+        Stored::Annotated(kind, asyncio) => Some(((kind, asyncio), a.range)),
+        _ => None,
+    });
+    for (lock, range) in annotated {
+        match found {
+            Some((previous, _)) if previous != lock => return None,
+            Some(_) => {}
+            None => found = Some((lock, range)),
+        }
+    }
+    if found.is_some() {
+        return found;
+    }
     for assignment in assignments {
         match assignment.stored {
+            Stored::Annotated(..) => {}
             Stored::Lock(kind, asyncio) => match found {
                 Some((lock, _)) if lock != (kind, asyncio) => return None,
                 Some(_) => {}
@@ -353,8 +373,10 @@ impl<'a> AssignmentScan<'_, 'a> {
                     }
                 }
                 Stmt::AnnAssign(assign) => {
-                    // `x: Lock` alone declares; it stores nothing.
-                    if let Some(value) = &assign.value {
+                    if let Some((kind, asyncio)) = self.annotated_lock(&assign.annotation) {
+                        self.annotated(&assign.target, kind, asyncio, receiver);
+                    } else if let Some(value) = &assign.value {
+                        // `x: Lock` alone declares; it stores nothing.
                         self.target(&assign.target, Some(value), receiver);
                     }
                 }
@@ -420,6 +442,71 @@ impl<'a> AssignmentScan<'_, 'a> {
         }
     }
 
+    /// The lock an annotation names (`threading.Lock`, `Optional[Lock]`,
+    /// `"asyncio.Lock"`).
+    fn annotated_lock(&self, annotation: &Expr) -> Option<(LockKind, bool)> {
+        // Cheap first: the annotation names a lock class.
+        let text = match annotation {
+            Expr::StringLiteral(s) => s.value.to_str(),
+            _ => {
+                let mut found = false;
+                crate::ast::helpers::any_over_expr(annotation, |e| {
+                    let name = match e {
+                        Expr::Name(n) => n.id.as_str(),
+                        Expr::Attribute(a) => a.attr.as_str(),
+                        _ => "",
+                    };
+                    found |= name.ends_with("Lock")
+                        || name.ends_with("Semaphore")
+                        || name.ends_with("Condition");
+                    false
+                });
+                if !found {
+                    return None;
+                }
+                ""
+            }
+        };
+        if !text.is_empty()
+            && !["Lock", "Semaphore", "Condition"]
+                .iter()
+                .any(|k| text.contains(k))
+        {
+            return None;
+        }
+        let value =
+            crate::semantic::values::annotation_value(self.semantic, self.scope, annotation)?;
+        let crate::semantic::values::Val::Instance(name) = value else {
+            return None;
+        };
+        lock_kind(&QualifiedName::new(&name))
+    }
+
+    /// `lock: threading.Lock` in the class body (a dataclass field, or an
+    /// attribute its methods set) or `self.lock: threading.Lock = ...` in a
+    /// method: one lock per instance.
+    fn annotated(
+        &mut self,
+        target: &'a Expr,
+        kind: LockKind,
+        asyncio: bool,
+        receiver: Option<&str>,
+    ) {
+        let name = match (target, receiver) {
+            (Expr::Name(name), None) => name.id.as_str(),
+            (Expr::Attribute(attr), Some(r)) if matches!(&*attr.value, Expr::Name(n) if n.id.as_str() == r) => {
+                attr.attr.as_str()
+            }
+            _ => return,
+        };
+        self.out.push(Assignment {
+            name,
+            stored: Stored::Annotated(kind, asyncio),
+            range: target.range(),
+            in_method: true,
+        });
+    }
+
     fn record(&mut self, name: &'a str, value: Option<&'a Expr>, target: &Expr) {
         let stored = match value {
             Some(Expr::NoneLiteral(_)) => Stored::Nothing,
@@ -429,11 +516,18 @@ impl<'a> AssignmentScan<'_, 'a> {
             },
             None => Stored::Other,
         };
+        // `field(default_factory=Lock)`: a new lock for each instance.
+        let per_instance = matches!(stored, Stored::Lock(..))
+            && matches!(value, Some(Expr::Call(call))
+            if !call.arguments.keywords.is_empty()
+                && self.semantic
+                    .resolve_qualified_name_in(self.scope, &call.func)
+                    .is_some_and(|n| n.is_any(FIELD_FUNCTIONS)));
         self.out.push(Assignment {
             name,
             stored,
             range: value.map_or(target.range(), Ranged::range),
-            in_method: self.in_method,
+            in_method: self.in_method || per_instance,
         });
     }
 }

@@ -102,6 +102,21 @@ impl ValueKind {
                     | "threading.BoundedSemaphore"
                     | "threading.Condition"
             ),
+            ValueKind::Mutex => matches!(
+                class,
+                "threading.Lock"
+                    | "threading.RLock"
+                    | "threading.Condition"
+                    | "asyncio.Lock"
+                    | "asyncio.Condition"
+            ),
+            ValueKind::AsyncioLock => matches!(
+                class,
+                "asyncio.Lock"
+                    | "asyncio.Semaphore"
+                    | "asyncio.BoundedSemaphore"
+                    | "asyncio.Condition"
+            ),
         }
     }
 }

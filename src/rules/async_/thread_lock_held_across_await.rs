@@ -84,13 +84,24 @@ pub(crate) fn enter_with(cx: &mut Context, state: &mut Vec<HeldLock>, with: &ast
         let (type_name, ask) = match cx.lock_for(&item.context_expr) {
             Some(lock) if lock.asyncio => continue,
             Some(lock) => (lock.type_name(), None),
-            // A lock created in the `with` item itself is nobody else's.
-            None if matches!(item.context_expr, ast::Expr::Call(_)) => continue,
             // Any value inferred to be a threading lock (RULES.md "Values").
             None => {
+                let call = match &item.context_expr {
+                    ast::Expr::Call(call) => Some(call),
+                    _ => None,
+                };
+                // A call with arguments gives a lock per call at best
+                // (`lock_for(key)`).
+                if call.is_some_and(|c| !c.arguments.is_empty()) {
+                    continue;
+                }
                 match values::decide(cx.semantic(), &item.context_expr, ValueKind::ThreadLock) {
                     Decision::No => continue,
+                    // A lock created in the `with` item itself
+                    // (`threading.Lock()`) is nobody else's.
+                    Decision::Yes if call.is_some() => continue,
                     Decision::Yes => ("threading lock".to_string(), None),
+                    // An in-project factory's lock (`with registry_lock():`).
                     Decision::Ask(value) => ("threading lock".to_string(), Some(value)),
                 }
             }

@@ -5,6 +5,7 @@
 use crate::ast::{self, Expr, Stmt};
 use crate::semantic::SemanticModel;
 use crate::semantic::index::LockKind;
+use crate::semantic::values::{self, Decision, Val, ValueKind};
 use ruff_text_size::{Ranged, TextRange};
 
 pub(super) struct Scan<'s, 'a> {
@@ -18,6 +19,36 @@ pub(super) struct Scan<'s, 'a> {
     pub(super) found: Vec<(TextRange, TextRange, String, String)>,
     /// Ids of the locks this function acquires as their initial state.
     pub(super) initially_locked: Vec<String>,
+    /// The locks known only through a value the project index must confirm
+    /// (`self.ledger.lock`), by id.
+    pub(super) asks: std::cell::RefCell<Vec<(String, Val)>>,
+}
+
+/// The identity PF202 follows for the lock `expr` stands for: the lock's id
+/// (RULES.md "Lock identity"), or, for a value the values say is a lock
+/// (`self.ledger.lock`, `acct.lock` for `acct: Account`), `=` and the
+/// expression as written, with the value the project must confirm. A
+/// semaphore is `None` (one path acquires, another releases, by design).
+pub(super) fn lock_key(
+    semantic: &SemanticModel,
+    text: &str,
+    expr: &Expr,
+) -> Option<(String, Option<Val>)> {
+    if let Some(lock) = crate::semantic::locks::lock_for(semantic, expr) {
+        if matches!(lock.kind, LockKind::Semaphore | LockKind::BoundedSemaphore) {
+            return None;
+        }
+        return Some((lock.id, None));
+    }
+    if !matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
+        return None;
+    }
+    let ask = match values::decide(semantic, expr, ValueKind::Mutex) {
+        Decision::No => return None,
+        Decision::Yes => None,
+        Decision::Ask(value) => Some(value),
+    };
+    Some((format!("={}", &text[expr.range()]), ask))
 }
 
 impl<'a> Scan<'_, 'a> {
@@ -148,12 +179,14 @@ impl<'a> Scan<'_, 'a> {
         if attr.attr.as_str() != "acquire" {
             return None;
         }
-        let lock = crate::semantic::locks::lock_for(self.semantic, &attr.value)?;
-        // A semaphore counts: one path acquires, another releases, by design.
-        if matches!(lock.kind, LockKind::Semaphore | LockKind::BoundedSemaphore) {
-            return None;
+        let (id, ask) = lock_key(self.semantic, self.locator_text, &attr.value)?;
+        if let Some(value) = ask {
+            let mut asks = self.asks.borrow_mut();
+            if !asks.iter().any(|(i, _)| *i == id) {
+                asks.push((id.clone(), value));
+            }
         }
-        Some((call, lock.id))
+        Some((call, id))
     }
 
     fn judge(
@@ -221,8 +254,8 @@ impl<'a> Scan<'_, 'a> {
             return false;
         };
         attr.attr.as_str() == "release"
-            && crate::semantic::locks::lock_for(self.semantic, &attr.value)
-                .is_some_and(|l| l.id == lock)
+            && lock_key(self.semantic, self.locator_text, &attr.value)
+                .is_some_and(|(l, _)| l == lock)
     }
 
     /// In a `@contextmanager` generator: a `try` whose body yields and whose

@@ -4,12 +4,14 @@
 //! followed directly by a `try:` whose `finally` releases the lock (or sit
 //! in the body of such a `try`).
 
-use super::acquire_scan::Scan;
+use super::acquire_scan::{Scan, lock_key};
 use crate::ast::{self, Expr};
 use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
 use crate::semantic::ScopeKind;
+use crate::semantic::index::Question;
 use crate::semantic::model::ScopeId;
+use crate::semantic::values::{self, ValueKind};
 
 pub struct AcquireWithoutRelease;
 
@@ -25,6 +27,14 @@ pub struct State {
 
 impl<'a> Check<'a> for AcquireWithoutRelease {
     type State = State;
+
+    fn answer(
+        pending: &crate::finding::Pending,
+        question: &crate::semantic::index::Question,
+        index: &crate::semantic::index::ProjectIndex,
+    ) -> Option<crate::finding::Finding> {
+        crate::semantic::values::answer_deferred(pending, question, index)
+    }
 
     #[inline]
     fn on_call(
@@ -65,15 +75,15 @@ pub(crate) fn note_call(cx: &mut Context, state: &mut State, call: &ast::ExprCal
             "acquire" => {
                 if let Some(scope) = scope
                     && !state.acquiring_functions.contains(&scope)
-                    && cx.lock_for(&attr.value).is_some()
+                    && lock_key(cx.semantic(), cx.locator().text(), &attr.value).is_some()
                 {
                     state.acquiring_functions.push(scope);
                 }
                 return;
             }
             "release" => {
-                if let Some(lock) = cx.lock_for(&attr.value) {
-                    state.lock_signals.push((scope, lock.id, false));
+                if let Some((id, _)) = lock_key(cx.semantic(), cx.locator().text(), &attr.value) {
+                    state.lock_signals.push((scope, id, false));
                 }
                 return;
             }
@@ -91,9 +101,9 @@ pub(crate) fn note_call(cx: &mut Context, state: &mut State, call: &ast::ExprCal
     let mut handed = Vec::new();
     crate::ast::helpers::any_over_expr(&Expr::Call(call.clone()), |e| {
         if matches!(e, Expr::Name(_) | Expr::Attribute(_))
-            && let Some(lock) = cx.lock_for(e)
+            && let Some((id, _)) = lock_key(cx.semantic(), cx.locator().text(), e)
         {
-            handed.push(lock.id);
+            handed.push(id);
         }
         false
     });
@@ -110,6 +120,7 @@ pub(crate) fn check_functions(cx: &mut Context, state: &mut State) {
     // they are created): a signal that another thread or call releases.
     let mut initially_locked: Vec<String> = Vec::new();
     let mut candidates = Vec::new();
+    let mut asks: Vec<(ScopeId, String, crate::semantic::values::Val)> = Vec::new();
     for scope in functions {
         let ScopeKind::Function(def) = cx.semantic().scope(scope).kind else {
             continue;
@@ -140,9 +151,16 @@ pub(crate) fn check_functions(cx: &mut Context, state: &mut State) {
             in_init: def.name.as_str() == "__init__",
             found: Vec::new(),
             initially_locked: Vec::new(),
+            asks: Default::default(),
         };
         scan.suite(&def.body, &mut Vec::new(), true, &[]);
         initially_locked.extend(scan.initially_locked);
+        asks.extend(
+            scan.asks
+                .into_inner()
+                .into_iter()
+                .map(|(i, v)| (scope, i, v)),
+        );
         candidates.extend(scan.found.into_iter().map(|f| (scope, f)));
     }
     for (scope, (call, statement, lock, id)) in candidates {
@@ -159,7 +177,10 @@ pub(crate) fn check_functions(cx: &mut Context, state: &mut State) {
             let released_elsewhere = signals
                 .iter()
                 .any(|(s, l, thread)| !*thread && *l == id && *s != Some(scope));
-            let signal = handed || (!released_here && released_elsewhere);
+            // A lock of another object (`pool._lock`) never released here
+            // is held for its owner to release: a signal too.
+            let foreign = id.starts_with('=') && !released_here;
+            let signal = handed || foreign || (!released_here && released_elsewhere);
             if signal {
                 continue;
             }
@@ -176,6 +197,13 @@ pub(crate) fn check_functions(cx: &mut Context, state: &mut State) {
                 span,
                 message: format!("`{lock}` is acquired here"),
             });
+            // A lock through a value: reported if the project confirms it.
+            if let Some((_, _, value)) = asks.iter().find(|(s, i, _)| *s == scope && *i == id) {
+                cx.defer_last_finding(Question::new(&values::ValueIs {
+                    value: value.clone(),
+                    kind: ValueKind::Mutex,
+                }));
+            }
         }
     }
 }

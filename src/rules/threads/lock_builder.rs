@@ -2,7 +2,7 @@
 //! ([`LockEventsBuilder`], finished into the summary's [`LockEvents`]), and
 //! how a lock or a callee is named in them.
 
-use ruff_text_size::{TextRange, TextSize};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
 
 use crate::ast::{self, Expr};
@@ -11,6 +11,7 @@ use crate::registry::Rule;
 use crate::semantic::index::{Callee, FunctionLocks, LockEvents, LockName};
 use crate::semantic::locks::{inherited_attribute, receiver_class};
 use crate::semantic::model::{BindingKind, ScopeId};
+use crate::semantic::values::{Val, library_class, value_of};
 use crate::semantic::{ScopeKind, SemanticModel};
 
 /// A `with` item the walk is inside of.
@@ -19,6 +20,9 @@ pub(super) struct HeldWith {
     pub(super) function: ScopeId,
     /// `None`: not a known lock, but it might be one (PF203 stays silent).
     pub(super) lock: Option<u32>,
+    /// Held from the end of its item on: the item's own call
+    /// (`with self.locked():`) runs before it holds anything.
+    pub(super) from: TextSize,
 }
 
 #[derive(Default)]
@@ -40,6 +44,9 @@ pub struct LockEventsBuilder {
     /// A function that called `.acquire()` on something not known to be a
     /// lock: from there on it may hold one.
     pub(super) unknown_acquire: Option<ScopeId>,
+    /// The `if` statements the walk is inside of whose test compares two
+    /// receivers (`id(a) < id(b)`): the code chooses the lock order there.
+    pub(super) ordering: Vec<TextSize>,
 }
 
 impl LockEventsBuilder {
@@ -97,7 +104,7 @@ impl LockEventsBuilder {
         let withs = self
             .withs
             .iter()
-            .filter(|w| w.function == function)
+            .filter(|w| w.function == function && w.from <= at)
             .filter_map(|w| w.lock);
         for lock in withs.chain(self.manual.iter().map(|(l, _)| *l)) {
             if !held.contains(&lock) {
@@ -105,6 +112,14 @@ impl LockEventsBuilder {
             }
         }
         held
+    }
+
+    /// Might `function` hold a known lock now (cheap, before `held`)?
+    pub(super) fn may_hold(&self, function: ScopeId) -> bool {
+        self.withs
+            .iter()
+            .any(|w| w.function == function && w.lock.is_some())
+            || (self.manual_function == Some(function) && !self.manual.is_empty())
     }
 
     /// PF203: might `function` hold any lock here (a `with` of anything, an
@@ -149,11 +164,134 @@ pub(super) fn lock_name(cx: &Context, expr: &Expr) -> Option<LockName> {
             attr: attr.to_string(),
         });
     }
+    if matches!(expr, Expr::Call(_)) {
+        return value_lock_name(cx, expr);
+    }
     if !matches!(expr, Expr::Name(_) | Expr::Attribute(_)) {
         return None;
     }
-    let name = semantic.resolve_qualified_name(expr)?;
-    (!name.as_str().starts_with("builtins.")).then(|| LockName::Imported(name.to_string()))
+    if let Some(name) = semantic.resolve_qualified_name(expr) {
+        return (!name.as_str().starts_with("builtins."))
+            .then(|| LockName::Imported(name.to_string()));
+    }
+    // Any other value the project may say is a lock (RULES.md "Lock
+    // identity"): `self.ledger.lock`, `acct.lock`, `get_lock()`.
+    value_lock_name(cx, expr)
+}
+
+/// `self.ledger.lock`, `acct.lock` (`acct: Account`), `make_lock()`: a lock
+/// if the project says its value is one.
+fn value_lock_name(cx: &Context, expr: &Expr) -> Option<LockName> {
+    match expr {
+        Expr::Attribute(_) | Expr::Name(_) => {}
+        // A factory of one shared lock takes no arguments (`get_lock()`);
+        // `lock_for(key)` gives a lock per key, no one identity.
+        Expr::Call(call) if call.arguments.is_empty() => {}
+        _ => return None,
+    }
+    let semantic = cx.semantic();
+    let value = value_of(semantic, semantic.current_scope_id(), expr)?;
+    // A library value is a lock (decided in the file) or not one; an
+    // instance of a class (`self`, `x: Client`) is not a lock attribute.
+    if library_class(&value).is_some() || matches!(value, Val::Instance(_)) {
+        return None;
+    }
+    let receiver = match expr {
+        Expr::Attribute(attr) => one_object(cx, &attr.value),
+        _ => None,
+    };
+    Some(LockName::Value {
+        value,
+        text: cx.locator().text()[expr.range()].to_string(),
+        receiver,
+    })
+}
+
+/// `expr` as written when it names one object for the whole function: a
+/// parameter (`self` included) bound once, or an attribute chain on one
+/// (`self.ledger`, `acct.owner`). Locals may be aliases (`b = a`).
+pub(super) fn one_object(cx: &Context, expr: &Expr) -> Option<String> {
+    let mut root = expr;
+    while let Expr::Attribute(attr) = root {
+        root = &attr.value;
+    }
+    let Expr::Name(name) = root else {
+        return None;
+    };
+    let semantic = cx.semantic();
+    let binding = semantic.binding(semantic.lookup(name.id.as_str())?);
+    if !matches!(binding.kind, BindingKind::Parameter(_)) || binding.shadowed.is_some() {
+        return None;
+    }
+    Some(cx.locator().text()[expr.range()].to_string())
+}
+
+/// `method` called on a receiver whose class the project may say
+/// (`self.ledger.record()`, `acct.deposit()`); `receiver` as written is
+/// kept only when a lock is held at the call (`held`).
+pub(super) fn value_callee(cx: &Context, func: &Expr, held: bool) -> Option<Callee> {
+    let Expr::Attribute(attr) = func else {
+        return None;
+    };
+    let semantic = cx.semantic();
+    let value = value_of(semantic, semantic.current_scope_id(), &attr.value)?;
+    if library_class(&value).is_some() {
+        return None;
+    }
+    Some(Callee::OnValue {
+        value,
+        method: attr.attr.to_string(),
+        receiver: if held {
+            one_object(cx, &attr.value)
+        } else {
+            None
+        },
+    })
+}
+
+/// Does an `if` test compare two receivers to choose an order: `id(a) <
+/// id(b)`, `a.number < b.number` (the same attribute of two names)?
+pub(super) fn compares_receivers(test: &Expr) -> bool {
+    let Expr::Compare(compare) = test else {
+        return match test {
+            Expr::BoolOp(op) => op.values.iter().any(compares_receivers),
+            Expr::UnaryOp(op) => compares_receivers(&op.operand),
+            _ => false,
+        };
+    };
+    let ordering = compare.ops.iter().all(|op| {
+        matches!(
+            op,
+            ast::CmpOp::Lt | ast::CmpOp::LtE | ast::CmpOp::Gt | ast::CmpOp::GtE
+        )
+    });
+    let [right] = &compare.comparators[..] else {
+        return false;
+    };
+    ordering && same_key(&compare.left, right)
+}
+
+/// `id(a)` and `id(b)`, or `a.k` and `b.k`: the same key of two names.
+fn same_key(left: &Expr, right: &Expr) -> bool {
+    fn key(e: &Expr) -> Option<(&str, &str)> {
+        match e {
+            Expr::Call(call) => {
+                let Expr::Name(f) = &*call.func else {
+                    return None;
+                };
+                let [Expr::Name(arg)] = &call.arguments.args[..] else {
+                    return None;
+                };
+                matches!(f.id.as_str(), "id" | "hash").then(|| (f.id.as_str(), arg.id.as_str()))
+            }
+            Expr::Attribute(attr) => match &*attr.value {
+                Expr::Name(n) => Some((attr.attr.as_str(), n.id.as_str())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    matches!((key(left), key(right)), (Some((k1, n1)), Some((k2, n2))) if k1 == k2 && n1 != n2)
 }
 
 /// The in-project function a call (or a callable passed as a thread

@@ -18,12 +18,23 @@ use crate::context::Context;
 use crate::semantic::index::{HeldStep, LockName, LockStep};
 use crate::semantic::model::ScopeId;
 
-use super::lock_builder::{HeldWith, LockEventsBuilder, callee, current_function, lock_name};
+use super::lock_builder::{
+    HeldWith, LockEventsBuilder, callee, compares_receivers, current_function, lock_name,
+    value_callee,
+};
 
 /// A statement, before its children: the branch bodies it opens, the locks
 /// its `with` takes.
 pub(crate) fn on_stmt(cx: &mut Context, state: &mut LockEventsBuilder, stmt: &Stmt) {
     enter_compound(state, stmt);
+    if let Stmt::If(s) = stmt
+        && (compares_receivers(&s.test)
+            || s.elif_else_clauses
+                .iter()
+                .any(|c| c.test.as_ref().is_some_and(compares_receivers)))
+    {
+        state.ordering.push(s.start());
+    }
     if let Stmt::With(with) = stmt {
         enter_with(cx, state, with);
     }
@@ -33,6 +44,9 @@ pub(crate) fn on_stmt(cx: &mut Context, state: &mut LockEventsBuilder, stmt: &St
 pub(crate) fn after_stmt(state: &mut LockEventsBuilder, stmt: &Stmt) {
     if let Stmt::With(with) = stmt {
         leave_with(state, with);
+    }
+    if matches!(stmt, Stmt::If(_)) && state.ordering.last() == Some(&stmt.start()) {
+        state.ordering.pop();
     }
     leave_compound(state, stmt);
 }
@@ -59,6 +73,7 @@ pub(crate) fn enter_with(cx: &mut Context, state: &mut LockEventsBuilder, with: 
             with_start: with.start(),
             function,
             lock,
+            from: item.end(),
         });
     }
 }
@@ -143,6 +158,7 @@ fn acquire(
     if builder.manual.iter().any(|(l, _)| *l == lock) {
         held.retain(|l| *l != lock);
     }
+    let ordered = !builder.ordering.is_empty();
     let record = builder.function(semantic, function, line);
     if blocking && !record.acquires.iter().any(|(l, _)| *l == lock) {
         record.acquires.push((lock, row));
@@ -153,6 +169,7 @@ fn acquire(
             held,
             span,
             noqa_row,
+            ordered,
         });
     }
 }
@@ -175,7 +192,16 @@ pub(crate) fn on_await(state: &mut LockEventsBuilder, await_expr: &ast::ExprAwai
     }
 }
 
-pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &ast::ExprCall) {
+/// `effects`: the effect events record the methods a sync function calls
+/// on inferred receivers (`OwnEffects::value_calls`), which the lock graph
+/// follows too; the lock events then name such a call only when a lock is
+/// held at it (or in an `async def`, which the effects do not cover).
+pub(crate) fn on_call(
+    cx: &mut Context,
+    state: &mut LockEventsBuilder,
+    call: &ast::ExprCall,
+    effects: bool,
+) {
     let awaited = state.awaited.take();
     let Some((function, def)) = current_function(cx.semantic()) else {
         return;
@@ -230,12 +256,28 @@ pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &as
             None => {}
         }
     }
-    let Some(callee) = callee(cx.semantic(), &call.func) else {
-        return;
+    let callee = match callee(cx.semantic(), &call.func) {
+        Some(callee) => callee,
+        None => {
+            // A method of an inferred receiver: named here when a lock may
+            // be held at the call, when awaited in an `async def` (an
+            // `async with` of an asyncio lock runs in the awaited method),
+            // or when the effect events (which name them for sync
+            // functions) are off.
+            let holding = state.may_hold(function);
+            let awaited_here = def.is_async && awaited.is_some_and(|a| a == call.range());
+            if !(holding || !effects || awaited_here) {
+                return;
+            }
+            let Some(callee) = value_callee(cx, &call.func, holding) else {
+                return;
+            };
+            callee
+        }
     };
-    let line = cx.locator().row(def.name.start());
     // The site's position is only needed for a call made while holding.
     let held = state.held(function, call.start());
+    let line = cx.locator().row(def.name.start());
     let (span, noqa_row) = if held.is_empty() {
         Default::default()
     } else {
@@ -243,6 +285,7 @@ pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &as
     };
     let semantic = &cx.semantic;
     let builder = &mut *state;
+    let ordered = !builder.ordering.is_empty();
     let callee = builder.callee_id(callee);
     let record = builder.function(semantic, function, line);
     if !record.calls.contains(&callee) {
@@ -254,6 +297,7 @@ pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &as
             held,
             span,
             noqa_row,
+            ordered,
         });
     }
 }

@@ -7,6 +7,7 @@ pub mod lock_events;
 pub mod lock_order_inversion;
 pub mod lock_reacquired;
 pub mod process_without_main_guard;
+pub mod same_class_locks_nested;
 pub mod thread_events;
 pub mod unpicklable_process_target;
 pub mod unsynchronized_shared_mutation;

@@ -13,7 +13,7 @@ use crate::semantic::index::{SharedWrite, ThreadStart};
 use crate::semantic::locks::receiver_class;
 use crate::semantic::model::{BindingKind, MODULE_SCOPE};
 
-use super::lock_builder::{LockEventsBuilder, callee, current_function};
+use super::lock_builder::{LockEventsBuilder, callee, current_function, value_callee};
 
 /// A statement, before its children: an unguarded write of shared state.
 pub(crate) fn on_stmt(cx: &mut Context, state: &mut LockEventsBuilder, stmt: &Stmt) {
@@ -61,7 +61,10 @@ fn thread_start(cx: &mut Context, state: &mut LockEventsBuilder, call: &ast::Exp
             (call.arguments.args.first(), how)
         }
     };
-    let Some(target) = target.and_then(|t| callee(semantic, t)) else {
+    // `Thread(target=self.worker.run)`: a method of an inferred receiver.
+    let Some(target) =
+        target.and_then(|t| callee(semantic, t).or_else(|| value_callee(cx, t, false)))
+    else {
         return;
     };
     let line = cx.locator().row(call.start());
@@ -151,6 +154,8 @@ fn is_shared(semantic: &SemanticModel, target: &Expr, top: bool) -> bool {
             }
         }
         Expr::Attribute(attr) => match &*attr.value {
+            // Through a chain: `self.index.counter` is shared with `self`.
+            chain @ Expr::Attribute(_) => is_shared(semantic, chain, false),
             Expr::Name(receiver) => {
                 let id = receiver.id.as_str();
                 receiver_class(semantic, id).is_some()
