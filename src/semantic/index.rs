@@ -267,15 +267,42 @@ pub struct FileSummary {
 pub struct Question(Box<[u8]>);
 
 impl Question {
-    pub fn new<T: Serialize>(question: &T) -> Self {
-        Self(crate::finding::encode(question))
+    pub fn new<T: Ask>(question: &T) -> Self {
+        let body = crate::finding::encode(question);
+        let mut bytes = Vec::with_capacity(4 + body.len());
+        bytes.extend_from_slice(&tag(T::TAG));
+        bytes.extend_from_slice(&body);
+        Self(bytes.into_boxed_slice())
     }
 
     /// The question as the rule asked it, if it is a `T` (which may borrow
-    /// its strings from the question).
-    pub fn decode<'q, T: Deserialize<'q>>(&'q self) -> Option<T> {
-        postcard::from_bytes(&self.0).ok()
+    /// its strings from the question). A question of another type is
+    /// `None`, so a rule may ask questions of several types.
+    pub fn decode<'q, T: Ask + Deserialize<'q>>(&'q self) -> Option<T> {
+        let body = self.0.strip_prefix(&tag(T::TAG))?;
+        postcard::from_bytes(body).ok()
     }
+}
+
+/// A type of question a rule asks the project ([`Question`]). Its tag,
+/// written before the encoded question, tells it from the other types the
+/// same rule asks; it is part of the cache format, so it is a name written
+/// here rather than the Rust type's path.
+pub trait Ask: Serialize {
+    const TAG: &'static str;
+}
+
+/// The 4 bytes of a question type's tag (FNV-1a of its name).
+const fn tag(name: &str) -> [u8; 4] {
+    let bytes = name.as_bytes();
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    hash.to_le_bytes()
 }
 
 /// Where a coroutine function is defined: `module:line`.
@@ -679,6 +706,16 @@ mod tests {
             IsCoroutine { callee: String },
             Method { class: String, inherited: bool },
         }
+        impl Ask for Asks {
+            const TAG: &'static str = "test.Asks";
+        }
+        #[derive(Serialize, Deserialize, Debug, PartialEq)]
+        enum Other {
+            IsCoroutine { callee: String },
+        }
+        impl Ask for Other {
+            const TAG: &'static str = "test.Other";
+        }
         let asked = Asks::Method {
             class: "app.Repo".into(),
             inherited: true,
@@ -691,5 +728,13 @@ mod tests {
         };
         assert_eq!(Question::new(&callee()), Question::new(&callee()));
         assert_ne!(Question::new(&callee()), question);
+        // A question of another type with the same encoding is not read
+        // as this one: a rule may ask several types.
+        let other = Question::new(&Other::IsCoroutine {
+            callee: "app.fetch".into(),
+        });
+        assert_eq!(other.decode::<Asks>(), None);
+        assert_eq!(Question::new(&callee()).decode::<Other>(), None);
+        assert!(other.decode::<Other>().is_some());
     }
 }

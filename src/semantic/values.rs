@@ -860,6 +860,10 @@ pub struct ValueIs {
     pub kind: ValueKind,
 }
 
+impl crate::semantic::index::Ask for ValueIs {
+    const TAG: &'static str = "values.ValueIs";
+}
+
 /// The answer to a finding deferred until the project says what a value is
 /// ([`ValueIs`]): the finding, if it is.
 pub fn answer_deferred(

@@ -253,6 +253,10 @@ struct Effect {
     kind: EffectKind,
 }
 
+impl crate::semantic::index::Ask for Effect {
+    const TAG: &'static str = "effects.Effect";
+}
+
 /// The project's answer: the helper's chain to its witness call.
 pub(crate) fn answer(
     pending: &Pending,

@@ -5,6 +5,8 @@ use ruff_text_size::Ranged;
 use crate::ast::{self, Expr};
 use crate::context::{Callee, Check, Context};
 use crate::registry::Rule;
+use crate::semantic::index::Question;
+use crate::semantic::values::{self, Decision, ValueKind};
 use crate::semantic::{QualifiedName, SemanticModel};
 
 pub struct NestedEventLoop;
@@ -19,7 +21,10 @@ impl<'a> Check<'a> for NestedEventLoop {
         question: &crate::semantic::index::Question,
         index: &crate::semantic::index::ProjectIndex,
     ) -> Option<crate::finding::Finding> {
-        super::effect_events::answer(pending, question, index)
+        // A loop the project confirmed (`self.loop`), or a sync helper
+        // that runs one: two types of question.
+        crate::semantic::values::answer_deferred(pending, question, index)
+            .or_else(|| super::effect_events::answer(pending, question, index))
     }
 
     #[inline]
@@ -57,7 +62,8 @@ pub(crate) fn check(cx: &mut Context, call: &ast::ExprCall, callee: &QualifiedNa
 }
 
 /// `loop.run_until_complete(...)` on a loop from `asyncio.get_event_loop()`
-/// or `asyncio.new_event_loop()`.
+/// or `asyncio.new_event_loop()`, or on a value inferred to be a loop
+/// (`self.loop = asyncio.new_event_loop()`, `loop: AbstractEventLoop`).
 pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
     let Expr::Attribute(attr) = &*call.func else {
         return;
@@ -73,13 +79,26 @@ pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
         },
         _ => None,
     };
-    if loop_call.is_some_and(|c| is_loop_getter(cx.semantic(), c)) {
-        report(
-            cx,
-            call,
-            "loop.run_until_complete",
-            "a loop cannot run while another loop runs in the same thread",
-        );
+    let ask = if loop_call.is_some_and(|c| is_loop_getter(cx.semantic(), c)) {
+        None
+    } else {
+        match values::decide(cx.semantic(), &attr.value, ValueKind::Loop) {
+            Decision::No => return,
+            Decision::Yes => None,
+            Decision::Ask(value) => Some(value),
+        }
+    };
+    report(
+        cx,
+        call,
+        "loop.run_until_complete",
+        "a loop cannot run while another loop runs in the same thread",
+    );
+    if let Some(value) = ask {
+        cx.defer_last_finding(Question::new(&values::ValueIs {
+            value,
+            kind: ValueKind::Loop,
+        }));
     }
 }
 

@@ -40,6 +40,10 @@ pub(super) enum Asks<'a> {
     AsyncMethodOn { receiver: Val, method: &'a str },
 }
 
+impl crate::semantic::index::Ask for Asks<'_> {
+    const TAG: &'static str = "PF100.Asks";
+}
+
 /// A call of an `async def` of this file, judged once every body is walked
 /// (an `async def` with a `yield` is an async generator, not a coroutine).
 pub struct Candidate<'a> {

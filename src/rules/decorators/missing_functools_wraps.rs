@@ -151,6 +151,10 @@ struct Applied {
     qualified: Vec<String>,
 }
 
+impl crate::semantic::index::Ask for Applied {
+    const TAG: &'static str = "decorators.Applied";
+}
+
 /// Does `wrapper` take `*args, **kwargs` and pass both on to `wrapped`
 /// (`wrapped(*args, **kwargs)`, `wrapped(self, *args, **kw)`)?
 fn passes_everything_on(wrapper: &ast::StmtFunctionDef, wrapped: &str) -> bool {

@@ -12,3 +12,7 @@ mod wraps_fix;
 pub(crate) struct DecoratorNamed {
     pub(crate) name: String,
 }
+
+impl crate::semantic::index::Ask for DecoratorNamed {
+    const TAG: &'static str = "decorators.DecoratorNamed";
+}
