@@ -337,6 +337,15 @@ pub fn annotation_value(
     scope: ScopeId,
     annotation: &Expr,
 ) -> Option<Val> {
+    annotation_value_in(semantic, scope, annotation, true)
+}
+
+fn annotation_value_in(
+    semantic: &SemanticModel,
+    scope: ScopeId,
+    annotation: &Expr,
+    typevars: bool,
+) -> Option<Val> {
     let mut annotation = annotation;
     // `Final[C]`, `ClassVar[C]`.
     if let Expr::Subscript(subscript) = annotation
@@ -352,6 +361,19 @@ pub fn annotation_value(
     let [ty] = types.as_slice() else {
         return None;
     };
+    // A `TypeVar` of this file: its bound (`T = TypeVar("T", bound=C)`).
+    if let Expr::Name(name) = ty
+        && let Some(id) = semantic.lookup_from(scope, name.id.as_str())
+        && let binding = semantic.binding(id)
+        && binding.scope == MODULE_SCOPE
+        && let BindingKind::Assignment(Some(value)) = binding.kind
+    {
+        return if typevars {
+            typevar_bound(semantic, value)
+        } else {
+            None
+        };
+    }
     let name = match ty {
         Expr::StringLiteral(string) => dotted_name(semantic, scope, string.value.to_str())?,
         Expr::Subscript(_) => return None,
@@ -700,7 +722,7 @@ fn typevar_bound(semantic: &SemanticModel, value: &Expr) -> Option<Val> {
         return None;
     }
     let bound = call.arguments.find_keyword("bound")?;
-    annotation_value(semantic, MODULE_SCOPE, &bound.value)
+    annotation_value_in(semantic, MODULE_SCOPE, &bound.value, false)
 }
 
 // ---------------------------------------------------------------------------
