@@ -25,6 +25,13 @@ impl<'a> Check<'a> for BlockingNetworkInAsync {
     fn on_call(cx: &mut Context<'a>, _: &mut (), call: &'a ast::ExprCall, callee: &mut Callee<'a>) {
         if callee.in_async_function(cx) {
             match callee.name(cx) {
+                // `session.get(...)` after `from .net import session`: the
+                // name resolves, to a module-level value of another file.
+                Some(name)
+                    if !name.is_any(BLOCKING_NETWORK_CALLS) && imported_receiver(cx, call) =>
+                {
+                    check_method(cx, call)
+                }
                 Some(name) => check(cx, call, name),
                 None => check_method(cx, call),
             }
@@ -84,6 +91,22 @@ pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
             kind: ValueKind::SyncClient,
         }));
     }
+}
+
+/// `name.method(...)` where `name` is imported from a module (`from .net
+/// import session`), and `method` is one of a sync client's.
+fn imported_receiver(cx: &Context, call: &ast::ExprCall) -> bool {
+    let Expr::Attribute(attr) = &*call.func else {
+        return false;
+    };
+    let Expr::Name(receiver) = &*attr.value else {
+        return false;
+    };
+    SYNC_CLIENT_METHODS.contains(&attr.attr.as_str())
+        && cx
+            .semantic()
+            .resolve_name(receiver.id.as_str())
+            .is_some_and(|n| n.as_str().contains('.'))
 }
 
 fn is_sync_client(semantic: &SemanticModel, name: &str) -> bool {
