@@ -322,6 +322,16 @@ pub struct ProjectIndex {
     effects: EffectTable,
     /// Each module's file, for messages (set by the project stage).
     paths: std::sync::OnceLock<FxHashMap<String, std::path::PathBuf>>,
+    /// Answers already given (the same receivers and callees are asked
+    /// about from many files).
+    memo: Memo,
+}
+
+/// The index's memoized answers. Each is a pure function of the
+/// summaries, so remembering it changes no output.
+#[derive(Default)]
+pub(crate) struct Memo {
+    pub(crate) class_of: std::sync::Mutex<FxHashMap<Val, Option<String>>>,
 }
 
 /// How many re-export or base-class links to follow before giving up.
@@ -340,11 +350,16 @@ impl ProjectIndex {
             applied: Default::default(),
             effects: Default::default(),
             paths: Default::default(),
+            memo: Default::default(),
         }
     }
 
     pub(crate) fn effects_table(&self) -> &EffectTable {
         &self.effects
+    }
+
+    pub(crate) fn memo(&self) -> &Memo {
+        &self.memo
     }
 
     /// Records each module's file, for messages that name a file and line.
@@ -438,13 +453,15 @@ impl ProjectIndex {
     /// following re-exports (`from .db import fetch` in a package's
     /// `__init__.py`) with a guard against import cycles.
     pub fn resolve(&self, qualified: &str) -> Option<Symbol<'_>> {
-        let mut name = qualified.to_string();
-        let mut seen = FxHashSet::default();
-        for _ in 0..MAX_HOPS {
-            if !seen.insert(name.clone()) {
+        // The names followed borrow from `qualified` or the index: no copy.
+        let mut name = qualified;
+        let mut seen: [&str; MAX_HOPS] = [""; MAX_HOPS];
+        for hop in 0..MAX_HOPS {
+            if seen[..hop].contains(&name) {
                 return None;
             }
-            if let Some(module) = self.modules.get(&name) {
+            seen[hop] = name;
+            if let Some(module) = self.modules.get(name) {
                 return Some(Symbol::Module(module));
             }
             let (module_name, member) = name.rsplit_once('.')?;
@@ -463,7 +480,7 @@ impl ProjectIndex {
                 .iter()
                 .rev()
                 .find(|(local, _)| local == member)?;
-            name = target.clone();
+            name = target;
         }
         None
     }
@@ -547,31 +564,53 @@ impl ProjectIndex {
     /// The qualified name (`module.Class.method`) of the `method` that
     /// `class` (a module-level class) has, defined by it or an in-project base.
     pub fn method_owner(&self, class: &str, method: &str) -> Option<String> {
-        self.class_and_bases(class)
-            .into_iter()
-            .find(|(_, info)| info.methods.iter().any(|m| m.name == method))
-            .map(|(module, info)| format!("{}.{}.{method}", module.module, info.name))
+        self.walk_bases(class, |_, info| {
+            info.methods.iter().any(|m| m.name == method)
+        })
+        .map(|(module, info)| format!("{}.{}.{method}", module.module, info.name))
     }
 
     /// `class` and its in-project bases, depth-first (like a simple MRO),
     /// with the module defining each.
     pub fn class_and_bases(&self, class: &str) -> Vec<(&FileSummary, &ClassInfo)> {
         let mut out = Vec::new();
-        let mut stack = vec![class.to_string()];
-        let mut seen = FxHashSet::default();
+        self.walk_bases(class, |module, info| {
+            out.push((module, info));
+            false
+        });
+        out
+    }
+
+    /// Visits `class` and its in-project bases depth-first (like a simple
+    /// MRO) until `visit` says stop (true); returns the class it stopped at.
+    /// Names are borrowed, not copied: this runs for every method question.
+    fn walk_bases<'a>(
+        &'a self,
+        class: &str,
+        mut visit: impl FnMut(&'a FileSummary, &'a ClassInfo) -> bool,
+    ) -> Option<(&'a FileSummary, &'a ClassInfo)> {
+        let mut stack: Vec<&str> = vec![class];
+        let mut seen: Vec<&str> = Vec::new();
         while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) || seen.len() > MAX_HOPS * 4 {
+            if seen.contains(&name) {
                 continue;
             }
-            let Some(Symbol::Class { class, module }) = self.resolve(&name) else {
+            seen.push(name);
+            if seen.len() > MAX_HOPS * 4 {
+                continue;
+            }
+            let Some(Symbol::Class { class, module }) = self.resolve(name) else {
                 continue;
             };
-            out.push((module, class));
+            if visit(module, class) {
+                return Some((module, class));
+            }
+            // Push in reverse so the first base is searched first.
             for base in class.bases.iter().rev().flatten() {
-                stack.push(base.clone());
+                stack.push(base);
             }
         }
-        out
+        None
     }
 
     pub fn modules(&self) -> impl Iterator<Item = &FileSummary> {
@@ -581,24 +620,17 @@ impl ProjectIndex {
     /// Finds `method` on the class `class` or its in-project bases
     /// (depth-first, like a simple MRO), with the class that defines it.
     pub fn find_method(&self, class: &str, method: &str) -> Option<(&FileSummary, &FunctionInfo)> {
-        let mut stack = vec![class.to_string()];
-        let mut seen = FxHashSet::default();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) || seen.len() > MAX_HOPS * 4 {
-                continue;
-            }
-            let Some(Symbol::Class { class, module }) = self.resolve(&name) else {
-                continue;
-            };
-            if let Some(found) = class.methods.iter().rev().find(|m| m.name == method) {
-                return Some((module, found));
-            }
-            // Push in reverse so the first base is searched first.
-            for base in class.bases.iter().rev().flatten() {
-                stack.push(base.clone());
-            }
-        }
-        None
+        let mut found = None;
+        self.walk_bases(class, |module, class| {
+            found = class
+                .methods
+                .iter()
+                .rev()
+                .find(|m| m.name == method)
+                .map(|m| (module, m));
+            found.is_some()
+        });
+        found
     }
 }
 
