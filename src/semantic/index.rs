@@ -332,7 +332,12 @@ pub struct ProjectIndex {
 #[derive(Default)]
 pub(crate) struct Memo {
     pub(crate) class_of: std::sync::Mutex<FxHashMap<Val, Option<String>>>,
+    /// [`ProjectIndex::async_method`] by class, then method; indexed by
+    /// `inherited`.
+    async_method: std::sync::Mutex<AsyncMethods>,
 }
+
+type AsyncMethods = FxHashMap<Box<str>, FxHashMap<Box<str>, [Option<Option<Definition>>; 2]>>;
 
 /// How many re-export or base-class links to follow before giving up.
 const MAX_HOPS: usize = 16;
@@ -507,6 +512,33 @@ impl ProjectIndex {
     /// `self.method()` on `class`: the method's definition if it is a
     /// coroutine function (searching the class, then its bases).
     pub fn async_method(&self, class: &str, method: &str, inherited: bool) -> Option<Definition> {
+        // Every `self.m()` statement asks: memoized, the same class and
+        // method come back from every call site.
+        let slot = usize::from(inherited);
+        if let Ok(memo) = self.memo.async_method.lock()
+            && let Some(known) = memo
+                .get(class)
+                .and_then(|methods| methods.get(method))
+                .and_then(|answers| answers[slot].as_ref())
+        {
+            return known.clone();
+        }
+        let answer = self.async_method_uncached(class, method, inherited);
+        if let Ok(mut memo) = self.memo.async_method.lock() {
+            memo.entry(class.into())
+                .or_default()
+                .entry(method.into())
+                .or_default()[slot] = Some(answer.clone());
+        }
+        answer
+    }
+
+    fn async_method_uncached(
+        &self,
+        class: &str,
+        method: &str,
+        inherited: bool,
+    ) -> Option<Definition> {
         let (owner, function) = if inherited {
             let Some(Symbol::Class { class: info, .. }) = self.resolve(class) else {
                 return None;
