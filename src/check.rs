@@ -207,6 +207,10 @@ fn compact(report: &mut FileReport) {
         for function in &mut summary.lock_events.functions {
             exact(&mut function.calls);
             exact(&mut function.acquires);
+            if let Some(effects) = &mut function.effects {
+                exact(&mut effects.value_calls);
+                exact(&mut effects.maybe_blocks);
+            }
         }
         exact(&mut summary.lock_events.callees);
         exact(&mut summary.lock_events.locks);
