@@ -222,7 +222,22 @@ impl ProjectIndex {
     /// Does calling the function `target` stands for have this effect?
     pub fn effect(&self, target: &Target, kind: EffectKind) -> Option<Effect> {
         let solved = self.solved();
-        let mut id = self.effect_target(target, solved)?;
+        let known = self
+            .memo()
+            .effect_target
+            .lock()
+            .ok()
+            .and_then(|memo| memo.get(target).copied());
+        let mut id = match known {
+            Some(id) => id,
+            None => {
+                let id = self.effect_target(target, solved);
+                if let Ok(mut memo) = self.memo().effect_target.lock() {
+                    memo.insert(target.clone(), id);
+                }
+                id
+            }
+        }?;
         let steps = match kind {
             EffectKind::Blocks => &solved.blocks,
             EffectKind::RunsLoop => &solved.runs_loop,

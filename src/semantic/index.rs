@@ -335,6 +335,9 @@ pub(crate) struct Memo {
     /// [`ProjectIndex::async_method`] by class, then method; indexed by
     /// `inherited`.
     async_method: std::sync::Mutex<AsyncMethods>,
+    /// The function (by solved id) each effect question's target stands
+    /// for: PF110 and PF112 ask about every call in an `async def`.
+    pub(crate) effect_target: std::sync::Mutex<FxHashMap<Target, Option<u32>>>,
 }
 
 type AsyncMethods = FxHashMap<Box<str>, FxHashMap<Box<str>, [Option<Option<Definition>>; 2]>>;
