@@ -1,13 +1,13 @@
 //! PF300: a decorator's wrapper without `functools.wraps`.
 
+use super::wraps_applied::{answer, applied_question};
 use super::wraps_fix::wraps_fix;
 use crate::ast::visitor::{self, Visitor};
 use crate::ast::{self, Expr};
 use crate::context::{Check, Context};
-use crate::finding::{Finding, Pending, PendingContext};
+use crate::finding::{Finding, Pending};
 use crate::kinds;
 use crate::registry::Rule;
-use crate::semantic::ScopeKind;
 use crate::semantic::decorators::{copies_metadata, is_method, returned_wrapper};
 use crate::semantic::index::{ProjectIndex, Question};
 use ruff_text_size::Ranged;
@@ -95,64 +95,6 @@ pub(crate) fn check(cx: &mut Context, decorator: &ast::StmtFunctionDef) {
 
 fn wrapped_name<'a>(wrapper: &crate::semantic::decorators::Wrapper<'a>) -> &'a str {
     wrapper.wrapped
-}
-
-/// "Is `decorator` applied as a decorator somewhere?": by its own name (or,
-/// in a factory, by the factory called), in this file or, for a module-level
-/// function or method, anywhere in the project.
-fn applied_question(cx: &Context, decorator: &ast::StmtFunctionDef) -> Question {
-    let semantic = cx.semantic();
-    let module = semantic.module.name.clone();
-    let own = decorator.name.as_str();
-    let prefix = if module.is_empty() {
-        String::new()
-    } else {
-        format!("{module}.")
-    };
-    let mut names = vec![own.to_string(), format!("{own}()")];
-    let mut qualified = Vec::new();
-    let scope = semantic.scope(semantic.current_scope_id());
-    let parent_is_module = scope
-        .parent
-        .is_none_or(|p| p == crate::semantic::model::MODULE_SCOPE);
-    match scope.kind {
-        ScopeKind::Module => {
-            qualified.push(format!("{prefix}{own}"));
-            qualified.push(format!("{prefix}{own}()"));
-        }
-        ScopeKind::Class(class) if parent_is_module => {
-            qualified.push(format!("{prefix}{}.{own}", class.name));
-            qualified.push(format!("{prefix}{}.{own}()", class.name));
-        }
-        // The middle level of a factory: `@factory(...)` applies it.
-        ScopeKind::Function(factory) => {
-            names.push(format!("{}()", factory.name));
-            if parent_is_module {
-                qualified.push(format!("{prefix}{}()", factory.name));
-            }
-        }
-        _ => {}
-    }
-    names.sort_unstable();
-    Question::new(&Applied {
-        module,
-        names,
-        qualified,
-    })
-}
-
-/// The question: is a function of `module` applied as a decorator
-/// anywhere: by one of `names` in its own file (`deco`, `factory()`), or by
-/// one of `qualified` anywhere in the project (`mod.deco`, `mod.factory()`)?
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Applied {
-    module: String,
-    names: Vec<String>,
-    qualified: Vec<String>,
-}
-
-impl crate::semantic::index::Ask for Applied {
-    const TAG: &'static str = "decorators.Applied";
 }
 
 /// Does `wrapper` take `*args, **kwargs` and pass both on to `wrapped`
@@ -247,27 +189,6 @@ fn only_raised(wrapper: &ast::StmtFunctionDef, wrapped: &str) -> bool {
     };
     finder.visit_body(&wrapper.body);
     finder.raised && !finder.elsewhere
-}
-
-pub(crate) fn answer(
-    pending: &Pending,
-    question: &Question,
-    index: &ProjectIndex,
-) -> Option<Finding> {
-    let (
-        Some(Applied {
-            module,
-            names,
-            qualified,
-        }),
-        PendingContext::Finding(finding),
-    ) = (question.decode(), &pending.context)
-    else {
-        return None;
-    };
-    index
-        .decorator_applied(&module, &names, &qualified)
-        .then(|| (**finding).clone())
 }
 
 fn may_copy_metadata(cx: &Context, decorator: &Expr, wrapped: &str) -> bool {

@@ -4,6 +4,7 @@ pub mod decorator_factory_not_called;
 pub mod missing_functools_wraps;
 pub mod sync_wrapper_on_coroutine;
 pub mod wrapper_discards_result;
+mod wraps_applied;
 mod wraps_fix;
 
 /// A question (PF302, PF303): what is the in-project decorator (or

@@ -19,8 +19,8 @@ use crate::semantic::index::{HeldStep, LockName, LockStep};
 use crate::semantic::model::ScopeId;
 
 use super::lock_builder::{
-    HeldWith, LockEventsBuilder, callee, compares_receivers, current_function, lock_name,
-    value_callee,
+    HeldWith, LockEventsBuilder, callee, compares_receivers, current_function, is_blocking,
+    lock_name, value_callee,
 };
 
 /// A statement, before its children: the branch bodies it opens, the locks
@@ -172,17 +172,6 @@ fn acquire(
             ordered,
         });
     }
-}
-
-/// `acquire()` with no arguments (or `blocking=True`) waits; a `False`
-/// first argument or a timeout gives up instead of deadlocking.
-fn is_blocking(arguments: &ast::Arguments) -> bool {
-    let is_true = |e: &Expr| matches!(e, Expr::BooleanLiteral(b) if b.value);
-    arguments.args.iter().all(is_true)
-        && arguments
-            .keywords
-            .iter()
-            .all(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "blocking") && is_true(&k.value))
 }
 
 /// `await L.acquire()`: an asyncio lock taken on this path.

@@ -4,6 +4,7 @@ mod acquire_scan;
 pub mod acquire_without_release;
 pub mod lock_builder;
 pub mod lock_events;
+mod lock_naming;
 pub mod lock_order_inversion;
 pub mod lock_reacquired;
 pub mod process_without_main_guard;
