@@ -125,6 +125,22 @@ pub trait Transfer<'a> {
         fact: &mut Self::Fact,
     ) {
     }
+
+    /// Before and after each block of statements (a body, a branch, a
+    /// handler, a loop's `else`, ...), whether or not a path reaches it.
+    fn enter_block(&mut self, body: &'a [Stmt]) {}
+    fn leave_block(&mut self, body: &'a [Stmt]) {}
+
+    /// Before each statement of a block is walked, in the block's order.
+    fn enter_stmt(&mut self, stmt: &'a Stmt) {}
+
+    /// Where no path reaches a statement (after a `return`, a `raise`, an
+    /// endless loop): the facts to walk it from anyway, for a rule that
+    /// reads dead code too. By default none: the rest of the block is
+    /// skipped.
+    fn revive(&self) -> Flow<Self::Fact> {
+        None
+    }
 }
 
 /// A part of a `try` statement.
@@ -185,14 +201,19 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
 
     pub fn stmts(&mut self, body: &'a [Stmt], mut flow: Flow<T::Fact>) -> Flow<T::Fact> {
         self.depth += 1;
+        self.transfer.enter_block(body);
         for stmt in body {
-            let Some(fact) = flow else { break };
+            let Some(fact) = flow.take().or_else(|| self.transfer.revive()) else {
+                break;
+            };
+            self.transfer.enter_stmt(stmt);
             self.may_raise(stmt, &fact);
             flow = self.stmt(stmt, fact);
         }
         if let (Some(last), Some(fact)) = (body.last(), &flow) {
             self.may_raise(last, fact);
         }
+        self.transfer.leave_block(body);
         self.depth -= 1;
         flow
     }
