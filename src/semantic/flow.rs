@@ -113,8 +113,8 @@ pub trait Transfer<'a> {
         normal
     }
 
-    /// Before and after each part of a `try` (its body, `else`, each
-    /// handler, `finally`), in that order.
+    /// Before and after each part of a `try` in source order: its body,
+    /// each handler, `else`, `finally`.
     fn enter_try(&mut self, try_stmt: &'a ast::StmtTry, part: TryPart) {}
     fn leave_try(&mut self, try_stmt: &'a ast::StmtTry, part: TryPart) {}
 
@@ -362,9 +362,9 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
         let flow = self.stmts(&s.body, Some(fact));
         self.transfer.leave_try(s, TryPart::Body);
         let raised = self.tries.pop().expect("pushed above").raised;
-        self.transfer.enter_try(s, TryPart::Else);
-        let mut out = self.stmts(&s.orelse, flow);
-        self.transfer.leave_try(s, TryPart::Else);
+        // The parts are walked in source order, the handlers before `else`;
+        // their ends are joined after `else`'s.
+        let mut branches = Vec::with_capacity(s.handlers.len());
         for handler in &s.handlers {
             let ast::ExceptHandler::ExceptHandler(handler) = handler;
             self.transfer.enter_try(s, TryPart::Handler);
@@ -374,8 +374,13 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
             if let Some(fact) = &mut entry {
                 self.transfer.enter_handler(handler, fact);
             }
-            let branch = self.stmts(&handler.body, entry);
+            branches.push(self.stmts(&handler.body, entry));
             self.transfer.leave_try(s, TryPart::Handler);
+        }
+        self.transfer.enter_try(s, TryPart::Else);
+        let mut out = self.stmts(&s.orelse, flow);
+        self.transfer.leave_try(s, TryPart::Else);
+        for branch in branches {
             out = self.join(out, branch);
         }
         if s.finalbody.is_empty() {
@@ -514,6 +519,7 @@ pub fn yields(body: &[Stmt]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ruff_text_size::Ranged;
     use crate::parse::parse_module;
 
     /// `can_complete` over a module's statements, `exit()` ending a path.
@@ -580,6 +586,10 @@ mod tests {
     struct Trace {
         anywhere: bool,
         finally_raised: bool,
+        /// Walk dead code too ([`Transfer::revive`]).
+        revive: bool,
+        /// Log blocks and statements as they are entered.
+        blocks: bool,
         probes: Vec<String>,
         log: Vec<String>,
     }
@@ -631,6 +641,24 @@ mod tests {
                 }
             } else {
                 normal
+            }
+        }
+        fn revive(&self) -> Flow<Self::Fact> {
+            self.revive.then(Vec::new)
+        }
+        fn enter_block(&mut self, body: &'a [Stmt]) {
+            if self.blocks {
+                self.log.push(format!("block {}", body.len()));
+            }
+        }
+        fn leave_block(&mut self, _: &'a [Stmt]) {
+            if self.blocks {
+                self.log.push("end".to_string());
+            }
+        }
+        fn enter_stmt(&mut self, stmt: &'a Stmt) {
+            if self.blocks {
+                self.log.push(format!("stmt {}", u32::from(stmt.start())));
             }
         }
         fn enter_try(&mut self, _: &'a ast::StmtTry, part: TryPart) {
@@ -703,10 +731,10 @@ mod tests {
             [
                 "enter Body",
                 "leave Body",
-                "enter Else",
-                "leave Else",
                 "enter Handler",
                 "leave Handler",
+                "enter Else",
+                "leave Else",
                 "enter Finally",
                 "leave Finally"
             ]
@@ -719,5 +747,36 @@ mod tests {
         // No second pass when no path loops back.
         let (t, _) = trace(Trace::default(), "while c:\n    return\n");
         assert_eq!(t.log, ["enter true", "leave true"]);
+    }
+
+    #[test]
+    fn dead_code_is_walked_when_revived() {
+        let source = "return\na = 1\nprobe()\nwhile True:\n    pass\nprobe()\n";
+        // By default the walk stops at the `return`.
+        let (dead, ends) = trace(Trace::default(), source);
+        assert!(dead.probes.is_empty() && !ends);
+        let revive = Trace {
+            revive: true,
+            ..Trace::default()
+        };
+        // Revived, the rest is read from the revived facts: after the
+        // endless loop too.
+        let (revived, _) = trace(revive, source);
+        assert_eq!(revived.probes, ["a", ""]);
+    }
+
+    #[test]
+    fn blocks_and_statements_are_announced_in_order() {
+        let blocks = Trace {
+            blocks: true,
+            ..Trace::default()
+        };
+        let source = "if c:\n    a = 1\n    return\n    b = 1\nx = 1\n";
+        let (t, _) = trace(blocks, source);
+        // The dead `b = 1` is not entered; each block ends once.
+        assert_eq!(
+            t.log,
+            ["block 2", "stmt 0", "block 3", "stmt 10", "stmt 20", "end", "stmt 37", "end"]
+        );
     }
 }

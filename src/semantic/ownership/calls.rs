@@ -41,10 +41,8 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
                 Expr::Name(name) => {
                     names.push(name.id.as_str());
                     if let Some(statement) = self.statement {
-                        // The last in source order (the walk reads a
-                        // `try`'s `else` before its handlers).
-                        let last = self.last_binding.entry(name.id.as_str()).or_default();
-                        *last = (*last).max(statement.start());
+                        self.last_binding
+                            .insert(name.id.as_str(), statement.start());
                     }
                 }
                 // Stored on an attribute or in a subscript, or unpacked: kept.

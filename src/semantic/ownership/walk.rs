@@ -197,21 +197,23 @@ impl<'a, K: Copy> Transfer<'a> for Scan<'a, '_, K> {
         }
     }
 
-    fn enter_try(&mut self, try_stmt: &'a ast::StmtTry, part: TryPart) {
+    fn enter_try(&mut self, _: &'a ast::StmtTry, part: TryPart) {
         match part {
             TryPart::Body => self.tries.push(self.created),
-            // `try: f = open(p) except OSError: ... else: f.close()`.
-            TryPart::Else => {
-                let before = self.tries.pop().expect("pushed at the body");
-                self.drop_released_by(before, try_stmt.orelse.first());
-            }
             TryPart::Handler | TryPart::Finally => self.cleanup_depth += 1,
+            TryPart::Else => {}
         }
     }
 
-    fn leave_try(&mut self, _: &'a ast::StmtTry, part: TryPart) {
-        if matches!(part, TryPart::Handler | TryPart::Finally) {
-            self.cleanup_depth -= 1;
+    fn leave_try(&mut self, try_stmt: &'a ast::StmtTry, part: TryPart) {
+        match part {
+            // `try: f = open(p) except OSError: ... else: f.close()`.
+            TryPart::Body => {
+                let before = self.tries.pop().expect("pushed at the body");
+                self.drop_released_by(before, try_stmt.orelse.first());
+            }
+            TryPart::Handler | TryPart::Finally => self.cleanup_depth -= 1,
+            TryPart::Else => {}
         }
     }
 }
