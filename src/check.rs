@@ -170,7 +170,7 @@ pub fn check_source(
     summary.lock_events = output.lock_events;
     let mut findings = output.findings;
     break_fixes_if_asked(&mut findings);
-    FileReport {
+    let mut report = FileReport {
         path: path.to_path_buf(),
         findings,
         summary: Some(summary),
@@ -180,6 +180,44 @@ pub fn check_source(
         unused_noqa: settings.rules.contains(Rule::UnusedNoqa),
         error: None,
         note: None,
+    };
+    compact(&mut report);
+    report
+}
+
+/// Every report lives until the project stage: its growing vectors are
+/// copied to exact size (shrinking in place would keep the allocator's
+/// block; on the stdlib the slack was several MB of the peak).
+fn compact(report: &mut FileReport) {
+    fn exact<T>(v: &mut Vec<T>) {
+        if v.capacity() > v.len() {
+            let mut copy = Vec::with_capacity(v.len());
+            copy.append(v);
+            *v = copy;
+        }
+    }
+    exact(&mut report.findings);
+    exact(&mut report.questions);
+    exact(&mut report.pending);
+    if let Some(summary) = &mut report.summary {
+        exact(&mut summary.functions);
+        exact(&mut summary.classes);
+        for class in &mut summary.classes {
+            exact(&mut class.methods);
+            exact(&mut class.attrs);
+        }
+        exact(&mut summary.imports);
+        exact(&mut summary.lock_events.functions);
+        for function in &mut summary.lock_events.functions {
+            exact(&mut function.calls);
+            exact(&mut function.acquires);
+            if let Some(effects) = &mut function.effects {
+                exact(&mut effects.value_calls);
+                exact(&mut effects.maybe_blocks);
+            }
+        }
+        exact(&mut summary.lock_events.callees);
+        exact(&mut summary.lock_events.locks);
     }
 }
 

@@ -226,7 +226,8 @@ pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a a
     if st.shared.facts.contains(Facts::RESOURCES) {
         resources::note_opener_call(cx, &mut st.shared.resources, call);
     }
-    Rules::on_call(cx, st, call, &mut Callee::new(&call.func));
+    let mut callee = Callee::new(&call.func);
+    Rules::on_call(cx, st, call, &mut callee);
     if st.shared.facts.contains(Facts::SHARED_WRITES) {
         threads::thread_events::on_call(cx, &mut st.shared.lock_events, call);
     }
@@ -235,7 +236,12 @@ pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a a
         threads::lock_events::on_call(cx, &mut st.shared.lock_events, call, effects);
     }
     if st.shared.facts.contains(Facts::EFFECTS) {
-        crate::rules::async_::effect_events::on_call(cx, &mut st.shared.lock_events, call);
+        crate::rules::async_::effect_events::on_call(
+            cx,
+            &mut st.shared.lock_events,
+            call,
+            &mut callee,
+        );
     }
 }
 

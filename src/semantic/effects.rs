@@ -9,8 +9,6 @@
 //! (through imports, `self.`, inferred receivers and the MRO), memoized and
 //! cycle-safe, when a rule asks ([`ProjectIndex::effect`]).
 
-use rustc_hash::FxHashMap;
-
 use crate::semantic::facts::{Callee, Solved, Step};
 pub use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Witness};
 use crate::semantic::index::{FunctionLocks, ProjectIndex};
@@ -30,6 +28,60 @@ pub struct Effect {
 /// How long a chain may be.
 const MAX_DEPTH: u32 = 16;
 
+/// The hash functions are looked up by.
+fn name_hash(name: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(name.as_bytes())
+}
+
+impl Solved {
+    /// The function with this id, as the index holds it.
+    fn function<'i>(
+        &self,
+        index: &'i ProjectIndex,
+        id: u32,
+    ) -> Option<(&'i str, &'i FunctionLocks)> {
+        let (module, position) = self.functions[id as usize];
+        let module = index.module(&self.modules[module as usize])?;
+        Some((
+            module.module.as_str(),
+            &module.lock_events.functions[position as usize],
+        ))
+    }
+
+    /// The id of the function with this qualified name.
+    fn id(&self, index: &ProjectIndex, name: &str) -> Option<u32> {
+        match self.ids.get(&name_hash(name)) {
+            Some(&id)
+                if self
+                    .function(index, id)
+                    .is_some_and(|(_, f)| f.name == name) =>
+            {
+                Some(id)
+            }
+            Some(_) => self.collided.get(name).copied(),
+            None => None,
+        }
+    }
+
+    /// Gives `name` the next id unless it has one (the first function of a
+    /// name keeps it).
+    fn insert(&mut self, index: &ProjectIndex, name: &str, module: u32, position: u32) {
+        if self.id(index, name).is_some() {
+            return;
+        }
+        let id = self.functions.len() as u32;
+        match self.ids.entry(name_hash(name)) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(id);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(name.to_string(), id);
+            }
+        }
+        self.functions.push((module, position));
+    }
+}
+
 impl ProjectIndex {
     fn solved(&self) -> &Solved {
         self.effects_table().solved.get_or_init(|| self.solve())
@@ -41,39 +93,41 @@ impl ProjectIndex {
     fn solve(&self) -> Solved {
         let mut solved = Solved::default();
         for module in self.modules() {
+            if module.lock_events.functions.is_empty() {
+                continue;
+            }
+            let ordinal = solved.modules.len() as u32;
+            solved.modules.push(module.module.clone());
             for (i, f) in module.lock_events.functions.iter().enumerate() {
-                if !solved.ids.contains_key(&f.name) {
-                    solved
-                        .ids
-                        .insert(f.name.clone(), solved.functions.len() as u32);
-                    solved.functions.push((module.module.clone(), i));
-                }
+                solved.insert(self, &f.name, ordinal, i as u32);
             }
         }
         let n = solved.functions.len();
         // Callers of each function (opaque callers have no effect to pass on).
         let mut callers: Vec<Vec<u32>> = vec![Vec::new(); n];
-        let mut resolved: FxHashMap<&str, Vec<Option<u32>>> = FxHashMap::default();
-        for (id, (module_name, position)) in solved.functions.iter().enumerate() {
-            let Some(module) = self.module(module_name) else {
+        // Per module (by ordinal), what each of its callees stands for.
+        let mut resolved: Vec<Option<Vec<Option<u32>>>> = vec![None; solved.modules.len()];
+        for id in 0..n {
+            let (module_ordinal, _) = solved.functions[id];
+            let Some((module_name, function)) = solved.function(self, id as u32) else {
                 continue;
             };
-            let function = &module.lock_events.functions[*position];
             if function.opaque {
                 continue;
             }
-            let targets = resolved.entry(module.module.as_str()).or_insert_with(|| {
+            let module = self.module(module_name).expect("the function's module");
+            let targets = resolved[module_ordinal as usize].get_or_insert_with(|| {
                 module
                     .lock_events
                     .callees
                     .iter()
-                    .map(|c| self.callee_id(c, &solved.ids))
+                    .map(|c| self.callee_id(c, &solved))
                     .collect()
             });
             let by_value = function.effects.iter().flat_map(|e| {
                 e.value_calls.iter().map(|(value, method)| {
                     let class = self.class_of(value)?;
-                    solved.ids.get(&self.method_owner(&class, method)?).copied()
+                    solved.id(self, &self.method_owner(&class, method)?)
                 })
             });
             let callees = function
@@ -91,13 +145,12 @@ impl ProjectIndex {
         for kind in [EffectKind::Blocks, EffectKind::RunsLoop] {
             let mut steps: Vec<Option<Step>> = vec![None; n];
             let mut queue = std::collections::VecDeque::new();
-            for (id, (module_name, position)) in solved.functions.iter().enumerate() {
-                let Some(module) = self.module(module_name) else {
+            for (id, step) in steps.iter_mut().enumerate() {
+                let Some((_, function)) = solved.function(self, id as u32) else {
                     continue;
                 };
-                let function = &module.lock_events.functions[*position];
                 if !function.opaque && self.witness(function, kind).is_some() {
-                    steps[id] = Some(Step::Witness);
+                    *step = Some(Step::Witness);
                     queue.push_back((id as u32, 0));
                 }
             }
@@ -136,25 +189,25 @@ impl ProjectIndex {
     }
 
     /// The function (by id) a call target stands for.
-    fn effect_target(&self, target: &Target, ids: &FxHashMap<String, u32>) -> Option<u32> {
+    fn effect_target(&self, target: &Target, solved: &Solved) -> Option<u32> {
         match target {
-            Target::Callee(callee) => self.callee_id(callee, ids),
+            Target::Callee(callee) => self.callee_id(callee, solved),
             Target::OnValue(value, method) => {
                 let class = self.class_of(value)?;
-                ids.get(&self.method_owner(&class, method)?).copied()
+                solved.id(self, &self.method_owner(&class, method)?)
             }
         }
     }
 
     /// The function (by id) a lock-events callee stands for.
-    fn callee_id(&self, callee: &Callee, ids: &FxHashMap<String, u32>) -> Option<u32> {
+    fn callee_id(&self, callee: &Callee, solved: &Solved) -> Option<u32> {
         let name = match callee {
             Callee::Function(name) => {
-                if let Some(&id) = ids.get(name) {
+                if let Some(id) = solved.id(self, name) {
                     return Some(id);
                 }
                 let canonical = self.canonical(name);
-                if let Some(&id) = ids.get(&canonical) {
+                if let Some(id) = solved.id(self, &canonical) {
                     return Some(id);
                 }
                 // `Class.method` inherited from an in-project base.
@@ -167,25 +220,38 @@ impl ProjectIndex {
             // `value_calls` (an `async def` has no sync effect).
             Callee::OnValue { .. } => return None,
         };
-        ids.get(&name).copied()
+        solved.id(self, &name)
     }
 
     /// Does calling the function `target` stands for have this effect?
     pub fn effect(&self, target: &Target, kind: EffectKind) -> Option<Effect> {
         let solved = self.solved();
-        let mut id = self.effect_target(target, &solved.ids)?;
+        let known = self
+            .memo()
+            .effect_target
+            .lock()
+            .ok()
+            .and_then(|memo| memo.get(target).copied());
+        let mut id = match known {
+            Some(id) => id,
+            None => {
+                let id = self.effect_target(target, solved);
+                if let Ok(mut memo) = self.memo().effect_target.lock() {
+                    memo.insert(target.clone(), id);
+                }
+                id
+            }
+        }?;
         let steps = match kind {
             EffectKind::Blocks => &solved.blocks,
             EffectKind::RunsLoop => &solved.runs_loop,
         };
         let mut chain = Vec::new();
         for _ in 0..=MAX_DEPTH {
-            let (module_name, position) = &solved.functions[id as usize];
-            let module = self.module(module_name)?;
-            let function = &module.lock_events.functions[*position];
+            let (module_name, function) = solved.function(self, id)?;
             let display = function
                 .name
-                .strip_prefix(module_name.as_str())
+                .strip_prefix(module_name)
                 .and_then(|n| n.strip_prefix('.'))
                 .unwrap_or(&function.name)
                 .to_string();
@@ -196,7 +262,7 @@ impl ProjectIndex {
                     return Some(Effect {
                         chain,
                         what: witness.what.clone(),
-                        module: module_name.clone(),
+                        module: module_name.to_string(),
                         line: witness.line,
                     });
                 }

@@ -106,9 +106,15 @@ pub struct EffectTable {
 /// Per function (by id): how it reaches each effect.
 #[derive(Default)]
 pub(super) struct Solved {
-    pub(super) ids: FxHashMap<String, u32>,
-    /// `(module, position in its summary's lock events)`.
-    pub(super) functions: Vec<(String, usize)>,
+    /// Function ids by a hash of the qualified name (the names stay in the
+    /// index, not copied here); the name is checked on every lookup.
+    pub(super) ids: FxHashMap<u64, u32>,
+    /// Names whose hash another name already had (normally none).
+    pub(super) collided: FxHashMap<String, u32>,
+    /// Each module with a function, once.
+    pub(super) modules: Vec<String>,
+    /// `(module in `modules`, position in its summary's lock events)`.
+    pub(super) functions: Vec<(u32, u32)>,
     pub(super) blocks: Vec<Option<Step>>,
     pub(super) runs_loop: Vec<Option<Step>>,
 }

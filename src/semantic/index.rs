@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 pub use crate::semantic::facts::Callee;
-use crate::semantic::facts::{EffectTable, OwnEffects, Val};
+use crate::semantic::facts::{EffectTable, OwnEffects, Target, Val};
 use crate::span::Span;
 
 /// A function or method, as other files need to know it.
@@ -352,7 +352,25 @@ pub struct ProjectIndex {
     effects: EffectTable,
     /// Each module's file, for messages (set by the project stage).
     paths: std::sync::OnceLock<FxHashMap<String, std::path::PathBuf>>,
+    /// Answers already given (the same receivers and callees are asked
+    /// about from many files).
+    memo: Memo,
 }
+
+/// The index's memoized answers. Each is a pure function of the
+/// summaries, so remembering it changes no output.
+#[derive(Default)]
+pub(crate) struct Memo {
+    pub(crate) class_of: std::sync::Mutex<FxHashMap<Val, Option<String>>>,
+    /// [`ProjectIndex::async_method`] by class, then method; indexed by
+    /// `inherited`.
+    async_method: std::sync::Mutex<AsyncMethods>,
+    /// The function (by solved id) each effect question's target stands
+    /// for: PF110 and PF112 ask about every call in an `async def`.
+    pub(crate) effect_target: std::sync::Mutex<FxHashMap<Target, Option<u32>>>,
+}
+
+type AsyncMethods = FxHashMap<Box<str>, FxHashMap<Box<str>, [Option<Option<Definition>>; 2]>>;
 
 /// How many re-export or base-class links to follow before giving up.
 const MAX_HOPS: usize = 16;
@@ -370,11 +388,16 @@ impl ProjectIndex {
             applied: Default::default(),
             effects: Default::default(),
             paths: Default::default(),
+            memo: Default::default(),
         }
     }
 
     pub(crate) fn effects_table(&self) -> &EffectTable {
         &self.effects
+    }
+
+    pub(crate) fn memo(&self) -> &Memo {
+        &self.memo
     }
 
     /// Records each module's file, for messages that name a file and line.
@@ -470,13 +493,15 @@ impl ProjectIndex {
     /// following re-exports (`from .db import fetch` in a package's
     /// `__init__.py`) with a guard against import cycles.
     pub fn resolve(&self, qualified: &str) -> Option<Symbol<'_>> {
-        let mut name = qualified.to_string();
-        let mut seen = FxHashSet::default();
-        for _ in 0..MAX_HOPS {
-            if !seen.insert(name.clone()) {
+        // The names followed borrow from `qualified` or the index: no copy.
+        let mut name = qualified;
+        let mut seen: [&str; MAX_HOPS] = [""; MAX_HOPS];
+        for hop in 0..MAX_HOPS {
+            if seen[..hop].contains(&name) {
                 return None;
             }
-            if let Some(module) = self.modules.get(&name) {
+            seen[hop] = name;
+            if let Some(module) = self.modules.get(name) {
                 return Some(Symbol::Module(module));
             }
             let (module_name, member) = name.rsplit_once('.')?;
@@ -495,7 +520,7 @@ impl ProjectIndex {
                 .iter()
                 .rev()
                 .find(|(local, _)| local == member)?;
-            name = target.clone();
+            name = target;
         }
         None
     }
@@ -522,6 +547,33 @@ impl ProjectIndex {
     /// `self.method()` on `class`: the method's definition if it is a
     /// coroutine function (searching the class, then its bases).
     pub fn async_method(&self, class: &str, method: &str, inherited: bool) -> Option<Definition> {
+        // Every `self.m()` statement asks: memoized, the same class and
+        // method come back from every call site.
+        let slot = usize::from(inherited);
+        if let Ok(memo) = self.memo.async_method.lock()
+            && let Some(known) = memo
+                .get(class)
+                .and_then(|methods| methods.get(method))
+                .and_then(|answers| answers[slot].as_ref())
+        {
+            return known.clone();
+        }
+        let answer = self.async_method_uncached(class, method, inherited);
+        if let Ok(mut memo) = self.memo.async_method.lock() {
+            memo.entry(class.into())
+                .or_default()
+                .entry(method.into())
+                .or_default()[slot] = Some(answer.clone());
+        }
+        answer
+    }
+
+    fn async_method_uncached(
+        &self,
+        class: &str,
+        method: &str,
+        inherited: bool,
+    ) -> Option<Definition> {
         let (owner, function) = if inherited {
             let Some(Symbol::Class { class: info, .. }) = self.resolve(class) else {
                 return None;
@@ -579,31 +631,53 @@ impl ProjectIndex {
     /// The qualified name (`module.Class.method`) of the `method` that
     /// `class` (a module-level class) has, defined by it or an in-project base.
     pub fn method_owner(&self, class: &str, method: &str) -> Option<String> {
-        self.class_and_bases(class)
-            .into_iter()
-            .find(|(_, info)| info.methods.iter().any(|m| m.name == method))
-            .map(|(module, info)| format!("{}.{}.{method}", module.module, info.name))
+        self.walk_bases(class, |_, info| {
+            info.methods.iter().any(|m| m.name == method)
+        })
+        .map(|(module, info)| format!("{}.{}.{method}", module.module, info.name))
     }
 
     /// `class` and its in-project bases, depth-first (like a simple MRO),
     /// with the module defining each.
     pub fn class_and_bases(&self, class: &str) -> Vec<(&FileSummary, &ClassInfo)> {
         let mut out = Vec::new();
-        let mut stack = vec![class.to_string()];
-        let mut seen = FxHashSet::default();
+        self.walk_bases(class, |module, info| {
+            out.push((module, info));
+            false
+        });
+        out
+    }
+
+    /// Visits `class` and its in-project bases depth-first (like a simple
+    /// MRO) until `visit` says stop (true); returns the class it stopped at.
+    /// Names are borrowed, not copied: this runs for every method question.
+    fn walk_bases<'a>(
+        &'a self,
+        class: &str,
+        mut visit: impl FnMut(&'a FileSummary, &'a ClassInfo) -> bool,
+    ) -> Option<(&'a FileSummary, &'a ClassInfo)> {
+        let mut stack: Vec<&str> = vec![class];
+        let mut seen: Vec<&str> = Vec::new();
         while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) || seen.len() > MAX_HOPS * 4 {
+            if seen.contains(&name) {
                 continue;
             }
-            let Some(Symbol::Class { class, module }) = self.resolve(&name) else {
+            seen.push(name);
+            if seen.len() > MAX_HOPS * 4 {
+                continue;
+            }
+            let Some(Symbol::Class { class, module }) = self.resolve(name) else {
                 continue;
             };
-            out.push((module, class));
+            if visit(module, class) {
+                return Some((module, class));
+            }
+            // Push in reverse so the first base is searched first.
             for base in class.bases.iter().rev().flatten() {
-                stack.push(base.clone());
+                stack.push(base);
             }
         }
-        out
+        None
     }
 
     pub fn modules(&self) -> impl Iterator<Item = &FileSummary> {
@@ -613,24 +687,17 @@ impl ProjectIndex {
     /// Finds `method` on the class `class` or its in-project bases
     /// (depth-first, like a simple MRO), with the class that defines it.
     pub fn find_method(&self, class: &str, method: &str) -> Option<(&FileSummary, &FunctionInfo)> {
-        let mut stack = vec![class.to_string()];
-        let mut seen = FxHashSet::default();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) || seen.len() > MAX_HOPS * 4 {
-                continue;
-            }
-            let Some(Symbol::Class { class, module }) = self.resolve(&name) else {
-                continue;
-            };
-            if let Some(found) = class.methods.iter().rev().find(|m| m.name == method) {
-                return Some((module, found));
-            }
-            // Push in reverse so the first base is searched first.
-            for base in class.bases.iter().rev().flatten() {
-                stack.push(base.clone());
-            }
-        }
-        None
+        let mut found = None;
+        self.walk_bases(class, |module, class| {
+            found = class
+                .methods
+                .iter()
+                .rev()
+                .find(|m| m.name == method)
+                .map(|m| (module, m));
+            found.is_some()
+        });
+        found
     }
 }
 

@@ -355,15 +355,11 @@ impl<'a> SemanticModel<'a> {
 
     /// The qualified name of a module-level definition of this file.
     pub fn resolve_name_at_module(&self, name: &str) -> String {
-        self.module_member(name).to_string()
+        self.module_member(name).into_string()
     }
 
     fn module_member(&self, name: &str) -> QualifiedName {
-        if self.module.name.is_empty() {
-            QualifiedName::new(name)
-        } else {
-            QualifiedName::new(format!("{}.{name}", self.module.name))
-        }
+        QualifiedName::new(dotted(&[&self.module.name, name]))
     }
 
     /// The expression last bound to `name` (`x = value`, `x: T = value`,
@@ -465,22 +461,56 @@ impl<'a> SemanticModel<'a> {
     /// module, `shop.bank.Account` for a class body, `shop.bank.run.Local`
     /// for a class defined in a function.
     pub fn scope_qualname(&self, id: ScopeId) -> String {
-        let mut parts = Vec::new();
+        self.scope_qualname_with(id, None)
+    }
+
+    /// [`SemanticModel::scope_qualname`] followed by `.member` when given:
+    /// built in one allocation (it is asked for at every call).
+    pub fn scope_qualname_with<'s>(&'s self, id: ScopeId, member: Option<&str>) -> String {
+        // Innermost first; reversed when joined. Deeper nesting than the
+        // buffer holds is rare: it falls back to a vector.
+        let mut buffer: [&'s str; 16] = [""; 16];
+        let mut overflow: Vec<&'s str> = Vec::new();
+        let mut len = 0;
+        let mut push = |part: &'s str| {
+            if len < buffer.len() {
+                buffer[len] = part;
+            } else {
+                if overflow.is_empty() {
+                    overflow.extend_from_slice(&buffer);
+                }
+                overflow.push(part);
+            }
+            len += 1;
+        };
         let mut scope = Some(id);
         while let Some(s) = scope {
             match self.scopes[s].kind {
-                ScopeKind::Class(class) => parts.push(class.name.as_str()),
-                ScopeKind::Function(def) => parts.push(def.name.as_str()),
-                ScopeKind::Lambda(_) => parts.push("<lambda>"),
+                ScopeKind::Class(class) => push(class.name.as_str()),
+                ScopeKind::Function(def) => push(def.name.as_str()),
+                ScopeKind::Lambda(_) => push("<lambda>"),
                 ScopeKind::Comprehension | ScopeKind::Module => {}
             }
             scope = self.scopes[s].parent;
         }
-        if !self.module.name.is_empty() {
-            parts.push(&self.module.name);
-        }
+        push(self.module.name.as_str());
+        let parts = if overflow.is_empty() {
+            &mut buffer[..len]
+        } else {
+            &mut overflow[..]
+        };
         parts.reverse();
-        parts.join(".")
+        match member {
+            Some(member) => {
+                let mut out = dotted(parts);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(member);
+                out
+            }
+            None => dotted(parts),
+        }
     }
 
     /// The scope a class body opened (found by identity of the node).
@@ -500,4 +530,17 @@ impl<'a> SemanticModel<'a> {
     pub fn is_declared_outside(&self, name: &str) -> bool {
         self.scopes[self.current].declared_outside.contains(name)
     }
+}
+
+/// The non-empty `parts` joined with dots, in one allocation.
+pub fn dotted(parts: &[&str]) -> String {
+    let len = parts.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(part);
+    }
+    out
 }

@@ -15,7 +15,14 @@ impl QualifiedName {
 
     /// A name of the builtins module (`open` → `builtins.open`).
     pub fn builtin(name: &str) -> Self {
-        Self(format!("builtins.{name}"))
+        let mut dotted = String::with_capacity(9 + name.len());
+        dotted.push_str("builtins.");
+        dotted.push_str(name);
+        Self(dotted)
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
     }
 
     pub fn as_str(&self) -> &str {

@@ -731,8 +731,16 @@ fn typevar_bound(semantic: &SemanticModel, value: &Expr) -> Option<Val> {
 impl ProjectIndex {
     /// The class `value` is an instance of: an in-project class's canonical
     /// qualified name, or a known library class. `None` is unknown.
+    /// Memoized per index: rules ask about the same receivers in every file.
     pub fn class_of(&self, value: &Val) -> Option<String> {
-        self.class_of_depth(value, 0)
+        if let Some(known) = self.memo().class_of.lock().ok()?.get(value) {
+            return known.clone();
+        }
+        let class = self.class_of_depth(value, 0);
+        if let Ok(mut memo) = self.memo().class_of.lock() {
+            memo.insert(value.clone(), class.clone());
+        }
+        class
     }
 
     fn class_of_depth(&self, value: &Val, depth: u32) -> Option<String> {
@@ -823,7 +831,7 @@ impl ProjectIndex {
     /// The value of a module-level name (`pkg.mod.client`), through
     /// re-exports.
     fn global_value(&self, name: &str, depth: u32) -> Option<Val> {
-        let mut name = name.to_string();
+        let mut name = name;
         for _ in depth..MAX_DEPTH * 2 {
             let (module_name, member) = name.rsplit_once('.')?;
             let module = self.module(module_name)?;
@@ -831,7 +839,7 @@ impl ProjectIndex {
                 return Some(value.clone());
             }
             let (_, target) = module.imports.iter().rev().find(|(l, _)| l == member)?;
-            name = target.clone();
+            name = target;
         }
         None
     }

@@ -10,7 +10,7 @@ use crate::ast::{self, Expr};
 use crate::context::Context;
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::registry::Rule;
-use crate::rules::threads::lock_builder::{LockEventsBuilder, callee};
+use crate::rules::threads::lock_builder::{LockEventsBuilder, callee, has_callee};
 use crate::semantic::effects::EffectKind;
 use crate::semantic::effects::{Target, Witness};
 use crate::semantic::index::{ProjectIndex, Question};
@@ -33,7 +33,12 @@ const KEEPS_BODY: &[&str] = &[
 const RUNNERS: &[&str] = &["asyncio.run", "asyncio.runners.run"];
 
 /// Every call in a sync function: its own effects.
-pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &ast::ExprCall) {
+pub(crate) fn on_call<'a>(
+    cx: &mut Context<'a>,
+    state: &mut LockEventsBuilder,
+    call: &ast::ExprCall,
+    callee: &mut crate::context::Callee<'a>,
+) {
     let semantic = cx.semantic();
     let Some(scope) = semantic.function_scope_id() else {
         return;
@@ -43,7 +48,8 @@ pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &as
         return;
     };
     if !def.is_async {
-        record(cx, state, scope, def, call);
+        let name = callee.name(cx);
+        record(cx, state, scope, def, call, name);
     }
 }
 /// The in-project function a call may stand for.
@@ -136,10 +142,10 @@ fn record(
     scope: ScopeId,
     def: &ast::StmtFunctionDef,
     call: &ast::ExprCall,
+    name: Option<&QualifiedName>,
 ) {
     let semantic = cx.semantic();
-    let name = semantic.resolve_qualified_name(&call.func);
-    let mut blocks = name.as_ref().and_then(|n| blocking_call(cx, call, n));
+    let mut blocks = name.and_then(|n| blocking_call(cx, call, n));
     let mut maybe = None;
     if name.is_none()
         && let Some((decision, kind, shown)) = blocking_method(cx, call)
@@ -149,10 +155,10 @@ fn record(
             _ => blocks = Some(shown),
         }
     }
-    let loop_run = runs_loop(cx, call, name.as_ref());
+    let loop_run = runs_loop(cx, call, name);
     // Calls the lock events do not name: methods of inferred receivers.
     let value_call =
-        if blocks.is_some() || loop_run.is_some() || callee(semantic, &call.func).is_some() {
+        if blocks.is_some() || loop_run.is_some() || has_callee(semantic, &call.func, name) {
             None
         } else if let Expr::Attribute(attr) = &*call.func {
             values::value_of(semantic, semantic.current_scope_id(), &attr.value)

@@ -301,17 +301,12 @@ pub(crate) fn callee(semantic: &SemanticModel, func: &Expr) -> Option<Callee> {
         Expr::Name(name) => {
             let binding = semantic.binding(semantic.lookup(name.id.as_str())?);
             match binding.kind {
-                BindingKind::FunctionDef(_) => {
-                    let owner = semantic.scope_qualname(binding.scope);
-                    Some(Callee::Function(if owner.is_empty() {
-                        name.id.to_string()
-                    } else {
-                        format!("{owner}.{}", name.id)
-                    }))
-                }
+                BindingKind::FunctionDef(_) => Some(Callee::Function(
+                    semantic.scope_qualname_with(binding.scope, Some(name.id.as_str())),
+                )),
                 BindingKind::Import => {
                     let target = semantic.resolve_name(name.id.as_str())?;
-                    Some(Callee::Function(target.to_string()))
+                    Some(Callee::Function(target.into_string()))
                 }
                 _ => None,
             }
@@ -326,8 +321,38 @@ pub(crate) fn callee(semantic: &SemanticModel, func: &Expr) -> Option<Callee> {
                 });
             }
             let name = semantic.resolve_qualified_name(func)?;
-            (!name.as_str().starts_with("builtins.")).then(|| Callee::Function(name.to_string()))
+            (!name.as_str().starts_with("builtins.")).then(|| Callee::Function(name.into_string()))
         }
         _ => None,
+    }
+}
+
+/// `callee(semantic, func).is_some()` without building the name; `name` is
+/// the call's qualified name when the caller already resolved it.
+pub(crate) fn has_callee(
+    semantic: &SemanticModel,
+    func: &Expr,
+    name: Option<&crate::semantic::QualifiedName>,
+) -> bool {
+    match func {
+        Expr::Name(name) => {
+            let Some(id) = semantic.lookup(name.id.as_str()) else {
+                return false;
+            };
+            match semantic.binding(id).kind {
+                BindingKind::FunctionDef(_) => true,
+                BindingKind::Import => semantic.resolve_name(name.id.as_str()).is_some(),
+                _ => false,
+            }
+        }
+        Expr::Attribute(attr) => {
+            if let Expr::Name(receiver) = &*attr.value
+                && receiver_class(semantic, receiver.id.as_str()).is_some()
+            {
+                return true;
+            }
+            name.is_some_and(|name| !name.as_str().starts_with("builtins."))
+        }
+        _ => false,
     }
 }
