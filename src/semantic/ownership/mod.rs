@@ -11,6 +11,8 @@
 
 mod calls;
 mod names;
+#[cfg(test)]
+mod tests;
 mod uses;
 mod walk;
 

@@ -51,7 +51,11 @@ impl<'a, K: Copy> Scan<'a, '_, K> {
         }
     }
 
-    pub(super) fn comprehension(&mut self, generators: &'a [ast::Comprehension], elts: &[&'a Expr]) {
+    pub(super) fn comprehension(
+        &mut self,
+        generators: &'a [ast::Comprehension],
+        elts: &[&'a Expr],
+    ) {
         for generator in generators {
             self.visit_as(&generator.iter, Use::Consumed);
             for condition in &generator.ifs {
