@@ -113,8 +113,8 @@ pub trait Transfer<'a> {
         normal
     }
 
-    /// Before and after each part of a `try` (its body, `else`, each
-    /// handler, `finally`), in that order.
+    /// Before and after each part of a `try` in source order: its body,
+    /// each handler, `else`, `finally`.
     fn enter_try(&mut self, try_stmt: &'a ast::StmtTry, part: TryPart) {}
     fn leave_try(&mut self, try_stmt: &'a ast::StmtTry, part: TryPart) {}
 
@@ -124,6 +124,22 @@ pub trait Transfer<'a> {
         handler: &'a ast::ExceptHandlerExceptHandler,
         fact: &mut Self::Fact,
     ) {
+    }
+
+    /// Before and after each block of statements (a body, a branch, a
+    /// handler, a loop's `else`, ...), whether or not a path reaches it.
+    fn enter_block(&mut self, body: &'a [Stmt]) {}
+    fn leave_block(&mut self, body: &'a [Stmt]) {}
+
+    /// Before each statement of a block is walked, in the block's order.
+    fn enter_stmt(&mut self, stmt: &'a Stmt) {}
+
+    /// Where no path reaches a statement (after a `return`, a `raise`, an
+    /// endless loop): the facts to walk it from anyway, for a rule that
+    /// reads dead code too. By default none: the rest of the block is
+    /// skipped.
+    fn revive(&self) -> Flow<Self::Fact> {
+        None
     }
 }
 
@@ -185,14 +201,19 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
 
     pub fn stmts(&mut self, body: &'a [Stmt], mut flow: Flow<T::Fact>) -> Flow<T::Fact> {
         self.depth += 1;
+        self.transfer.enter_block(body);
         for stmt in body {
-            let Some(fact) = flow else { break };
+            let Some(fact) = flow.take().or_else(|| self.transfer.revive()) else {
+                break;
+            };
+            self.transfer.enter_stmt(stmt);
             self.may_raise(stmt, &fact);
             flow = self.stmt(stmt, fact);
         }
         if let (Some(last), Some(fact)) = (body.last(), &flow) {
             self.may_raise(last, fact);
         }
+        self.transfer.leave_block(body);
         self.depth -= 1;
         flow
     }
@@ -341,9 +362,9 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
         let flow = self.stmts(&s.body, Some(fact));
         self.transfer.leave_try(s, TryPart::Body);
         let raised = self.tries.pop().expect("pushed above").raised;
-        self.transfer.enter_try(s, TryPart::Else);
-        let mut out = self.stmts(&s.orelse, flow);
-        self.transfer.leave_try(s, TryPart::Else);
+        // The parts are walked in source order, the handlers before `else`;
+        // their ends are joined after `else`'s.
+        let mut branches = Vec::with_capacity(s.handlers.len());
         for handler in &s.handlers {
             let ast::ExceptHandler::ExceptHandler(handler) = handler;
             self.transfer.enter_try(s, TryPart::Handler);
@@ -353,8 +374,13 @@ impl<'t, 'a, T: Transfer<'a>> Engine<'t, T, T::Fact> {
             if let Some(fact) = &mut entry {
                 self.transfer.enter_handler(handler, fact);
             }
-            let branch = self.stmts(&handler.body, entry);
+            branches.push(self.stmts(&handler.body, entry));
             self.transfer.leave_try(s, TryPart::Handler);
+        }
+        self.transfer.enter_try(s, TryPart::Else);
+        let mut out = self.stmts(&s.orelse, flow);
+        self.transfer.leave_try(s, TryPart::Else);
+        for branch in branches {
             out = self.join(out, branch);
         }
         if s.finalbody.is_empty() {
@@ -491,212 +517,4 @@ pub fn yields(body: &[Stmt]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::parse::parse_module;
-
-    /// `can_complete` over a module's statements, `exit()` ending a path.
-    fn completes(source: &str) -> bool {
-        let parsed = parse_module(source).expect("parses");
-        can_complete(parsed.suite(), |stmt| {
-            matches!(stmt, Stmt::Expr(e) if matches!(&*e.value, Expr::Call(c)
-                if matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "exit")))
-        })
-    }
-
-    #[test]
-    fn branches_join_and_paths_end() {
-        assert!(completes("if a:\n    return 1\n"));
-        assert!(!completes("if a:\n    return 1\nelse:\n    raise E\n"));
-        assert!(completes(
-            "if a:\n    return 1\nelif b:\n    pass\nelse:\n    exit()\n"
-        ));
-        assert!(!completes("exit()\nx = 1\n"));
-    }
-
-    #[test]
-    fn loops_exit_by_test_or_break() {
-        assert!(completes("while a:\n    return 1\n"));
-        assert!(!completes("while True:\n    pass\n"));
-        assert!(completes("while 1:\n    if a:\n        break\n"));
-        // A `break` no path reaches does not end the loop.
-        assert!(!completes("while True:\n    return 1\n    break\n"));
-        assert!(!completes("for x in y:\n    pass\nelse:\n    return 1\n"));
-        assert!(completes("for x in y:\n    break\nelse:\n    return 1\n"));
-    }
-
-    #[test]
-    fn try_with_and_match() {
-        assert!(completes("try:\n    return f()\nexcept E:\n    pass\n"));
-        assert!(!completes("try:\n    return f()\nexcept E:\n    raise\n"));
-        assert!(!completes("try:\n    pass\nfinally:\n    return 1\n"));
-        assert!(!completes("with a:\n    return 1\n"));
-        assert!(completes("match x:\n    case 1:\n        return 1\n"));
-        assert!(!completes(
-            "match x:\n    case 1:\n        return 1\n    case _:\n        raise E\n"
-        ));
-    }
-
-    #[test]
-    fn truthy_constants_and_yields() {
-        let expr = |source: &str| {
-            let parsed = parse_module(source).expect("parses");
-            let Stmt::Expr(e) = &parsed.suite()[0] else {
-                panic!("an expression statement")
-            };
-            is_truthy_constant(&e.value)
-        };
-        assert!(expr("True") && expr("1") && expr("'x'") && expr("[0]"));
-        assert!(!expr("0") && !expr("''") && !expr("None") && !expr("x"));
-        let body = |source: &str| yields(parse_module(source).expect("parses").suite());
-        assert!(body("x = yield 1\n"));
-        assert!(!body("def f():\n    yield 1\nl = lambda: (yield)\n"));
-    }
-
-    /// Records the names assigned on the way to each `probe()` call, and
-    /// the hooks it is given.
-    #[derive(Default)]
-    struct Trace {
-        anywhere: bool,
-        finally_raised: bool,
-        probes: Vec<String>,
-        log: Vec<String>,
-    }
-
-    impl<'a> Transfer<'a> for Trace {
-        type Fact = Vec<&'a str>;
-        fn join(&self, mut a: Self::Fact, b: Self::Fact) -> Self::Fact {
-            for name in b {
-                if !a.contains(&name) {
-                    a.push(name);
-                }
-            }
-            a
-        }
-        fn simple(&mut self, stmt: &'a Stmt, fact: &mut Self::Fact) -> bool {
-            match stmt {
-                Stmt::Assign(a) => {
-                    if let Expr::Name(n) = &a.targets[0] {
-                        fact.push(n.id.as_str());
-                    }
-                }
-                Stmt::Expr(_) => {
-                    let mut names = fact.clone();
-                    names.sort_unstable();
-                    self.probes.push(names.join(","));
-                }
-                _ => {}
-            }
-            true
-        }
-        fn enter_body(&mut self, _: &'a Stmt, first: bool, _: &mut Self::Fact) {
-            self.log.push(format!("enter {first}"));
-        }
-        fn leave_body(&mut self, _: &'a Stmt, first: bool) {
-            self.log.push(format!("leave {first}"));
-        }
-        fn may_raise(&self, _: &'a Stmt, nested: bool) -> bool {
-            self.anywhere || !nested
-        }
-        fn finally_entry(
-            &self,
-            normal: Flow<Self::Fact>,
-            raised: Flow<Self::Fact>,
-        ) -> Flow<Self::Fact> {
-            if self.finally_raised {
-                match (normal, raised) {
-                    (Some(a), Some(b)) => Some(self.join(a, b)),
-                    (a, b) => a.or(b),
-                }
-            } else {
-                normal
-            }
-        }
-        fn enter_try(&mut self, _: &'a ast::StmtTry, part: TryPart) {
-            self.log.push(format!("enter {part:?}"));
-        }
-        fn leave_try(&mut self, _: &'a ast::StmtTry, part: TryPart) {
-            self.log.push(format!("leave {part:?}"));
-        }
-    }
-
-    /// Runs `trace` over `source`: the probes seen, and whether the end is
-    /// reached.
-    fn trace(mut trace: Trace, source: &str) -> (Trace, bool) {
-        let parsed = parse_module(source).expect("parses");
-        let end = Engine::run(&mut trace, parsed.suite(), Some(Vec::new()));
-        (trace, end.is_some())
-    }
-
-    #[test]
-    fn handlers_start_where_the_body_may_raise() {
-        let source =
-            "try:\n    if c:\n        a = 1\n        raise E\n    b = 1\nexcept E:\n    probe()\n";
-        // By default only the body's own statements raise: `a` is set in
-        // a nested block only.
-        let (shallow, _) = trace(Trace::default(), source);
-        assert_eq!(shallow.probes, ["b"]);
-        let anywhere = Trace {
-            anywhere: true,
-            ..Trace::default()
-        };
-        let (deep, _) = trace(anywhere, source);
-        assert_eq!(deep.probes, ["a,b"]);
-        // An inner `try`'s body raises to the outer handlers too, its
-        // handlers to the outer ones only.
-        let nested = "try:\n    try:\n        a = 1\n        f()\n    except E:\n        g()\n        b = 1\nexcept E:\n    probe()\n";
-        let anywhere = Trace {
-            anywhere: true,
-            ..Trace::default()
-        };
-        let (deep, _) = trace(anywhere, nested);
-        assert_eq!(deep.probes, ["a", "a", "a,b"]);
-    }
-
-    #[test]
-    fn finally_may_start_from_the_raising_points() {
-        let source = "try:\n    a = 1\n    return\nfinally:\n    probe()\n";
-        // By default `finally` runs on the normal way out only: here none.
-        let (normal, ends) = trace(Trace::default(), source);
-        assert!(normal.probes.is_empty() && !ends);
-        let raised = Trace {
-            finally_raised: true,
-            ..Trace::default()
-        };
-        let (raised, ends) = trace(raised, source);
-        // It runs from the raising points, but the path does not go on.
-        assert_eq!(raised.probes, ["a"]);
-        assert!(!ends);
-        let completes = "try:\n    a = 1\nexcept E:\n    b = 1\nfinally:\n    probe()\n";
-        let (normal, ends) = trace(Trace::default(), completes);
-        assert_eq!(normal.probes, ["a,b"]);
-        assert!(ends);
-    }
-
-    #[test]
-    fn try_parts_and_loop_passes_are_announced() {
-        let source = "try:\n    pass\nexcept E:\n    pass\nelse:\n    pass\nfinally:\n    pass\n";
-        let (t, _) = trace(Trace::default(), source);
-        assert_eq!(
-            t.log,
-            [
-                "enter Body",
-                "leave Body",
-                "enter Else",
-                "leave Else",
-                "enter Handler",
-                "leave Handler",
-                "enter Finally",
-                "leave Finally"
-            ]
-        );
-        let (t, _) = trace(Trace::default(), "for x in y:\n    a = 1\n");
-        assert_eq!(
-            t.log,
-            ["enter true", "leave true", "enter false", "leave false"]
-        );
-        // No second pass when no path loops back.
-        let (t, _) = trace(Trace::default(), "while c:\n    return\n");
-        assert_eq!(t.log, ["enter true", "leave true"]);
-    }
-}
+mod tests;
