@@ -1,0 +1,1 @@
+"""A toy bank: accounts, a ledger and their locks."""

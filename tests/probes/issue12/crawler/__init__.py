@@ -1,0 +1,1 @@
+"""A small web crawler: sync HTTP sessions, an async fetcher, a gateway."""

@@ -1,0 +1,1 @@
+"""Feed aggregation service: an async client and the code that uses it."""

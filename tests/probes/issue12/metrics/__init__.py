@@ -1,0 +1,1 @@
+"""Metrics exporter: shared state touched from threads and from the loop."""

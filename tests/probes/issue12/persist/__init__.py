@@ -1,0 +1,1 @@
+"""Persistence layer of a chat bot: files, settings, remote events."""

@@ -1,0 +1,1 @@
+"""Warehouse: an order book, the inventory and the shipping dock."""
