@@ -233,7 +233,7 @@ pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a a
     }
     if st.shared.facts.contains(Facts::LOCK_EVENTS) {
         let effects = st.shared.facts.contains(Facts::EFFECTS);
-        threads::lock_events::on_call(cx, &mut st.shared.lock_events, call, effects);
+        threads::lock_events::on_call(cx, &mut st.shared.lock_events, call, &mut callee, effects);
     }
     if st.shared.facts.contains(Facts::EFFECTS) {
         crate::rules::async_::effect_events::on_call(

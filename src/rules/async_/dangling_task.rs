@@ -151,6 +151,14 @@ pub(crate) fn check_unread(cx: &mut Context, state: &mut Vec<Candidate<'_>>) {
 /// `loop.create_task(...)` on a loop from `asyncio.get_event_loop()` & co.
 fn task_creation(cx: &Context, call: &ast::ExprCall) -> Option<(String, Option<Val>)> {
     let semantic = cx.semantic();
+    // A method call resolves to a name ending in its own attribute: only
+    // `.create_task`/`.ensure_future` can be a task (a bare name may be an
+    // alias, `from asyncio import create_task as spawn`).
+    if let Expr::Attribute(attr) = &*call.func
+        && !matches!(attr.attr.as_str(), "create_task" | "ensure_future")
+    {
+        return None;
+    }
     if let Some(name) = semantic.resolve_qualified_name(&call.func)
         && (name.is_any(&["asyncio.create_task", "asyncio.ensure_future"])
             || !name.as_str().ends_with(".create_task"))

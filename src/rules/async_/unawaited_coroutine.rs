@@ -135,7 +135,9 @@ pub(crate) fn check_call<'a>(
     usage: Usage,
 ) {
     let semantic = cx.semantic();
-    if let Some(name) = semantic.resolve_qualified_name(&call.func)
+    // Resolved once: the known coroutine functions, then `db.fetch()`.
+    let resolved = semantic.resolve_qualified_name(&call.func);
+    if let Some(name) = &resolved
         && name.is_any(KNOWN)
     {
         let text = message(name.as_str(), &context(usage, cx), None);
@@ -200,7 +202,7 @@ pub(crate) fn check_call<'a>(
                 }
                 _ => {
                     // `db.fetch()` after `from .store import db`, `Class.m()`.
-                    if let Some(qualified) = semantic.resolve_qualified_name(&call.func) {
+                    if let Some(qualified) = &resolved {
                         let shown = attribute_text(attr).unwrap_or_else(|| qualified.to_string());
                         let question = Asks::IsCoroutineFunction {
                             callee: &qualified.to_string(),

@@ -36,7 +36,8 @@ pub(crate) fn check(cx: &mut Context, decorator: &ast::StmtFunctionDef) {
     // it: the author meant to wrap, whatever the signature.
     let discarded_wraps = decorator.body.iter().any(|stmt| {
         matches!(stmt, ast::Stmt::Expr(e) if matches!(&*e.value, Expr::Call(call)
-            if semantic.resolve_qualified_name(&call.func).is_some_and(|n| n.is("functools.wraps"))))
+            if may_be_wraps(&call.func)
+                && semantic.resolve_qualified_name(&call.func).is_some_and(|n| n.is("functools.wraps"))))
     });
     let Some(wrapper) = returned_wrapper(decorator, is_method, discarded_wraps) else {
         return;
@@ -90,6 +91,16 @@ pub(crate) fn check(cx: &mut Context, decorator: &ast::StmtFunctionDef) {
     });
     if let Some(question) = question {
         cx.defer_last_finding(question);
+    }
+}
+
+/// Can `func` name `functools.wraps`: a bare name (maybe an alias), or an
+/// attribute `.wraps` (not resolved otherwise: it is not).
+fn may_be_wraps(func: &Expr) -> bool {
+    match func {
+        Expr::Name(_) => true,
+        Expr::Attribute(attr) => attr.attr.as_str() == "wraps",
+        _ => false,
     }
 }
 

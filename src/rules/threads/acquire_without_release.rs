@@ -41,9 +41,9 @@ impl<'a> Check<'a> for AcquireWithoutRelease {
         cx: &mut Context<'a>,
         state: &mut State,
         call: &'a ast::ExprCall,
-        _: &mut Callee<'a>,
+        callee: &mut Callee<'a>,
     ) {
-        note_call(cx, state, call);
+        note_call(cx, state, call, callee);
     }
 
     #[inline]
@@ -68,7 +68,12 @@ const THREAD_STARTERS: &[&str] = &[
 /// During the walk: `X.acquire(...)` on a known lock marks the function;
 /// `X.release()` and a lock handed to a thread are noted (a lock released
 /// in another function, or by a thread, is a signal, not a critical section).
-pub(crate) fn note_call(cx: &mut Context, state: &mut State, call: &ast::ExprCall) {
+pub(crate) fn note_call<'a>(
+    cx: &mut Context<'a>,
+    state: &mut State,
+    call: &ast::ExprCall,
+    callee: &mut Callee<'a>,
+) {
     let scope = cx.semantic().function_scope_id();
     if let Expr::Attribute(attr) = &*call.func {
         match attr.attr.as_str() {
@@ -90,10 +95,7 @@ pub(crate) fn note_call(cx: &mut Context, state: &mut State, call: &ast::ExprCal
             _ => {}
         }
     }
-    let starts_thread = cx
-        .semantic()
-        .resolve_qualified_name(&call.func)
-        .is_some_and(|n| n.is_any(THREAD_STARTERS));
+    let starts_thread = callee.name(cx).is_some_and(|n| n.is_any(THREAD_STARTERS));
     if !starts_thread {
         return;
     }

@@ -133,7 +133,7 @@ impl LockEventsBuilder {
     }
 }
 
-pub(crate) use super::lock_naming::{callee, has_callee};
+pub(crate) use super::lock_naming::{callee, callee_with, has_callee};
 pub(super) use super::lock_naming::{
     compares_receivers, current_function, is_blocking, lock_name, value_callee,
 };

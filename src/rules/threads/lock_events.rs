@@ -19,7 +19,7 @@ use crate::semantic::index::{HeldStep, LockName, LockStep};
 use crate::semantic::model::ScopeId;
 
 use super::lock_builder::{
-    HeldWith, LockEventsBuilder, callee, compares_receivers, current_function, is_blocking,
+    HeldWith, LockEventsBuilder, callee_with, compares_receivers, current_function, is_blocking,
     lock_name, value_callee,
 };
 
@@ -185,10 +185,11 @@ pub(crate) fn on_await(state: &mut LockEventsBuilder, await_expr: &ast::ExprAwai
 /// on inferred receivers (`OwnEffects::value_calls`), which the lock graph
 /// follows too; the lock events then name such a call only when a lock is
 /// held at it (or in an `async def`, which the effects do not cover).
-pub(crate) fn on_call(
-    cx: &mut Context,
+pub(crate) fn on_call<'a>(
+    cx: &mut Context<'a>,
     state: &mut LockEventsBuilder,
     call: &ast::ExprCall,
+    resolved: &mut crate::context::Callee<'a>,
     effects: bool,
 ) {
     let awaited = state.awaited.take();
@@ -245,7 +246,10 @@ pub(crate) fn on_call(
             None => {}
         }
     }
-    let callee = match callee(cx.semantic(), &call.func) {
+    let named = callee_with(cx.semantic(), &call.func, |_| {
+        resolved.name(cx).map(|n| n.as_str().to_string())
+    });
+    let callee = match named {
         Some(callee) => callee,
         None => {
             // A method of an inferred receiver: named here when a lock may

@@ -10,7 +10,7 @@ use crate::semantic::index::{Callee, LockName};
 use crate::semantic::locks::{inherited_attribute, receiver_class};
 use crate::semantic::model::{BindingKind, ScopeId};
 use crate::semantic::values::{Val, library_class, value_of};
-use crate::semantic::{ScopeKind, SemanticModel};
+use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
 /// The function whose body the walk is in (not a lambda, class or module).
 pub(super) fn current_function<'a>(
     semantic: &SemanticModel<'a>,
@@ -171,6 +171,20 @@ fn same_key(left: &Expr, right: &Expr) -> bool {
 /// The in-project function a call (or a callable passed as a thread
 /// target) may stand for.
 pub(crate) fn callee(semantic: &SemanticModel, func: &Expr) -> Option<Callee> {
+    callee_with(semantic, func, |semantic| {
+        semantic
+            .resolve_qualified_name(func)
+            .map(QualifiedName::into_string)
+    })
+}
+
+/// [`callee`], with the call's qualified name from `resolved` (the walk has
+/// it already) when one is needed.
+pub(crate) fn callee_with(
+    semantic: &SemanticModel,
+    func: &Expr,
+    resolved: impl FnOnce(&SemanticModel) -> Option<String>,
+) -> Option<Callee> {
     match func {
         Expr::Name(name) => {
             let binding = semantic.binding(semantic.lookup(name.id.as_str())?);
@@ -178,10 +192,7 @@ pub(crate) fn callee(semantic: &SemanticModel, func: &Expr) -> Option<Callee> {
                 BindingKind::FunctionDef(_) => Some(Callee::Function(
                     semantic.scope_qualname_with(binding.scope, Some(name.id.as_str())),
                 )),
-                BindingKind::Import => {
-                    let target = semantic.resolve_name(name.id.as_str())?;
-                    Some(Callee::Function(target.into_string()))
-                }
+                BindingKind::Import => Some(Callee::Function(resolved(semantic)?)),
                 _ => None,
             }
         }
@@ -194,8 +205,8 @@ pub(crate) fn callee(semantic: &SemanticModel, func: &Expr) -> Option<Callee> {
                     method: attr.attr.to_string(),
                 });
             }
-            let name = semantic.resolve_qualified_name(func)?;
-            (!name.as_str().starts_with("builtins.")).then(|| Callee::Function(name.into_string()))
+            let name = resolved(semantic)?;
+            (!name.starts_with("builtins.")).then_some(Callee::Function(name))
         }
         _ => None,
     }

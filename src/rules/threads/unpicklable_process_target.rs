@@ -73,6 +73,9 @@ pub(crate) fn check_method(cx: &mut Context, call: &ast::ExprCall) {
         return;
     };
     let method = attr.attr.as_str();
+    if !(POOL_METHODS.contains(&method) || matches!(method, "submit" | "map")) {
+        return;
+    }
     let semantic = cx.semantic();
     let Some(Expr::Call(value)) = semantic.bound_value(receiver.id.as_str()) else {
         return;
