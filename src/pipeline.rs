@@ -255,8 +255,31 @@ fn finish_run(
     // The summaries move into the index: no copy of them is kept.
     let index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
     index.set_paths(paths.clone());
+    // The pending questions of every file, answered in parallel with the
+    // project-wide findings (the index is read-only; its memo tables lock).
+    // Only the reported files' questions are answered.
+    let (project_list, answers) = rayon::join(
+        || project_findings(&index, &paths),
+        || {
+            reports
+                .par_iter()
+                .map(|report| {
+                    if report_only.is_some_and(|only| !only.contains(&report.path)) {
+                        return Vec::new();
+                    }
+                    report
+                        .pending
+                        .iter()
+                        .filter_map(|p| {
+                            answer_pending(p, &report.questions[p.question as usize], &index)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     let mut project: Vec<Vec<Finding>> = vec![Vec::new(); reports.len()];
-    for (module, finding) in project_findings(&index, &paths) {
+    for (module, finding) in project_list {
         if let Some(&i) = owners.get(&module) {
             project[i].push(finding);
         }
@@ -265,7 +288,7 @@ fn finish_run(
         files_checked,
         ..Default::default()
     };
-    for (report, project) in reports.into_iter().zip(project) {
+    for ((report, project), answered) in reports.into_iter().zip(project).zip(answers) {
         if report_only.is_some_and(|only| !only.contains(&report.path)) {
             continue;
         }
@@ -281,10 +304,6 @@ fn finish_run(
                 message,
             });
         }
-        let answered = report
-            .pending
-            .iter()
-            .filter_map(|p| answer_pending(p, &report.questions[p.question as usize], &index));
         // Suppression comes first: a `# noqa` that silences a finding held
         // back in a test file is used (it is needed with `--include-tests`),
         // so PF002 says the same with and without the flag. Holding back
