@@ -12,7 +12,7 @@ use rustc_hash::FxHashSet;
 
 use crate::cache::{Cache, FileStat, content_hash};
 use crate::check::{check_bytes, check_path};
-use crate::checker::dispatch::{answer_pending, project_findings};
+use crate::checker::dispatch::{answer_pending, prepare_answers, project_findings};
 use crate::finding::Finding;
 use crate::noqa::SuppressedBy;
 use crate::report::FileReport;
@@ -80,10 +80,22 @@ pub fn check_files_with(
     settings: &Settings,
     options: &RunOptions,
 ) -> CheckResult {
+    let started = std::time::Instant::now();
     let reports = file_reports_for(files, settings, options.cache, options.report_only);
+    let files_done = started.elapsed();
     // The project stage walks graphs (lock orders, call chains) as deep as
     // the project is long: it runs on the large stack too.
-    in_worker_pool(|| finish_run(reports, settings, options.report_only, options.leak_index))
+    let result =
+        in_worker_pool(|| finish_run(reports, settings, options.report_only, options.leak_index));
+    if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
+        // For profiling (README, "Cost"): how long each stage took.
+        eprintln!(
+            "stage times: files {:.1} ms, project {:.1} ms",
+            files_done.as_secs_f64() * 1e3,
+            (started.elapsed() - files_done).as_secs_f64() * 1e3
+        );
+    }
+    result
 }
 
 /// The per-file passes over `files`, in parallel, before the project stage
@@ -253,8 +265,16 @@ fn finish_run(
         }
     }
     // The summaries move into the index: no copy of them is kept.
+    let started = std::time::Instant::now();
     let index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
     index.set_paths(paths.clone());
+    prepare_answers(
+        &index,
+        reports
+            .iter()
+            .filter(|r| report_only.is_none_or(|only| only.contains(&r.path)))
+            .flat_map(|r| &r.questions),
+    );
     // The pending questions of every file, answered in parallel with the
     // project-wide findings (the index is read-only; its memo tables lock).
     // Only the reported files' questions are answered.
@@ -278,6 +298,12 @@ fn finish_run(
                 .collect::<Vec<_>>()
         },
     );
+    if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
+        eprintln!(
+            "stage times: index and answers {:.1} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
     let mut project: Vec<Vec<Finding>> = vec![Vec::new(); reports.len()];
     for (module, finding) in project_list {
         if let Some(&i) = owners.get(&module) {

@@ -181,6 +181,17 @@ macro_rules! declare_dispatch {
 
 for_each_rule!(declare_dispatch);
 
+/// Before questions are answered in parallel: what the index must compute
+/// first, for the questions asked (the effects of in-project functions).
+pub fn prepare_answers<'q>(
+    index: &ProjectIndex,
+    mut questions: impl Iterator<Item = &'q Question>,
+) {
+    if questions.any(crate::rules::async_::effect_events::asks_effects) {
+        index.prepare_effects();
+    }
+}
+
 /// Before the walk: which shared analyses run for this file.
 pub(crate) fn start(cx: &Context, st: &mut States) {
     st.shared.facts = facts(cx.rules());

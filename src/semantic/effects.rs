@@ -40,11 +40,11 @@ impl Solved {
         index: &'i ProjectIndex,
         id: u32,
     ) -> Option<(&'i str, &'i FunctionLocks)> {
-        let (module, position) = self.functions[id as usize];
-        let module = index.module(&self.modules[module as usize])?;
+        let (position, function) = *self.functions.get(id as usize)?;
+        let module = index.summary_at(position);
         Some((
             module.module.as_str(),
-            &module.lock_events.functions[position as usize],
+            module.lock_events.functions.get(function as usize)?,
         ))
     }
 
@@ -65,7 +65,7 @@ impl Solved {
 
     /// Gives `name` the next id unless it has one (the first function of a
     /// name keeps it).
-    fn insert(&mut self, index: &ProjectIndex, name: &str, module: u32, position: u32) {
+    fn insert(&mut self, index: &ProjectIndex, name: &str, position: u32, function: u32) {
         if self.id(index, name).is_some() {
             return;
         }
@@ -78,81 +78,75 @@ impl Solved {
                 self.collided.insert(name.to_string(), id);
             }
         }
-        self.functions.push((module, position));
+        self.functions.push((position, function));
     }
 }
+
+/// What one module's functions contribute to the solve: the call edges
+/// `(callee, caller)` and the functions that make a witness call
+/// themselves, by kind (`[blocks, runs a loop]`), in id order.
+#[derive(Default)]
+struct ModuleEdges {
+    edges: Vec<(u32, u32)>,
+    witnesses: Vec<(u32, [bool; 2])>,
+}
+
+const KINDS: [EffectKind; 2] = [EffectKind::Blocks, EffectKind::RunsLoop];
 
 impl ProjectIndex {
     fn solved(&self) -> &Solved {
         self.effects_table().solved.get_or_init(|| self.solve())
     }
 
+    /// Solves every function's effects now (in parallel), before questions
+    /// are answered on several threads. Answering solves on first use
+    /// otherwise; the solve must not start inside a parallel answer (a
+    /// worker waiting in it could pick up another answer that waits for
+    /// the same solve).
+    pub fn prepare_effects(&self) {
+        self.solved();
+    }
+
     /// Every function's effects at once: from the functions that make a
     /// witness call, backwards along the call edges (breadth first: each
-    /// function gets its shortest chain; cycles end by themselves).
+    /// function gets its shortest chain; cycles end by themselves). The
+    /// calls are resolved module by module in parallel; the walk is serial.
     fn solve(&self) -> Solved {
+        use rayon::prelude::*;
         let mut solved = Solved::default();
-        for module in self.modules() {
+        // Each module with functions, with the ids its functions got
+        // (consecutive: a module's functions are numbered together).
+        let mut ranges: Vec<(u32, std::ops::Range<u32>)> = Vec::new();
+        for (position, module) in self.modules_with_positions() {
             if module.lock_events.functions.is_empty() {
                 continue;
             }
-            let ordinal = solved.modules.len() as u32;
-            solved.modules.push(module.module.clone());
+            let start = solved.functions.len() as u32;
             for (i, f) in module.lock_events.functions.iter().enumerate() {
-                solved.insert(self, &f.name, ordinal, i as u32);
+                solved.insert(self, &f.name, position, i as u32);
             }
+            ranges.push((position, start..solved.functions.len() as u32));
         }
         let n = solved.functions.len();
+        let per_module: Vec<ModuleEdges> = ranges
+            .par_iter()
+            .map(|(position, ids)| self.module_edges(&solved, *position, ids.clone()))
+            .collect();
         // Callers of each function (opaque callers have no effect to pass on).
         let mut callers: Vec<Vec<u32>> = vec![Vec::new(); n];
-        // Per module (by ordinal), what each of its callees stands for.
-        let mut resolved: Vec<Option<Vec<Option<u32>>>> = vec![None; solved.modules.len()];
-        for id in 0..n {
-            let (module_ordinal, _) = solved.functions[id];
-            let Some((module_name, function)) = solved.function(self, id as u32) else {
-                continue;
-            };
-            if function.opaque {
-                continue;
-            }
-            let module = self.module(module_name).expect("the function's module");
-            let targets = resolved[module_ordinal as usize].get_or_insert_with(|| {
-                module
-                    .lock_events
-                    .callees
-                    .iter()
-                    .map(|c| self.callee_id(c, &solved))
-                    .collect()
-            });
-            let by_value = function.effects.iter().flat_map(|e| {
-                e.value_calls.iter().map(|(value, method)| {
-                    let class = self.class_of(value)?;
-                    solved.id(self, &self.method_owner(&class, method)?)
-                })
-            });
-            let callees = function
-                .calls
-                .iter()
-                .map(|&c| targets.get(c as usize).copied().flatten())
-                .chain(by_value);
-            for callee in callees.flatten() {
-                let list = &mut callers[callee as usize];
-                if list.last() != Some(&(id as u32)) {
-                    list.push(id as u32);
-                }
+        for &(callee, caller) in per_module.iter().flat_map(|m| &m.edges) {
+            let list = &mut callers[callee as usize];
+            if list.last() != Some(&caller) {
+                list.push(caller);
             }
         }
-        for kind in [EffectKind::Blocks, EffectKind::RunsLoop] {
+        for (k, kind) in KINDS.into_iter().enumerate() {
             let mut steps: Vec<Option<Step>> = vec![None; n];
             let mut queue = std::collections::VecDeque::new();
-            for (id, step) in steps.iter_mut().enumerate() {
-                let Some((_, function)) = solved.function(self, id as u32) else {
-                    continue;
-                };
-                if !function.opaque && self.witness(function, kind).is_some() {
-                    *step = Some(Step::Witness);
-                    queue.push_back((id as u32, 0));
-                }
+            let witnesses = per_module.iter().flat_map(|m| &m.witnesses);
+            for &(id, _) in witnesses.filter(|(_, has)| has[k]) {
+                steps[id as usize] = Some(Step::Witness);
+                queue.push_back((id, 0));
             }
             while let Some((g, depth)) = queue.pop_front() {
                 if depth >= MAX_DEPTH {
@@ -171,6 +165,54 @@ impl ProjectIndex {
             }
         }
         solved
+    }
+
+    /// The call edges and witnesses of the functions `ids` of one module.
+    fn module_edges(
+        &self,
+        solved: &Solved,
+        position: u32,
+        ids: std::ops::Range<u32>,
+    ) -> ModuleEdges {
+        let module = self.summary_at(position);
+        // What each of the module's callees stands for, resolved once.
+        let mut targets: Option<Vec<Option<u32>>> = None;
+        let mut out = ModuleEdges::default();
+        for id in ids {
+            let Some((_, function)) = solved.function(self, id) else {
+                continue;
+            };
+            if function.opaque {
+                continue;
+            }
+            let has = KINDS.map(|kind| self.witness(function, kind).is_some());
+            if has.contains(&true) {
+                out.witnesses.push((id, has));
+            }
+            let targets = targets.get_or_insert_with(|| {
+                module
+                    .lock_events
+                    .callees
+                    .iter()
+                    .map(|c| self.callee_id(c, solved))
+                    .collect()
+            });
+            let by_value = function.effects.iter().flat_map(|e| {
+                e.value_calls.iter().map(|(value, method)| {
+                    let class = self.class_of(value)?;
+                    solved.id(self, &self.method_owner(&class, method)?)
+                })
+            });
+            let callees = function
+                .calls
+                .iter()
+                .map(|&c| targets.get(c as usize).copied().flatten())
+                .chain(by_value);
+            for callee in callees.flatten() {
+                out.edges.push((callee, id));
+            }
+        }
+        out
     }
 
     /// The function's own call with this effect.

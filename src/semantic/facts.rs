@@ -111,9 +111,8 @@ pub(super) struct Solved {
     pub(super) ids: FxHashMap<u64, u32>,
     /// Names whose hash another name already had (normally none).
     pub(super) collided: FxHashMap<String, u32>,
-    /// Each module with a function, once.
-    pub(super) modules: Vec<String>,
-    /// `(module in `modules`, position in its summary's lock events)`.
+    /// `(the module's position in the index, the function's position in
+    /// its summary's lock events)`.
     pub(super) functions: Vec<(u32, u32)>,
     pub(super) blocks: Vec<Option<Step>>,
     pub(super) runs_loop: Vec<Option<Step>>,

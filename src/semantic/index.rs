@@ -275,6 +275,11 @@ impl Question {
         Self(bytes.into_boxed_slice())
     }
 
+    /// Is this a question of type `T`?
+    pub fn is<T: Ask>(&self) -> bool {
+        self.0.starts_with(&tag(T::TAG))
+    }
+
     /// The question as the rule asked it, if it is a `T` (which may borrow
     /// its strings from the question). A question of another type is
     /// `None`, so a rule may ask questions of several types.
@@ -344,7 +349,10 @@ pub enum Symbol<'a> {
 /// Every checked file's summary, by module name.
 #[derive(Default)]
 pub struct ProjectIndex {
-    modules: FxHashMap<String, FileSummary>,
+    /// Each module's summary, by its position in `summaries` (the effects
+    /// table names modules by that position).
+    modules: FxHashMap<String, u32>,
+    summaries: Vec<FileSummary>,
     /// Every applied decorator of the project, canonical (built on first
     /// use).
     applied: std::sync::OnceLock<FxHashSet<String>>,
@@ -378,13 +386,20 @@ const MAX_HOPS: usize = 16;
 impl ProjectIndex {
     pub fn new(summaries: impl IntoIterator<Item = FileSummary>) -> Self {
         let mut modules = FxHashMap::default();
+        let mut kept = Vec::new();
         for summary in summaries {
             // Two files claiming one module name (scripts in different
             // folders): the first wins; the answer for the other is unknown.
-            modules.entry(summary.module.clone()).or_insert(summary);
+            if let std::collections::hash_map::Entry::Vacant(entry) =
+                modules.entry(summary.module.clone())
+            {
+                entry.insert(kept.len() as u32);
+                kept.push(summary);
+            }
         }
         Self {
             modules,
+            summaries: kept,
             applied: Default::default(),
             effects: Default::default(),
             paths: Default::default(),
@@ -445,7 +460,7 @@ impl ProjectIndex {
     /// `names` in its own file (`deco`, `factory()`), or by one of
     /// `qualified` anywhere in the project (`mod.deco`, `mod.factory()`)?
     pub fn decorator_applied(&self, module: &str, names: &[String], qualified: &[String]) -> bool {
-        if let Some(summary) = self.modules.get(module)
+        if let Some(summary) = self.module(module)
             && names
                 .iter()
                 .any(|n| summary.applied_names.binary_search(n).is_ok())
@@ -457,7 +472,7 @@ impl ProjectIndex {
         }
         let applied = self.applied.get_or_init(|| {
             let mut set = FxHashSet::default();
-            for summary in self.modules.values() {
+            for summary in self.modules() {
                 for name in &summary.applied_decorators {
                     let (bare, call) = match name.strip_suffix("()") {
                         Some(bare) => (bare, "()"),
@@ -478,7 +493,15 @@ impl ProjectIndex {
     }
 
     pub fn module(&self, name: &str) -> Option<&FileSummary> {
-        self.modules.get(name)
+        self.modules
+            .get(name)
+            .map(|&position| &self.summaries[position as usize])
+    }
+
+    /// The summary at a position [`ProjectIndex::modules_with_positions`]
+    /// gave.
+    pub(super) fn summary_at(&self, position: u32) -> &FileSummary {
+        &self.summaries[position as usize]
     }
 
     pub fn len(&self) -> usize {
@@ -501,11 +524,11 @@ impl ProjectIndex {
                 return None;
             }
             seen[hop] = name;
-            if let Some(module) = self.modules.get(name) {
+            if let Some(module) = self.module(name) {
                 return Some(Symbol::Module(module));
             }
             let (module_name, member) = name.rsplit_once('.')?;
-            let Some(module) = self.modules.get(module_name) else {
+            let Some(module) = self.module(module_name) else {
                 // `pkg.mod.Class.method` style names are looked up by the caller.
                 return None;
             };
@@ -681,7 +704,16 @@ impl ProjectIndex {
     }
 
     pub fn modules(&self) -> impl Iterator<Item = &FileSummary> {
-        self.modules.values()
+        self.modules
+            .values()
+            .map(|&position| &self.summaries[position as usize])
+    }
+
+    /// [`ProjectIndex::modules`] with each one's position.
+    pub(super) fn modules_with_positions(&self) -> impl Iterator<Item = (u32, &FileSummary)> {
+        self.modules
+            .values()
+            .map(|&position| (position, &self.summaries[position as usize]))
     }
 
     /// Finds `method` on the class `class` or its in-project bases

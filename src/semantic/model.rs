@@ -2,7 +2,7 @@
 //! checker's walk. Rules ask it questions; they never resolve names themselves.
 
 use ruff_text_size::{Ranged, TextRange};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use crate::ast::{self, Expr};
 use crate::semantic::module_name::{ModuleName, resolve_relative};
@@ -25,7 +25,9 @@ pub enum ScopeKind<'a> {
 pub struct Scope<'a> {
     pub kind: ScopeKind<'a>,
     pub parent: Option<ScopeId>,
-    names: FxHashMap<&'a str, BindingId>,
+    /// The scope's names, looked up by a hash computed once per lookup
+    /// (a lookup may walk several scopes).
+    names: hashbrown::HashTable<(&'a str, BindingId)>,
     /// Names declared `global` or `nonlocal` here.
     declared_outside: FxHashSet<&'a str>,
     /// A `from m import *` here: unknown names may come from it.
@@ -36,12 +38,42 @@ pub struct Scope<'a> {
     pub bindings: Vec<BindingId>,
 }
 
+/// The hash a scope's names are kept by.
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
+}
+
 impl<'a> Scope<'a> {
+    /// The binding `name` (whose [`name_hash`] is `hash`) has here.
+    fn get(&self, name: &str, hash: u64) -> Option<BindingId> {
+        self.names
+            .find(hash, |&(n, _)| n == name)
+            .map(|&(_, binding)| binding)
+    }
+
+    /// Binds `name` here; returns the binding it shadows.
+    fn insert(&mut self, name: &'a str, binding: BindingId) -> Option<BindingId> {
+        let hash = name_hash(name);
+        match self
+            .names
+            .entry(hash, |&(n, _)| n == name, |&(n, _)| name_hash(n))
+        {
+            hashbrown::hash_table::Entry::Occupied(mut entry) => {
+                Some(std::mem::replace(&mut entry.get_mut().1, binding))
+            }
+            hashbrown::hash_table::Entry::Vacant(entry) => {
+                entry.insert((name, binding));
+                None
+            }
+        }
+    }
+
     fn new(kind: ScopeKind<'a>, parent: Option<ScopeId>) -> Self {
         Self {
             kind,
             parent,
-            names: FxHashMap::default(),
+            names: hashbrown::HashTable::new(),
             declared_outside: FxHashSet::default(),
             has_star_import: false,
             is_generator: false,
@@ -152,7 +184,7 @@ impl<'a> SemanticModel<'a> {
             qualified: None,
             shadowed: None,
         });
-        self.bindings[id].shadowed = self.scopes[scope].names.insert(name, id);
+        self.bindings[id].shadowed = self.scopes[scope].insert(name, id);
         self.scopes[scope].bindings.push(id);
         id
     }
@@ -219,7 +251,7 @@ impl<'a> SemanticModel<'a> {
         let mut up = scope.parent;
         while let Some(id) = up {
             let s = &self.scopes[id];
-            if matches!(s.kind, ScopeKind::Function(_)) && s.names.contains_key(name) {
+            if matches!(s.kind, ScopeKind::Function(_)) && s.get(name, name_hash(name)).is_some() {
                 return id;
             }
             up = s.parent;
@@ -252,6 +284,7 @@ impl<'a> SemanticModel<'a> {
     }
 
     pub fn lookup_from(&self, start: ScopeId, name: &str) -> Option<BindingId> {
+        let hash = name_hash(name);
         let mut id = start;
         let mut first = true;
         loop {
@@ -263,7 +296,7 @@ impl<'a> SemanticModel<'a> {
                 continue;
             }
             if (first || !matches!(scope.kind, ScopeKind::Class(_)))
-                && let Some(&binding) = scope.names.get(name)
+                && let Some(binding) = scope.get(name, hash)
             {
                 return Some(binding);
             }
@@ -274,7 +307,7 @@ impl<'a> SemanticModel<'a> {
 
     /// The binding of `name` in one scope (a class body's method).
     pub fn binding_in_scope(&self, scope: ScopeId, name: &str) -> Option<BindingId> {
-        self.scopes[scope].names.get(name).copied()
+        self.scopes[scope].get(name, name_hash(name))
     }
 
     /// Records a load of `name`: marks the binding it resolves to as read.
@@ -317,13 +350,51 @@ impl<'a> SemanticModel<'a> {
     /// [`SemanticModel::resolve_qualified_name`] as seen from `scope` (for
     /// rules that judge a function after the walk, from its final bindings).
     pub fn resolve_qualified_name_in(&self, scope: ScopeId, expr: &Expr) -> Option<QualifiedName> {
+        // The members after the root name, last first (`a.b.c`: `c`, `b`):
+        // the name is then built in one allocation of its size.
+        let mut members: [&str; 8] = [""; 8];
+        let mut depth = 0;
+        let mut root = expr;
+        while let Expr::Attribute(attr) = root {
+            if depth == members.len() {
+                return self.resolve_deep_name_in(scope, expr);
+            }
+            members[depth] = attr.attr.as_str();
+            depth += 1;
+            root = &attr.value;
+        }
+        let Expr::Name(name) = root else {
+            return None;
+        };
+        let (head, tail) = self.resolve_root(scope, name.id.as_str())?;
+        let members = &members[..depth];
+        let len = head.len()
+            + tail.map_or(0, |t| t.len() + 1)
+            + members.iter().map(|m| m.len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(len);
+        out.push_str(head);
+        if let Some(tail) = tail {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(tail);
+        }
+        for member in members.iter().rev() {
+            out.push('.');
+            out.push_str(member);
+        }
+        Some(QualifiedName::new(out))
+    }
+
+    /// [`SemanticModel::resolve_qualified_name_in`] for attribute chains
+    /// deeper than it collects.
+    fn resolve_deep_name_in(&self, scope: ScopeId, expr: &Expr) -> Option<QualifiedName> {
         match expr {
-            Expr::Name(name) => self.resolve_name_in(scope, name.id.as_str()),
             Expr::Attribute(attr) => {
                 let base = self.resolve_qualified_name_in(scope, &attr.value)?;
                 Some(base.append(attr.attr.as_str()))
             }
-            _ => None,
+            _ => self.resolve_qualified_name_in(scope, expr),
         }
     }
 
@@ -332,22 +403,37 @@ impl<'a> SemanticModel<'a> {
     }
 
     fn resolve_name_in(&self, scope: ScopeId, name: &str) -> Option<QualifiedName> {
+        let (head, tail) = self.resolve_root(scope, name)?;
+        Some(QualifiedName::new(match tail {
+            Some(tail) => dotted(&[head, tail]),
+            None => head.to_string(),
+        }))
+    }
+
+    /// What `name` stands for, borrowed: an import's target (`(target,
+    /// None)`), a module-level definition of this file (`(module,
+    /// Some(name))`) or a builtin (`("builtins", Some(name))`).
+    fn resolve_root<'n>(
+        &'n self,
+        scope: ScopeId,
+        name: &'n str,
+    ) -> Option<(&'n str, Option<&'n str>)> {
         match self.lookup_from(scope, name) {
             Some(id) => {
                 let binding = &self.bindings[id];
                 match binding.kind {
-                    BindingKind::Import => binding.qualified.clone(),
+                    BindingKind::Import => binding.qualified.as_ref().map(|q| (q.as_str(), None)),
                     BindingKind::FunctionDef(_) | BindingKind::ClassDef(_)
                         if binding.scope == MODULE_SCOPE =>
                     {
-                        Some(self.module_member(name))
+                        Some((self.module.name.as_str(), Some(name)))
                     }
                     _ => None,
                 }
             }
             None if self.star_import_visible(scope) => None,
             None if ruff_python_stdlib::builtins::is_python_builtin(name, 14, false) => {
-                Some(QualifiedName::builtin(name))
+                Some(("builtins", Some(name)))
             }
             None => None,
         }

@@ -263,6 +263,11 @@ impl crate::semantic::index::Ask for Effect {
     const TAG: &'static str = "effects.Effect";
 }
 
+/// Does this question need the project's effects solved?
+pub(crate) fn asks_effects(question: &Question) -> bool {
+    question.is::<Effect>()
+}
+
 /// The project's answer: the helper's chain to its witness call.
 pub(crate) fn answer(
     pending: &Pending,

@@ -98,10 +98,10 @@ pub(super) fn method_call<'a>(
     state: &mut Vec<Candidate<'a>>,
     call: &'a ast::ExprCall,
     method: &str,
-    inherited: bool,
-    callee: &str,
+    receiver: &str,
     ctx: Site,
 ) {
+    let inherited = receiver == SUPER;
     let semantic = cx.semantic();
     let Some(class) = semantic.enclosing_class() else {
         return;
@@ -112,7 +112,8 @@ pub(super) fn method_call<'a>(
     {
         match semantic.binding(id).kind {
             BindingKind::FunctionDef(def) if def.is_async => {
-                local_candidate(cx, state, def, call, callee, ctx);
+                let callee = format!("{receiver}.{method}");
+                local_candidate(cx, state, def, call, &callee, ctx);
                 return;
             }
             // A sync method, or an attribute: not a coroutine here.
@@ -126,13 +127,9 @@ pub(super) fn method_call<'a>(
     if class_is_global {
         let qualified = semantic.resolve_name_at_module(class.name.as_str());
         // `self.m` / `super().m` is rebuilt from the question when answered:
-        // test suites ask this at every `self.assertEqual(...)`.
-        let derived = if inherited {
-            format!("super().{method}")
-        } else {
-            format!("self.{method}")
-        };
-        let subject = (callee != derived).then_some(callee);
+        // test suites ask this at every `self.assertEqual(...)`. Only
+        // another receiver (`cls.m`) is kept as the subject.
+        let subject = (!inherited && receiver != "self").then(|| format!("{receiver}.{method}"));
         let question = Asks::IsAsyncMethod {
             class: &qualified,
             method,
@@ -142,11 +139,14 @@ pub(super) fn method_call<'a>(
             Rule::UnawaitedCoroutine,
             Question::new(&question),
             call.range(),
-            subject,
+            subject.as_deref(),
             PendingContext::data(&ctx),
         );
     }
 }
+
+/// The receiver [`method_call`] is given for `super().m()`.
+pub(super) const SUPER: &str = "super()";
 
 /// An `async def` of this file: decided now if its decorators are all known
 /// to keep it a coroutine function (the generator check waits for the end

@@ -15,7 +15,7 @@ use crate::semantic::model::BindingKind;
 use crate::semantic::values;
 
 use super::unawaited_callee::{
-    Asks, Candidate, Site, attribute_text, is_self_or_cls, local_candidate, method_call,
+    Asks, Candidate, SUPER, Site, attribute_text, is_self_or_cls, local_candidate, method_call,
 };
 use super::unawaited_verdict::{self, message};
 
@@ -178,9 +178,8 @@ pub(crate) fn check_call<'a>(
             match &*attr.value {
                 // `self.m()` / `cls.m()` in a method.
                 Expr::Name(receiver) if is_self_or_cls(semantic, receiver.id.as_str()) => {
-                    let callee = format!("{}.{method}", receiver.id);
                     let ctx = context(usage, cx);
-                    method_call(cx, state, call, method, false, &callee, ctx);
+                    method_call(cx, state, call, method, receiver.id.as_str(), ctx);
                 }
                 // `super().m()`.
                 Expr::Call(inner)
@@ -190,15 +189,7 @@ pub(crate) fn check_call<'a>(
                             .is_some_and(|n| n.is("builtins.super")) =>
                 {
                     let ctx = context(usage, cx);
-                    method_call(
-                        cx,
-                        state,
-                        call,
-                        method,
-                        true,
-                        &format!("super().{method}"),
-                        ctx,
-                    );
+                    method_call(cx, state, call, method, SUPER, ctx);
                 }
                 _ => {
                     // `db.fetch()` after `from .store import db`, `Class.m()`.
