@@ -83,6 +83,11 @@ pub fn check_files_with(
     let started = std::time::Instant::now();
     let reports = file_reports_for(files, settings, options.cache, options.report_only);
     let files_done = started.elapsed();
+    let files_peak = if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
+        peak_memory()
+    } else {
+        String::new()
+    };
     // The project stage walks graphs (lock orders, call chains) as deep as
     // the project is long: it runs on the large stack too.
     let result =
@@ -90,9 +95,11 @@ pub fn check_files_with(
     if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
         // For profiling (README, "Cost"): how long each stage took.
         eprintln!(
-            "stage times: files {:.1} ms, project {:.1} ms",
+            "stage times: files {:.1} ms (peak memory then {}), project {:.1} ms (peak memory {})",
             files_done.as_secs_f64() * 1e3,
-            (started.elapsed() - files_done).as_secs_f64() * 1e3
+            files_peak,
+            (started.elapsed() - files_done).as_secs_f64() * 1e3,
+            peak_memory()
         );
     }
     result
@@ -380,6 +387,19 @@ fn finish_run(
         std::mem::forget(index);
     }
     result
+}
+
+/// The process's peak resident memory so far (Linux; for the stage times).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "?".to_string())
 }
 
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {

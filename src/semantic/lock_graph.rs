@@ -671,14 +671,7 @@ impl<'r> Resolver<'r> {
         function: &crate::semantic::index::FunctionInfo,
         depth: usize,
     ) -> Option<&'r LockInfo> {
-        let context_manager = function.is_generator
-            && function.decorators.iter().any(|d| {
-                matches!(
-                    d.as_deref(),
-                    Some("contextlib.contextmanager" | "contextlib.asynccontextmanager")
-                )
-            });
-        if !context_manager || depth > 8 {
+        if !function.is_context_manager() || depth > 8 {
             return None;
         }
         match self.takes_one.get(qualified)? {

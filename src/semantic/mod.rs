@@ -6,6 +6,7 @@ pub mod effects;
 pub mod facts;
 pub mod flow;
 pub mod generator_flow;
+pub mod held_locks;
 pub mod index;
 pub mod known;
 pub mod lock_graph;

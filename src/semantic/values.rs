@@ -901,10 +901,19 @@ pub fn answer_deferred(
     question: &crate::semantic::index::Question,
     index: &ProjectIndex,
 ) -> Option<crate::finding::Finding> {
+    answer_deferred_if(pending, question, |value, kind| index.value_is(value, kind))
+}
+
+/// [`answer_deferred`] with the rule's own test of the value.
+pub fn answer_deferred_if(
+    pending: &crate::finding::Pending,
+    question: &crate::semantic::index::Question,
+    is: impl FnOnce(&Val, ValueKind) -> bool,
+) -> Option<crate::finding::Finding> {
     let (Some(ValueIs { value, kind }), crate::finding::PendingContext::Finding(finding)) =
         (question.decode(), &pending.context)
     else {
         return None;
     };
-    index.value_is(&value, kind).then(|| (**finding).clone())
+    is(&value, kind).then(|| (**finding).clone())
 }

@@ -28,7 +28,11 @@ impl<'a> Check<'a> for ThreadLockHeldAcrossAwait {
         question: &crate::semantic::index::Question,
         index: &crate::semantic::index::ProjectIndex,
     ) -> Option<crate::finding::Finding> {
-        crate::semantic::values::answer_deferred(pending, question, index)
+        // A lock value, or a `@contextmanager` call that holds one
+        // (`with self.pool.locked():`).
+        values::answer_deferred_if(pending, question, |value, kind| {
+            index.value_is(value, kind) || index.context_manager_holds(value, kind)
+        })
     }
     const STMTS: u64 = kinds::stmt::FOR | kinds::stmt::WITH;
 
