@@ -196,6 +196,13 @@ fn compact(report: &mut FileReport) {
             *v = copy;
         }
     }
+    fn exact_thin<T>(v: &mut thin_vec::ThinVec<T>) {
+        if v.capacity() > v.len() {
+            let mut copy = thin_vec::ThinVec::with_capacity(v.len());
+            copy.append(v);
+            *v = copy;
+        }
+    }
     exact(&mut report.findings);
     exact(&mut report.questions);
     exact(&mut report.pending);
@@ -209,8 +216,10 @@ fn compact(report: &mut FileReport) {
         exact(&mut summary.imports);
         exact(&mut summary.lock_events.functions);
         for function in &mut summary.lock_events.functions {
-            exact(&mut function.calls);
-            exact(&mut function.acquires);
+            exact_thin(&mut function.calls);
+            exact_thin(&mut function.acquires);
+            exact_thin(&mut function.held_steps);
+            exact_thin(&mut function.shared_writes);
             if let Some(effects) = &mut function.effects {
                 exact(&mut effects.value_calls);
                 exact(&mut effects.maybe_blocks);

@@ -70,6 +70,7 @@ pub struct Pending {
 /// subject. A rule declares its own type for it and decodes it in its own
 /// `answer`; no variant here names a rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredContext", into = "StoredContext")]
 pub enum PendingContext {
     /// Nothing more.
     None,
@@ -79,18 +80,71 @@ pub enum PendingContext {
     /// A value of the asking rule's own type ([`PendingContext::data`]),
     /// which only that rule reads back ([`PendingContext::decode`]).
     Data(Box<[u8]>),
+    /// [`PendingContext::Data`] of at most [`SMALL`] bytes, kept inline
+    /// (PF100 keeps one byte at each of its many sites).
+    Small { len: u8, bytes: [u8; SMALL] },
 }
+
+/// [`PendingContext`] as the cache stores it: inline data is stored as
+/// [`PendingContext::Data`], and read back inline.
+#[derive(Serialize, Deserialize)]
+enum StoredContext {
+    None,
+    Finding(Box<Finding>),
+    Data(Box<[u8]>),
+}
+
+impl From<PendingContext> for StoredContext {
+    fn from(context: PendingContext) -> Self {
+        match context {
+            PendingContext::None => Self::None,
+            PendingContext::Finding(finding) => Self::Finding(finding),
+            PendingContext::Data(bytes) => Self::Data(bytes),
+            PendingContext::Small { len, bytes } => Self::Data(Box::from(&bytes[..len as usize])),
+        }
+    }
+}
+
+impl From<StoredContext> for PendingContext {
+    fn from(context: StoredContext) -> Self {
+        match context {
+            StoredContext::None => Self::None,
+            StoredContext::Finding(finding) => Self::Finding(finding),
+            StoredContext::Data(data) if data.len() <= SMALL => {
+                let mut bytes = [0u8; SMALL];
+                bytes[..data.len()].copy_from_slice(&data);
+                Self::Small {
+                    len: data.len() as u8,
+                    bytes,
+                }
+            }
+            StoredContext::Data(data) => Self::Data(data),
+        }
+    }
+}
+
+/// The most bytes [`PendingContext::Small`] holds (the enum stays the size
+/// of the boxed variant).
+const SMALL: usize = 14;
 
 impl PendingContext {
     /// A rule's own data, encoded.
     pub fn data<T: Serialize>(value: &T) -> Self {
-        Self::Data(encode(value))
+        let mut bytes = [0u8; SMALL];
+        match postcard::to_slice(value, &mut bytes) {
+            Ok(encoded) => {
+                let len = encoded.len() as u8;
+                Self::Small { len, bytes }
+            }
+            Err(_) => Self::Data(encode(value)),
+        }
     }
 
     /// The rule's data back, if this holds a `T`.
     pub fn decode<'c, T: Deserialize<'c>>(&'c self) -> Option<T> {
         match self {
             Self::Data(bytes) => postcard::from_bytes(bytes).ok(),
+            Self::Small { len, bytes } => postcard::from_bytes(&bytes[..*len as usize]).ok(),
             Self::None | Self::Finding(_) => None,
         }
     }
@@ -113,6 +167,18 @@ mod tests {
     use super::PendingContext;
 
     #[test]
+    fn inline_data_is_stored_as_boxed_data() {
+        let small = PendingContext::data(&7u8);
+        assert!(matches!(small, PendingContext::Small { .. }));
+        let boxed = PendingContext::Data(Box::from(&[7u8][..]));
+        let stored = postcard::to_stdvec(&small).unwrap();
+        assert_eq!(stored, postcard::to_stdvec(&boxed).unwrap());
+        let back: PendingContext = postcard::from_bytes(&stored).unwrap();
+        assert_eq!(back, small);
+        assert_eq!(back.decode::<u8>(), Some(7));
+    }
+
+    #[test]
     fn a_rules_data_comes_back_as_written() {
         #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
         enum Site {
@@ -127,6 +193,17 @@ mod tests {
             Some(Site::Tested)
         );
         assert_eq!(PendingContext::None.decode::<Site>(), None);
+        // Inline up to 14 bytes, boxed beyond, the same value either way.
+        assert!(matches!(
+            PendingContext::data(&Site::Tested),
+            PendingContext::Small { .. }
+        ));
+        let boxed = Site::ReturnedFrom("f".repeat(20).into());
+        assert!(matches!(
+            PendingContext::data(&boxed),
+            PendingContext::Data(_)
+        ));
+        assert_eq!(PendingContext::data(&boxed).decode::<Site>(), Some(boxed));
         // Longer than the stack buffer.
         let long = Site::ReturnedFrom("f".repeat(300).into());
         assert_eq!(PendingContext::data(&long).decode::<Site>(), Some(long));

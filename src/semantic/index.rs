@@ -4,6 +4,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
 
 pub use crate::semantic::facts::Callee;
 use crate::semantic::facts::{EffectTable, OwnEffects, Target, Val};
@@ -150,12 +151,12 @@ pub struct FunctionLocks {
     pub name: String,
     pub line: u32,
     /// Every blocking acquisition: `(lock, line)`, first per lock.
-    pub acquires: Vec<(u32, u32)>,
+    pub acquires: ThinVec<(u32, u32)>,
     /// Every call of a possibly in-project function, once per callee.
-    pub calls: Vec<u32>,
+    pub calls: ThinVec<u32>,
     /// The steps taken while holding a lock.
-    pub held_steps: Vec<HeldStep>,
-    pub shared_writes: Vec<SharedWrite>,
+    pub held_steps: ThinVec<HeldStep>,
+    pub shared_writes: ThinVec<SharedWrite>,
     /// An `async def`, a generator or a function with a decorator not known
     /// to keep it as written: calling it has no sync effect (RULES.md
     /// "Effects").
