@@ -12,6 +12,8 @@
 use crate::semantic::facts::{Callee, Solved, Step};
 pub use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Witness};
 use crate::semantic::index::{FunctionLocks, ProjectIndex};
+use crate::semantic::qualified_name::split_member;
+use rustc_hash::FxHashMap;
 
 /// What the index says about a function's effect: the chain of functions
 /// from it to the one that makes the witness call.
@@ -130,7 +132,9 @@ impl ProjectIndex {
         let n = solved.functions.len();
         let per_module: Vec<ModuleEdges> = ranges
             .par_iter()
-            .map(|(position, ids)| self.module_edges(&solved, *position, ids.clone()))
+            .map_init(FxHashMap::default, |resolved, (position, ids)| {
+                self.module_edges(&solved, resolved, *position, ids.clone())
+            })
             .collect();
         // Callers of each function (opaque callers have no effect to pass on).
         let mut callers: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -168,9 +172,12 @@ impl ProjectIndex {
     }
 
     /// The call edges and witnesses of the functions `ids` of one module.
-    fn module_edges(
-        &self,
+    /// `resolved` remembers what callees stand for across the modules one
+    /// worker handles (many modules call the same functions).
+    fn module_edges<'i>(
+        &'i self,
         solved: &Solved,
+        resolved: &mut FxHashMap<&'i Callee, Option<u32>>,
         position: u32,
         ids: std::ops::Range<u32>,
     ) -> ModuleEdges {
@@ -194,7 +201,11 @@ impl ProjectIndex {
                     .lock_events
                     .callees
                     .iter()
-                    .map(|c| self.callee_id(c, solved))
+                    .map(|c| {
+                        *resolved
+                            .entry(c)
+                            .or_insert_with(|| self.callee_id(c, solved))
+                    })
                     .collect()
             });
             let by_value = function.effects.iter().flat_map(|e| {
@@ -253,7 +264,7 @@ impl ProjectIndex {
                     return Some(id);
                 }
                 // `Class.method` inherited from an in-project base.
-                let (class, method) = name.rsplit_once('.')?;
+                let (class, method) = split_member(name)?;
                 self.method_owner(class, method)?
             }
             Callee::Method { class, method } => self.method_owner(class, method)?,

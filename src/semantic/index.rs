@@ -2,6 +2,7 @@
 //! before project-wide questions are answered. Summaries are owned and
 //! serializable so they can be cached per file (DESIGN.md).
 
+use crate::semantic::qualified_name::split_member;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use thin_vec::ThinVec;
@@ -445,7 +446,7 @@ impl ProjectIndex {
             }
             Some(Symbol::Class { module, class }) => format!("{}.{}", module.module, class.name),
             Some(Symbol::Module(module)) => module.module.clone(),
-            None => match qualified.rsplit_once('.') {
+            None => match split_member(qualified) {
                 Some((head, member)) => match self.resolve(head) {
                     Some(Symbol::Class { module, class }) => {
                         format!("{}.{}.{member}", module.module, class.name)
@@ -528,7 +529,7 @@ impl ProjectIndex {
             if let Some(module) = self.module(name) {
                 return Some(Symbol::Module(module));
             }
-            let (module_name, member) = name.rsplit_once('.')?;
+            let (module_name, member) = split_member(name)?;
             let Some(module) = self.module(module_name) else {
                 // `pkg.mod.Class.method` style names are looked up by the caller.
                 return None;
@@ -557,7 +558,7 @@ impl ProjectIndex {
             Some(Symbol::Function { module, function }) => (module, function),
             Some(_) => return None,
             None => {
-                let (class, method) = qualified.rsplit_once('.')?;
+                let (class, method) = split_member(qualified)?;
                 let (owner, function) = self.find_method(class, method)?;
                 (owner, function)
             }

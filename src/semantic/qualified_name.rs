@@ -54,8 +54,28 @@ impl QualifiedName {
     }
 }
 
+/// `pkg.mod.name` → `("pkg.mod", "name")`: `str::rsplit_once('.')` with a
+/// vectorized search (the index splits names at every lookup).
+pub fn split_member(name: &str) -> Option<(&str, &str)> {
+    let dot = memchr::memrchr(b'.', name.as_bytes())?;
+    Some((&name[..dot], &name[dot + 1..]))
+}
+
 impl fmt::Display for QualifiedName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_member;
+
+    #[test]
+    fn split_member_splits_at_the_last_dot() {
+        assert_eq!(split_member("pkg.mod.name"), Some(("pkg.mod", "name")));
+        assert_eq!(split_member("name"), None);
+        assert_eq!(split_member("pkg."), Some(("pkg", "")));
+        assert_eq!(split_member("é.ü"), Some(("é", "ü")));
     }
 }

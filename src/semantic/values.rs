@@ -9,6 +9,7 @@
 //! is known. Values made only of known library constructors resolve
 //! without the index ([`library_class`]).
 
+use crate::semantic::qualified_name::split_member;
 use rustc_hash::FxHashMap;
 
 use crate::ast::{self, Expr, Stmt};
@@ -764,7 +765,7 @@ impl ProjectIndex {
             },
             Val::Call(name) => match self.resolve(name) {
                 None => {
-                    let (class, method) = name.rsplit_once('.')?;
+                    let (class, method) = split_member(name)?;
                     self.class_method_call(class, method, depth)
                 }
                 Some(symbol) => match symbol {
@@ -833,7 +834,7 @@ impl ProjectIndex {
     fn global_value(&self, name: &str, depth: u32) -> Option<Val> {
         let mut name = name;
         for _ in depth..MAX_DEPTH * 2 {
-            let (module_name, member) = name.rsplit_once('.')?;
+            let (module_name, member) = split_member(name)?;
             let module = self.module(module_name)?;
             if let Some((_, value)) = module.values.iter().find(|(n, _)| n == member) {
                 return Some(value.clone());
