@@ -284,22 +284,22 @@ fn finish_run(
     );
     // The pending questions of every file, answered in parallel with the
     // project-wide findings (the index is read-only; its memo tables lock).
-    // Only the reported files' questions are answered.
+    // Only the reported files' questions are answered; each file's
+    // questions are freed once answered (most answers are no).
     let (project_list, answers) = rayon::join(
         || project_findings(&index, &paths),
         || {
             reports
-                .par_iter()
+                .par_iter_mut()
                 .map(|report| {
+                    let pending = std::mem::take(&mut report.pending);
+                    let questions = std::mem::take(&mut report.questions);
                     if report_only.is_some_and(|only| !only.contains(&report.path)) {
                         return Vec::new();
                     }
-                    report
-                        .pending
+                    pending
                         .iter()
-                        .filter_map(|p| {
-                            answer_pending(p, &report.questions[p.question as usize], &index)
-                        })
+                        .filter_map(|p| answer_pending(p, &questions[p.question as usize], &index))
                         .collect::<Vec<_>>()
                 })
                 .collect::<Vec<_>>()
