@@ -53,8 +53,12 @@ impl ProjectIndex {
         }
     }
 
-    /// The in-project function a call value runs, with its qualified name.
-    fn called_function(&self, value: &Val) -> Option<(&FileSummary, &FunctionInfo, String)> {
+    /// The in-project function a call value runs (`make()`, `self.x.m()`),
+    /// with its module and qualified name.
+    pub(crate) fn called_function(
+        &self,
+        value: &Val,
+    ) -> Option<(&FileSummary, &FunctionInfo, String)> {
         match value {
             Val::Call(name) => match self.resolve(name)? {
                 Symbol::Function { module, function } => Some((

@@ -604,27 +604,13 @@ impl<'r> Resolver<'r> {
                 None
             }
             Val::Global(name) => self.global_lock(name, depth + 1),
-            Val::Call(name) => match index.resolve(name) {
-                Some(Symbol::Function { module, function }) => match function.returns.as_deref() {
-                    Some(returns) => self.value_lock(returns, depth + 1),
-                    None => self.held_by_context_manager(
-                        &format!("{}.{}", module.module, function.name),
-                        function,
-                        depth,
-                    ),
-                },
-                _ => None,
-            },
-            Val::MethodCall(base, method) => {
-                let class = index.class_of(base)?;
-                let (module, function) = index.find_method(&class, method)?;
+            // What the called function returns, or, for a `@contextmanager`,
+            // what it holds around its `yield`.
+            Val::Call(_) | Val::MethodCall(..) => {
+                let (_, function, qualified) = index.called_function(value)?;
                 match function.returns.as_deref() {
                     Some(returns) => self.value_lock(returns, depth + 1),
-                    None => {
-                        let owner = index.method_owner(&class, method)?;
-                        debug_assert!(owner.starts_with(&module.module));
-                        self.held_by_context_manager(&owner, function, depth)
-                    }
+                    None => self.held_by_context_manager(&qualified, function, depth),
                 }
             }
             Val::Instance(_) => None,

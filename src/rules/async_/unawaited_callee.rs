@@ -126,12 +126,14 @@ pub(super) fn method_call<'a>(
         .is_some_and(|id| matches!(semantic.binding(id).kind, BindingKind::ClassDef(c) if std::ptr::eq(c, class)));
     // A method the class body does not define comes from a base: with no
     // base but builtins (`object`, `Exception`) the index has none to give.
-    let may_inherit = class.bases().iter().any(|base| {
-        semantic
-            .resolve_qualified_name_in(crate::semantic::model::MODULE_SCOPE, base)
-            .is_some_and(|name| !name.as_str().starts_with("builtins."))
-    });
-    if class_is_global && may_inherit {
+    let may_inherit = || {
+        class.bases().iter().any(|base| {
+            semantic
+                .resolve_qualified_name_in(crate::semantic::model::MODULE_SCOPE, base)
+                .is_some_and(|name| !name.as_str().starts_with("builtins."))
+        })
+    };
+    if class_is_global && may_inherit() {
         let qualified = semantic.resolve_name_at_module(class.name.as_str());
         // `self.m` / `super().m` is rebuilt from the question when answered:
         // test suites ask this at every `self.assertEqual(...)`. Only

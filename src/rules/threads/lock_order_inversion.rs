@@ -45,16 +45,10 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
             continue;
         };
         for site in &graph.edges[&(held, taken)] {
-            let function = &graph.functions[site.function];
-            if !function
-                .file
-                .lock_events
-                .rules
-                .contains(&Rule::LockOrderInversion)
-            {
+            let Some(module) = super::module_reporting(graph, site, Rule::LockOrderInversion)
+            else {
                 continue;
-            }
-            let module = function.file.module.as_str();
+            };
             let mut message = what(graph, paths, site, held, taken, module);
             let others: Vec<(&Site, LockId, LockId)> = back
                 .iter()

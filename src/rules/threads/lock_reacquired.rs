@@ -31,16 +31,9 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
         if info.kind != LockKind::Lock {
             continue;
         }
-        let function = &graph.functions[site.function];
-        if !function
-            .file
-            .lock_events
-            .rules
-            .contains(&Rule::LockReacquired)
-        {
+        let Some(module) = super::module_reporting(graph, site, Rule::LockReacquired) else {
             continue;
-        }
-        let module = function.file.module.as_str();
+        };
         let duplicate = out.iter().any(|(m, f)| m == module && f.span == site.span);
         if duplicate {
             continue;

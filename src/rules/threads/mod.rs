@@ -18,6 +18,20 @@ use crate::finding::Finding;
 use crate::registry::Rule;
 use crate::semantic::lock_graph;
 
+/// The module of the file `site` is in, if `rule` is enabled there (a
+/// project-wide lock finding is reported only where its rule is on).
+pub(crate) fn module_reporting<'g>(
+    graph: &'g lock_graph::LockGraph,
+    site: &lock_graph::Site,
+    rule: Rule,
+) -> Option<&'g str> {
+    let file = graph.functions[site.function].file;
+    file.lock_events
+        .rules
+        .contains(&rule)
+        .then_some(file.module.as_str())
+}
+
 /// `shop/bank.py:41`.
 pub(crate) fn file_line(paths: &ModulePaths, module: &str, line: u32) -> String {
     match paths.get(module) {

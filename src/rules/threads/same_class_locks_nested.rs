@@ -10,6 +10,7 @@ use crate::finding::Label;
 use crate::registry::Rule;
 use crate::rules::threads::{file_line, finding};
 use crate::semantic::lock_graph::LockGraph;
+use crate::semantic::qualified_name::split_member;
 
 pub struct SameClassLocksNested;
 
@@ -34,16 +35,9 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
             continue;
         }
         let site = &pair.site;
-        let function = &graph.functions[site.function];
-        if !function
-            .file
-            .lock_events
-            .rules
-            .contains(&Rule::SameClassLocksNested)
-        {
+        let Some(module) = super::module_reporting(graph, site, Rule::SameClassLocksNested) else {
             continue;
-        }
-        let module = function.file.module.as_str();
+        };
         if out.iter().any(|(m, f)| m == module && f.span == site.span) {
             continue;
         }
@@ -53,10 +47,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
             [attr, class, _] => &name[name.len() - attr.len() - class.len() - 1..],
             _ => name,
         };
-        let attr = info
-            .id
-            .rsplit_once('.')
-            .map_or(info.id.as_str(), |(_, a)| a);
+        let attr = split_member(&info.id).map_or(info.id.as_str(), |(_, a)| a);
         let (held, taken) = (
             format!("{}.{attr}", pair.held),
             format!("{}.{attr}", pair.taken),
