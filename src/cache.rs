@@ -26,7 +26,7 @@ use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
 /// Bump when the report format changes in a way serde would still accept.
-const FORMAT: u32 = 13;
+const FORMAT: u32 = 14;
 
 /// A file whose modification or change time is this close to the start of
 /// the run (or later) is not remembered in the stat index: file systems
@@ -412,46 +412,52 @@ impl Cache {
         self.read(key, false)
     }
 
+    /// [`Cache::get`] (`whole`) or [`Cache::get_summary`], the report left
+    /// packed as the entry holds it ([`FileReport::pack`]): nothing is
+    /// decoded until the project stage.
+    pub fn get_packed(&self, key: CacheKey, whole: bool) -> Option<FileReport> {
+        self.read_as(key, whole, true)
+    }
+
     fn read(&self, key: CacheKey, whole: bool) -> Option<FileReport> {
+        self.read_as(key, whole, false)
+    }
+
+    fn read_as(&self, key: CacheKey, whole: bool, packed: bool) -> Option<FileReport> {
         if let Some(range) = self.pack.index.get(&key.0)
             && let Some(report) = self
                 .pack
-                .with_entry(range, |bytes| parse_entry(bytes, key, whole))
+                .with_entry(range, |bytes| parse_entry(bytes, key, whole, packed))
                 .flatten()
         {
             self.use_entry(key, Used::Pack(range.clone()));
             return Some(report);
         }
         let bytes = std::fs::read(self.entry(key)).ok()?;
-        let report = parse_entry(&bytes, key, whole)?;
+        let report = parse_entry(&bytes, key, whole, packed)?;
         self.use_entry(key, Used::File(bytes));
         Some(report)
     }
 
     /// Stores a report; failures are ignored (the cache is an optimisation).
     pub fn put(&self, key: CacheKey, report: &FileReport) {
-        let Ok(summary) = postcard::to_stdvec(&report.summary) else {
-            return;
-        };
+        if let (Some(summary), Some(rest)) = (report.encode_summary(), report.encode_rest()) {
+            self.put_parts(key, &summary, &rest, report.asks_effects());
+        }
+    }
+
+    /// Stores a report from its parts' encodings ([`FileReport::encode_summary`],
+    /// [`FileReport::encode_rest`]) and whether it [asks for
+    /// effects](FileReport::asks_effects).
+    pub fn put_parts(&self, key: CacheKey, summary: &[u8], rest: &[u8], asks_effects: bool) {
         let Ok(length) = u32::try_from(summary.len()) else {
             return;
         };
-        let rest = (
-            &report.path,
-            &report.findings,
-            &report.questions,
-            &report.pending,
-            &report.suppressions,
-            report.unused_noqa,
-            &report.error,
-        );
-        let Ok(rest) = postcard::to_stdvec(&rest) else {
-            return;
-        };
-        let mut payload = Vec::with_capacity(4 + summary.len() + rest.len());
+        let mut payload = Vec::with_capacity(5 + summary.len() + rest.len());
         payload.extend_from_slice(&length.to_le_bytes());
-        payload.extend_from_slice(&summary);
-        payload.extend_from_slice(&rest);
+        payload.push(u8::from(asks_effects));
+        payload.extend_from_slice(summary);
+        payload.extend_from_slice(rest);
         let mut bytes = Vec::with_capacity(payload.len() + 24);
         bytes.extend_from_slice(&key.0.to_le_bytes());
         bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
@@ -462,8 +468,9 @@ impl Cache {
 }
 
 /// One entry's bytes (as its file holds them) into a report; `None` when
-/// they are not this key's or are damaged.
-fn parse_entry(bytes: &[u8], key: CacheKey, whole: bool) -> Option<FileReport> {
+/// they are not this key's or are damaged. `packed`: the parts are kept
+/// encoded ([`FileReport::packed`]; the caller sets the path).
+fn parse_entry(bytes: &[u8], key: CacheKey, whole: bool, packed: bool) -> Option<FileReport> {
     // Header: the key and a checksum of the payload, so a truncated,
     // corrupted or misplaced entry is a miss, never a wrong result.
     let (header, payload) = bytes.split_at_checked(24)?;
@@ -472,10 +479,20 @@ fn parse_entry(bytes: &[u8], key: CacheKey, whole: bool) -> Option<FileReport> {
     {
         return None;
     }
-    // Payload: the summary's length (u32), the summary, the rest.
+    // Payload: the summary's length (u32), whether the file asks for
+    // effects (u8), the summary, the rest.
     let (length, payload) = payload.split_at_checked(4)?;
     let length = u32::from_le_bytes(length.try_into().ok()?) as usize;
+    let (&asks_effects, payload) = payload.split_first()?;
     let (summary, rest) = payload.split_at_checked(length)?;
+    if packed {
+        return Some(FileReport::packed(
+            PathBuf::new(),
+            summary.into(),
+            whole.then(|| rest.into()),
+            asks_effects != 0,
+        ));
+    }
     let summary = postcard::from_bytes(summary).ok()?;
     if !whole {
         return Some(FileReport {
@@ -483,7 +500,7 @@ fn parse_entry(bytes: &[u8], key: CacheKey, whole: bool) -> Option<FileReport> {
             ..Default::default()
         });
     }
-    let (path, findings, questions, pending, suppressions, unused_noqa, error): Rest =
+    let (path, findings, questions, pending, suppressions, unused_noqa, error): crate::report::Rest =
         postcard::from_bytes(rest).ok()?;
     Some(FileReport {
         path,
@@ -496,6 +513,7 @@ fn parse_entry(bytes: &[u8], key: CacheKey, whole: bool) -> Option<FileReport> {
         error,
         // Reports with a note (over the time budget) are never stored.
         note: None,
+        packed: None,
     })
 }
 
@@ -596,17 +614,6 @@ fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
 fn path_from_bytes(bytes: &[u8]) -> Option<PathBuf> {
     Some(PathBuf::from(std::str::from_utf8(bytes).ok()?))
 }
-
-/// A report without its summary, as stored after it.
-type Rest = (
-    std::path::PathBuf,
-    Vec<crate::finding::Finding>,
-    Vec<crate::semantic::index::Question>,
-    Vec<crate::finding::Pending>,
-    crate::noqa::Suppressions,
-    bool,
-    Option<String>,
-);
 
 struct Xxh3Hasher(xxhash_rust::xxh3::Xxh3);
 

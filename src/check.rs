@@ -170,7 +170,7 @@ pub fn check_source(
     summary.lock_events = output.lock_events;
     let mut findings = output.findings;
     break_fixes_if_asked(&mut findings);
-    let mut report = FileReport {
+    FileReport {
         path: path.to_path_buf(),
         findings,
         summary: Some(summary),
@@ -180,15 +180,15 @@ pub fn check_source(
         unused_noqa: settings.rules.contains(Rule::UnusedNoqa),
         error: None,
         note: None,
-    };
-    compact(&mut report);
-    report
+        packed: None,
+    }
 }
 
-/// Every report lives until the project stage: its growing vectors are
-/// copied to exact size (shrinking in place would keep the allocator's
-/// block; on the stdlib the slack was several MB of the peak).
-fn compact(report: &mut FileReport) {
+/// A report that lives on unpacked (the language server's index): its
+/// growing vectors are copied to exact size (shrinking in place would keep
+/// the allocator's block; on the stdlib the slack was several MB of the
+/// peak).
+pub(crate) fn compact(report: &mut FileReport) {
     fn exact<T>(v: &mut Vec<T>) {
         if v.capacity() > v.len() {
             let mut copy = Vec::with_capacity(v.len());

@@ -81,7 +81,18 @@ pub fn check_files_with(
     options: &RunOptions,
 ) -> CheckResult {
     let started = std::time::Instant::now();
-    let reports = file_reports_for(files, settings, options.cache, options.report_only);
+    // One pool for both stages: the project stage's allocations reuse the
+    // memory the same threads freed after parsing (a new pool's threads
+    // start new heaps).
+    let pool = worker_pool();
+    let reports = file_reports_in(
+        &pool,
+        files,
+        settings,
+        options.cache,
+        options.report_only,
+        true,
+    );
     let files_done = started.elapsed();
     let files_peak = if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
         peak_memory()
@@ -91,7 +102,7 @@ pub fn check_files_with(
     // The project stage walks graphs (lock orders, call chains) as deep as
     // the project is long: it runs on the large stack too.
     let result =
-        in_worker_pool(|| finish_run(reports, settings, options.report_only, options.leak_index));
+        pool.install(|| finish_run(reports, settings, options.report_only, options.leak_index));
     if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
         // For profiling (README, "Cost"): how long each stage took.
         eprintln!(
@@ -113,16 +124,20 @@ pub fn file_reports(
     settings: &Settings,
     cache: Option<&Cache>,
 ) -> Vec<FileReport> {
-    file_reports_for(files, settings, cache, None)
+    file_reports_in(&worker_pool(), files, settings, cache, None, false)
 }
 
 /// [`file_reports`] for a run that reports only `report_only`: the other
-/// files' cached reports are read for their summaries alone.
-pub fn file_reports_for(
+/// files' cached reports are read for their summaries alone. `pack`: each
+/// report is held encoded until [`finish`] ([`FileReport::pack`]), for a
+/// run whose reports go to the project stage at once.
+fn file_reports_in(
+    pool: &rayon::ThreadPool,
     files: &[PathBuf],
     settings: &Settings,
     cache: Option<&Cache>,
     report_only: Option<&FxHashSet<PathBuf>>,
+    pack: bool,
 ) -> Vec<FileReport> {
     let mut namer = ModuleNamer::new(settings.src.clone());
     let jobs: Vec<_> = files
@@ -144,16 +159,16 @@ pub fn file_reports_for(
         })
         .collect();
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK)
-        .build()
-        .expect("a thread pool");
     install_quiet_panic_hook();
     let reports = pool.install(|| {
         jobs.into_par_iter()
             .map(|(path, module, file_settings, reported)| {
                 catch_unwind(AssertUnwindSafe(|| {
-                    check_one(path, module, &file_settings, cache, reported)
+                    let mut report = check_one(path, module, &file_settings, cache, reported, pack);
+                    if !pack {
+                        crate::check::compact(&mut report);
+                    }
+                    report
                 }))
                 .unwrap_or_else(|payload| FileReport {
                     path: path.clone(),
@@ -175,27 +190,34 @@ pub fn file_reports_for(
 /// Runs `f` on a worker pool with the large stack the per-file passes need
 /// (the fix loop re-checks files there too).
 pub fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    let pool = rayon::ThreadPoolBuilder::new()
+    worker_pool().install(f)
+}
+
+/// A pool of worker threads with the large stack.
+fn worker_pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build()
-        .expect("a thread pool");
-    pool.install(f)
+        .expect("a thread pool")
 }
 
 /// One file: from the cache when its content, path and settings are
 /// unchanged, else read, parse and walk (and remember the result). A file
 /// not `reported` needs only its summary from the cache. A file whose
 /// metadata is as the stat index remembers it is not read (nor hashed)
-/// before its entry is looked up.
+/// before its entry is looked up. `pack`: the report comes packed
+/// ([`FileReport::pack`]; a cached one as its entry holds it).
 fn check_one(
     path: &Path,
     module: ModuleName,
     settings: &FileSettings,
     cache: Option<&Cache>,
     reported: bool,
+    pack: bool,
 ) -> FileReport {
     let Some(cache) = cache else {
-        return check_path(path, module, settings);
+        let report = check_path(path, module, settings);
+        return if pack { report.pack() } else { report };
     };
     // Taken before the content is read: a write in between changes it.
     let metadata = std::fs::metadata(path).ok();
@@ -207,10 +229,10 @@ fn check_one(
     }
     let stat = metadata.as_ref().and_then(FileStat::of);
     let lookup = |key| {
-        let cached = if reported {
-            cache.get(key)
-        } else {
-            cache.get_summary(key)
+        let cached = match (pack, reported) {
+            (true, whole) => cache.get_packed(key, whole),
+            (false, true) => cache.get(key),
+            (false, false) => cache.get_summary(key),
         };
         cached.map(|mut report: FileReport| {
             report.path = path.to_path_buf();
@@ -224,7 +246,10 @@ fn check_one(
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(_) => return check_path(path, module, settings),
+        Err(_) => {
+            let report = check_path(path, module, settings);
+            return if pack { report.pack() } else { report };
+        }
     };
     let hash = content_hash(&bytes);
     cache.remember_hash(path, stat, hash);
@@ -234,10 +259,19 @@ fn check_one(
     }
     let report = check_bytes(path, bytes, module, settings);
     // A note (over the time budget) depends on the machine, not the file.
-    if report.error.is_none() && report.note.is_none() {
-        cache.put(key, &report);
+    if report.error.is_some() || report.note.is_some() {
+        return report;
     }
-    report
+    let (Some(summary), Some(rest)) = (report.encode_summary(), report.encode_rest()) else {
+        return report;
+    };
+    let asks_effects = report.asks_effects();
+    cache.put_parts(key, &summary, &rest, asks_effects);
+    if pack {
+        FileReport::packed(report.path, summary.into(), Some(rest.into()), asks_effects)
+    } else {
+        report
+    }
 }
 
 /// The project stage: merge summaries, answer pending questions, filter by
@@ -259,6 +293,10 @@ fn finish_run(
     leak_index: bool,
 ) -> CheckResult {
     let files_checked = report_only.map_or(reports.len(), |only| only.len());
+    // Packed reports: the summaries are decoded now, the rest as each
+    // file's questions are answered.
+    reports.par_iter_mut().for_each(FileReport::unpack_summary);
+    stage_memory("summaries decoded");
     // Which report each module's project findings go to (the first file
     // claiming a module name, as in the index), and its path for messages.
     let mut owners: rustc_hash::FxHashMap<String, usize> = Default::default();
@@ -275,12 +313,13 @@ fn finish_run(
     let started = std::time::Instant::now();
     let index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
     index.set_paths(paths.clone());
+    stage_memory("index built");
     prepare_answers(
         &index,
         reports
             .iter()
             .filter(|r| report_only.is_none_or(|only| only.contains(&r.path)))
-            .flat_map(|r| &r.questions),
+            .any(FileReport::asks_effects),
     );
     // The pending questions of every file, answered in parallel with the
     // project-wide findings (the index is read-only; its memo tables lock).
@@ -292,11 +331,13 @@ fn finish_run(
             reports
                 .par_iter_mut()
                 .map(|report| {
-                    let pending = std::mem::take(&mut report.pending);
-                    let questions = std::mem::take(&mut report.questions);
                     if report_only.is_some_and(|only| !only.contains(&report.path)) {
+                        report.packed = None;
                         return Vec::new();
                     }
+                    report.unpack();
+                    let pending = std::mem::take(&mut report.pending);
+                    let questions = std::mem::take(&mut report.questions);
                     pending
                         .iter()
                         .filter_map(|p| answer_pending(p, &questions[p.question as usize], &index))
@@ -305,6 +346,7 @@ fn finish_run(
                 .collect::<Vec<_>>()
         },
     );
+    stage_memory("answered");
     if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
         eprintln!(
             "stage times: index and answers {:.1} ms",
@@ -389,15 +431,29 @@ fn finish_run(
     result
 }
 
+/// With `PITFALLS_STAGE_TIMES`: the memory at a point of the project stage.
+fn stage_memory(point: &str) {
+    if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
+        eprintln!("stage memory: {point}: peak {}", peak_memory());
+    }
+}
+
 /// The process's peak resident memory so far (Linux; for the stage times).
 fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .map(|v| v.trim().to_string())
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(|v| v.trim().to_string())
+            };
+            Some(format!(
+                "{}, resident {}",
+                field("VmHWM:")?,
+                field("VmRSS:")?
+            ))
         })
         .unwrap_or_else(|| "?".to_string())
 }

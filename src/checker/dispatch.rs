@@ -182,14 +182,19 @@ macro_rules! declare_dispatch {
 for_each_rule!(declare_dispatch);
 
 /// Before questions are answered in parallel: what the index must compute
-/// first, for the questions asked (the effects of in-project functions).
-pub fn prepare_answers<'q>(
-    index: &ProjectIndex,
-    mut questions: impl Iterator<Item = &'q Question>,
-) {
-    if questions.any(crate::rules::async_::effect_events::asks_effects) {
+/// first, for the questions asked (the effects of in-project functions,
+/// when some file [`asks_effects`]).
+pub fn prepare_answers(index: &ProjectIndex, asks_effects: bool) {
+    if asks_effects {
         index.prepare_effects();
     }
+}
+
+/// Whether answering `questions` needs the effects of in-project functions.
+pub fn asks_effects(questions: &[Question]) -> bool {
+    questions
+        .iter()
+        .any(crate::rules::async_::effect_events::asks_effects)
 }
 
 /// Before the walk: which shared analyses run for this file.

@@ -314,7 +314,7 @@ impl ProjectIndex {
                     let witness = self.witness(function, kind)?;
                     return Some(Effect {
                         chain,
-                        what: witness.what.clone(),
+                        what: witness.what.to_string(),
                         module: module_name.to_string(),
                         line: witness.line,
                     });

@@ -7,21 +7,23 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+pub use super::name::Name;
+
 /// A value, as one file can describe it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Val {
     /// An instance of the class this qualified name names (an annotation,
     /// `self`, `cls()`).
-    Instance(String),
+    Instance(Name),
     /// What calling this qualified name gives: an instance of a class, the
     /// return value of a function.
-    Call(String),
+    Call(Name),
     /// A module-level name of another (or this) module: `pkg.mod.client`.
-    Global(String),
+    Global(Name),
     /// An attribute of a value: `self.client`.
-    Attr(Box<Val>, String),
+    Attr(Box<Val>, Name),
     /// What calling a method of a value gives: `self.make_client()`.
-    MethodCall(Box<Val>, String),
+    MethodCall(Box<Val>, Name),
 }
 
 /// What rules ask a value to be.
@@ -47,18 +49,18 @@ pub enum ValueKind {
 pub enum Callee {
     /// A qualified name: a function of this file (`mod.f`, `mod.outer.inner`),
     /// an imported one, or `mod.Class.method` called on the class.
-    Function(String),
+    Function(Name),
     /// `self.method()`: the class's own method or an in-project base's, on
     /// the same instance.
-    Method { class: String, method: String },
+    Method { class: Name, method: Name },
     /// `method` called on a value whose class the project says
     /// (`self.ledger.record()`, `acct.deposit()`), with the receiver as
     /// written when a lock is held at the call and it names one object for
     /// the whole function (see `LockName::Value`).
     OnValue {
         value: Val,
-        method: String,
-        receiver: Option<String>,
+        method: Name,
+        receiver: Option<Name>,
     },
 }
 
@@ -71,7 +73,7 @@ pub enum EffectKind {
 /// A call that has the effect itself: `open(...)` at a line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Witness {
-    pub what: String,
+    pub what: Name,
     pub line: u32,
 }
 
@@ -81,7 +83,7 @@ pub enum Target {
     /// A name, `self.m()`, a qualified name (as the lock events name it).
     Callee(Callee),
     /// `m` called on a value whose class the project says: `self.store.save()`.
-    OnValue(Val, String),
+    OnValue(Val, Name),
 }
 
 /// What a sync function does itself, beyond the calls its lock events
@@ -94,7 +96,7 @@ pub struct OwnEffects {
     pub maybe_blocks: Vec<(Val, ValueKind, Witness)>,
     pub runs_loop: Option<Witness>,
     /// Methods called on receivers whose class the project says.
-    pub value_calls: Vec<(Val, String)>,
+    pub value_calls: Vec<(Val, Name)>,
 }
 
 /// The index's effects, solved once for every function on first use.

@@ -9,18 +9,19 @@ use thin_vec::ThinVec;
 
 pub use crate::semantic::facts::Callee;
 use crate::semantic::facts::{EffectTable, OwnEffects, Target, Val};
+pub use crate::semantic::name::Name;
 use crate::span::Span;
 
 /// A function or method, as other files need to know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionInfo {
-    pub name: String,
+    pub name: Name,
     pub line: u32,
     pub is_async: bool,
     pub is_generator: bool,
     /// Each decorator's qualified name (`None` when it cannot be resolved).
     /// A call `@deco(...)` records the callee with a trailing `()`.
-    pub decorators: Vec<Option<String>>,
+    pub decorators: Vec<Option<Name>>,
     /// What calling it gives (RULES.md "Values"), when known.
     #[serde(default)]
     pub returns: Option<Box<Val>>,
@@ -28,15 +29,15 @@ pub struct FunctionInfo {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassInfo {
-    pub name: String,
+    pub name: Name,
     pub line: u32,
     /// Qualified names of the bases (`None` for ones that cannot be resolved).
-    pub bases: Vec<Option<String>>,
+    pub bases: Vec<Option<Name>>,
     pub methods: Vec<FunctionInfo>,
     /// The attribute table of its instances (`self.x = ...`, annotations,
     /// class-body fields); `None` is an attribute of unknown value.
     #[serde(default)]
-    pub attrs: Vec<(String, Option<Val>)>,
+    pub attrs: Vec<(Name, Option<Val>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -149,7 +150,7 @@ pub struct SharedWrite {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionLocks {
     /// `module.func`, `module.Class.method`, `module.outer.inner`.
-    pub name: String,
+    pub name: Name,
     pub line: u32,
     /// Every blocking acquisition: `(lock, line)`, first per lock.
     pub acquires: ThinVec<(u32, u32)>,
@@ -240,7 +241,7 @@ pub struct FileSummary {
     pub classes: Vec<ClassInfo>,
     /// Module-level imports, `local name → qualified name`: what a package's
     /// `__init__.py` re-exports.
-    pub imports: Vec<(String, String)>,
+    pub imports: Vec<(Name, Name)>,
     pub locks: Vec<LockInfo>,
     pub decorators: Vec<DecoratorInfo>,
     #[serde(default)]
@@ -649,7 +650,10 @@ impl ProjectIndex {
         let Some(Symbol::Function { module, function }) = self.resolve(qualified) else {
             return None;
         };
-        let info = module.decorators.iter().find(|d| d.name == function.name)?;
+        let info = module
+            .decorators
+            .iter()
+            .find(|d| d.name == function.name.as_str())?;
         Some((module, function, info))
     }
 

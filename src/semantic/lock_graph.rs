@@ -230,7 +230,7 @@ impl<'a> LockGraph<'a> {
                 return None;
             };
             let (head, method) = name.rsplit_once('.')?;
-            let class = self.index.class_of(&Val::Global(head.to_string()))?;
+            let class = self.index.class_of(&Val::Global(head.to_string().into()))?;
             let owner = self.index.method_owner(&class, method)?;
             Some((*self.by_name.get(owner.as_str())?, false, true))
         })
@@ -595,8 +595,8 @@ impl<'r> Resolver<'r> {
                     if let Some(lock) = table.get(id.as_str()) {
                         return Some(lock);
                     }
-                    if info.attrs.iter().any(|(n, _)| n == attr)
-                        || info.methods.iter().any(|m| m.name == *attr)
+                    if info.attrs.iter().any(|(n, _)| n == attr.as_str())
+                        || info.methods.iter().any(|m| m.name == attr.as_str())
                     {
                         return None;
                     }
@@ -634,8 +634,8 @@ impl<'r> Resolver<'r> {
                     return None;
                 }
                 let value = Val::Attr(
-                    Box::new(Val::Global(module.to_string())),
-                    member.to_string(),
+                    Box::new(Val::Global(module.to_string().into())),
+                    member.to_string().into(),
                 );
                 return self.value_lock(&value, depth + 1);
             };
@@ -643,7 +643,7 @@ impl<'r> Resolver<'r> {
                 return self.value_lock(value, depth + 1);
             }
             let (_, target) = summary.imports.iter().rev().find(|(l, _)| l == member)?;
-            name = target.clone();
+            name = target.to_string();
         }
         None
     }

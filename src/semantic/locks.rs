@@ -479,7 +479,7 @@ impl<'a> AssignmentScan<'_, 'a> {
         let crate::semantic::values::Val::Instance(name) = value else {
             return None;
         };
-        lock_kind(&QualifiedName::new(&name))
+        lock_kind(&QualifiedName::new(name.as_str()))
     }
 
     /// `lock: threading.Lock` in the class body (a dataclass field, or an

@@ -13,6 +13,7 @@ pub mod lock_graph;
 pub mod locks;
 pub mod model;
 pub mod module_name;
+pub mod name;
 pub mod ownership;
 pub mod qualified_name;
 pub mod summary;

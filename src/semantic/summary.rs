@@ -12,6 +12,7 @@ use crate::semantic::decorators::{
 use crate::semantic::index::{ClassInfo, DecoratorInfo, FileSummary, FunctionInfo};
 use crate::semantic::locks::file_locks;
 use crate::semantic::model::{MODULE_SCOPE, ScopeId};
+use crate::semantic::name::Name;
 use crate::semantic::values;
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
 use crate::source::Locator;
@@ -30,14 +31,14 @@ pub fn build_summary(
         let scope = def_scopes.get(&def.range().start()).copied();
         let is_generator = scope.is_some_and(|s| semantic.scope(s).is_generator);
         FunctionInfo {
-            name: def.name.to_string(),
+            name: def.name.to_string().into(),
             line: locator.row(def.name.start()),
             is_async: def.is_async,
             is_generator,
             decorators: def
                 .decorator_list
                 .iter()
-                .map(|d| decorator_name(semantic, &d.expression))
+                .map(|d| decorator_name(semantic, &d.expression).map(Name::from))
                 .collect(),
             returns: values::function_returns(semantic, def, scope, is_generator).map(Box::new),
         }
@@ -64,12 +65,16 @@ pub fn build_summary(
                     attrs = values::class_attributes(semantic, class, scope, def_scopes);
                 }
                 summary.classes.push(ClassInfo {
-                    name: class.name.to_string(),
+                    name: class.name.to_string().into(),
                     line: locator.row(class.name.start()),
                     bases: class
                         .bases()
                         .iter()
-                        .map(|b| semantic.resolve_qualified_name(b).map(|n| n.to_string()))
+                        .map(|b| {
+                            semantic
+                                .resolve_qualified_name(b)
+                                .map(|n| n.to_string().into())
+                        })
                         .collect(),
                     methods,
                     attrs,
@@ -79,7 +84,7 @@ pub fn build_summary(
                 if let Some(target) = semantic.resolve_name(binding.name) {
                     summary
                         .imports
-                        .push((binding.name.to_string(), target.to_string()));
+                        .push((binding.name.to_string().into(), target.to_string().into()));
                 }
             }
             _ => {}

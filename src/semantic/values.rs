@@ -16,6 +16,7 @@ use crate::ast::{self, Expr, Stmt};
 pub use crate::semantic::facts::{Val, ValueKind};
 use crate::semantic::index::{ClassInfo, FunctionInfo, ProjectIndex, Symbol};
 use crate::semantic::model::{MODULE_SCOPE, ScopeId};
+use crate::semantic::name::Name;
 use crate::semantic::typing::annotation_types;
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
 
@@ -160,7 +161,7 @@ fn value_in(semantic: &SemanticModel, scope: ScopeId, expr: &Expr, depth: u32) -
         Expr::Name(name) => name_value(semantic, scope, name.id.as_str(), depth),
         Expr::Attribute(attr) => {
             if let Some(base) = value_in(semantic, scope, &attr.value, depth + 1) {
-                return Some(Val::Attr(Box::new(base), attr.attr.to_string()));
+                return Some(Val::Attr(Box::new(base), attr.attr.to_string().into()));
             }
             None
         }
@@ -170,19 +171,22 @@ fn value_in(semantic: &SemanticModel, scope: ScopeId, expr: &Expr, depth: u32) -
             }
             // `cls(...)` in a classmethod, `type(self)(...)`.
             if let Some(class) = own_class_call(semantic, scope, &call.func) {
-                return Some(Val::Instance(class));
+                return Some(Val::Instance(class.into()));
             }
             if let Expr::Attribute(attr) = &*call.func
                 && let Some(base) = value_in(semantic, scope, &attr.value, depth + 1)
             {
                 // `mod.Client()` through an imported module is a plain call.
                 if let Val::Global(module) = &base {
-                    return Some(Val::Call(format!("{module}.{}", attr.attr)));
+                    return Some(Val::Call(format!("{module}.{}", attr.attr).into()));
                 }
-                return Some(Val::MethodCall(Box::new(base), attr.attr.to_string()));
+                return Some(Val::MethodCall(
+                    Box::new(base),
+                    attr.attr.to_string().into(),
+                ));
             }
             let name = semantic.resolve_qualified_name_in(scope, &call.func)?;
-            Some(Val::Call(name.to_string()))
+            Some(Val::Call(name.to_string().into()))
         }
         _ => None,
     }
@@ -217,29 +221,28 @@ fn binding_value(
     match binding.kind {
         BindingKind::Import => semantic
             .resolve_qualified_name_in(home, &Expr::Name(name_expr(binding.name)))
-            .map(|q| Val::Global(q.to_string())),
+            .map(|q| Val::Global(q.to_string().into())),
         BindingKind::Parameter(parameter) => {
             if let Some(annotation) = &parameter.annotation {
                 return annotation_value(semantic, home, annotation);
             }
-            self_class(semantic, home, parameter).map(Val::Instance)
+            self_class(semantic, home, parameter).map(|class| Val::Instance(class.into()))
         }
         BindingKind::Annotated { annotation, .. } => annotation_value(semantic, home, annotation),
         BindingKind::Assignment(Some(value)) => {
             if home == MODULE_SCOPE && !semantic.module.name.is_empty() {
                 // A module global: the same value other modules reach by name.
                 value_in(semantic, home, value, depth + 1)?;
-                return Some(Val::Global(format!(
-                    "{}.{}",
-                    semantic.module.name, binding.name
-                )));
+                return Some(Val::Global(
+                    format!("{}.{}", semantic.module.name, binding.name).into(),
+                ));
             }
             value_in(semantic, home, value, depth + 1)
         }
         BindingKind::WithItem(value) => {
             // `with httpx.Client() as c:`: library clients enter as themselves.
             let value = value_in(semantic, home, value, depth + 1)?;
-            library_class(&value).map(|class| Val::Instance(class.to_string()))
+            library_class(&value).map(|class| Val::Instance(class.to_string().into()))
         }
         _ => None,
     }
@@ -385,7 +388,7 @@ fn annotation_value_in(
     if name.starts_with("builtins.") || name.starts_with("typing.") {
         return None;
     }
-    Some(Val::Instance(name))
+    Some(Val::Instance(name.into()))
 }
 
 /// A string annotation naming a class (`"Client"`, `"db.Client"`,
@@ -425,7 +428,7 @@ pub fn class_attributes(
     class: &ast::StmtClassDef,
     class_scope: ScopeId,
     def_scopes: &FxHashMap<ruff_text_size::TextSize, ScopeId>,
-) -> Vec<(String, Option<Val>)> {
+) -> Vec<(Name, Option<Val>)> {
     let mut table = AttrTable::default();
     for stmt in &class.body {
         match stmt {
@@ -517,7 +520,7 @@ impl AttrTable {
         self.entry(name).2.push(value);
     }
 
-    fn finish(self) -> Vec<(String, Option<Val>)> {
+    fn finish(self) -> Vec<(Name, Option<Val>)> {
         self.entries
             .into_iter()
             .map(|(name, annotated, assigned)| {
@@ -534,7 +537,7 @@ impl AttrTable {
                         }
                     }
                 };
-                (name, value)
+                (name.into(), value)
             })
             .collect()
     }
@@ -786,8 +789,10 @@ impl ProjectIndex {
                 if let Val::Global(module) = &**base
                     && let Some(Symbol::Module(_)) = self.resolve(module)
                 {
-                    return self
-                        .class_of_depth(&Val::Global(format!("{module}.{attr}")), depth + 1);
+                    return self.class_of_depth(
+                        &Val::Global(format!("{module}.{attr}").into()),
+                        depth + 1,
+                    );
                 }
                 let class = self.class_of_depth(base, depth + 1)?;
                 let value = self.attribute(&class, attr)?;
@@ -797,8 +802,10 @@ impl ProjectIndex {
                 if let Val::Global(module) = &**base
                     && let Some(Symbol::Module(_)) = self.resolve(module)
                 {
-                    return self
-                        .class_of_depth(&Val::Call(format!("{module}.{method}")), depth + 1);
+                    return self.class_of_depth(
+                        &Val::Call(format!("{module}.{method}").into()),
+                        depth + 1,
+                    );
                 }
                 if let Val::Global(name) = &**base {
                     return self.class_method_call(name, method, depth);

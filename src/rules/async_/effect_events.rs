@@ -61,7 +61,7 @@ pub(crate) fn target(semantic: &SemanticModel, func: &Expr) -> Option<Target> {
         return None;
     };
     let value = values::value_of(semantic, semantic.current_scope_id(), &attr.value)?;
-    Some(Target::OnValue(value, attr.attr.to_string()))
+    Some(Target::OnValue(value, attr.attr.to_string().into()))
 }
 
 /// `open(...)` for a PF101–PF106 blocking call.
@@ -177,22 +177,38 @@ fn record(
     if let Some(what) = blocks
         && own.blocks.is_none()
     {
-        own.blocks = Some(Witness { what, line });
+        own.blocks = Some(Witness {
+            what: what.into(),
+            line,
+        });
     }
     if let Some((value, kind, what)) = maybe
         && !own.maybe_blocks.iter().any(|(v, _, _)| *v == value)
     {
-        own.maybe_blocks.push((value, kind, Witness { what, line }));
+        own.maybe_blocks.push((
+            value,
+            kind,
+            Witness {
+                what: what.into(),
+                line,
+            },
+        ));
     }
     if let Some(what) = loop_run
         && own.runs_loop.is_none()
     {
-        own.runs_loop = Some(Witness { what, line });
+        own.runs_loop = Some(Witness {
+            what: what.into(),
+            line,
+        });
     }
-    if let Some(call) = value_call
-        && !own.value_calls.contains(&call)
+    if let Some((value, method)) = value_call
+        && !own
+            .value_calls
+            .iter()
+            .any(|(v, m)| *v == value && *m == method)
     {
-        own.value_calls.push(call);
+        own.value_calls.push((value, method.into()));
     }
 }
 

@@ -80,7 +80,7 @@ impl LockEventsBuilder {
     ) -> &mut FunctionLocks {
         let index = *self.functions.entry(scope).or_insert_with(|| {
             self.events.functions.push(FunctionLocks {
-                name: semantic.scope_qualname(scope),
+                name: semantic.scope_qualname(scope).into(),
                 line,
                 ..Default::default()
             });

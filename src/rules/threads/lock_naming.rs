@@ -9,6 +9,7 @@ use crate::context::Context;
 use crate::semantic::index::{Callee, LockName};
 use crate::semantic::locks::{inherited_attribute, receiver_class};
 use crate::semantic::model::{BindingKind, ScopeId};
+use crate::semantic::name::Name;
 use crate::semantic::values::{Val, library_class, value_of};
 use crate::semantic::{QualifiedName, ScopeKind, SemanticModel};
 /// The function whose body the walk is in (not a lambda, class or module).
@@ -114,9 +115,9 @@ pub(super) fn value_callee(cx: &Context, func: &Expr, held: bool) -> Option<Call
     }
     Some(Callee::OnValue {
         value,
-        method: attr.attr.to_string(),
+        method: attr.attr.to_string().into(),
         receiver: if held {
-            one_object(cx, &attr.value)
+            one_object(cx, &attr.value).map(Name::from)
         } else {
             None
         },
@@ -190,9 +191,11 @@ pub(crate) fn callee_with(
             let binding = semantic.binding(semantic.lookup(name.id.as_str())?);
             match binding.kind {
                 BindingKind::FunctionDef(_) => Some(Callee::Function(
-                    semantic.scope_qualname_with(binding.scope, Some(name.id.as_str())),
+                    semantic
+                        .scope_qualname_with(binding.scope, Some(name.id.as_str()))
+                        .into(),
                 )),
-                BindingKind::Import => Some(Callee::Function(resolved(semantic)?)),
+                BindingKind::Import => Some(Callee::Function(resolved(semantic)?.into())),
                 _ => None,
             }
         }
@@ -201,12 +204,12 @@ pub(crate) fn callee_with(
                 && let Some(class_scope) = receiver_class(semantic, receiver.id.as_str())
             {
                 return Some(Callee::Method {
-                    class: semantic.scope_qualname(class_scope),
-                    method: attr.attr.to_string(),
+                    class: semantic.scope_qualname(class_scope).into(),
+                    method: attr.attr.to_string().into(),
                 });
             }
             let name = resolved(semantic)?;
-            (!name.starts_with("builtins.")).then_some(Callee::Function(name))
+            (!name.starts_with("builtins.")).then_some(Callee::Function(name.into()))
         }
         _ => None,
     }
