@@ -245,7 +245,7 @@ pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a a
     let mut callee = Callee::new(&call.func);
     Rules::on_call(cx, st, call, &mut callee);
     if st.shared.facts.contains(Facts::SHARED_WRITES) {
-        threads::thread_events::on_call(cx, &mut st.shared.lock_events, call);
+        threads::thread_events::on_call(cx, &mut st.shared.lock_events, call, &mut callee);
     }
     if st.shared.facts.contains(Facts::LOCK_EVENTS) {
         let effects = st.shared.facts.contains(Facts::EFFECTS);

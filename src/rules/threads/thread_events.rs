@@ -7,7 +7,7 @@
 use ruff_text_size::Ranged;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::context::Context;
+use crate::context::{Callee, Context};
 use crate::semantic::SemanticModel;
 use crate::semantic::index::{SharedWrite, ThreadStart};
 use crate::semantic::locks::receiver_class;
@@ -23,8 +23,13 @@ pub(crate) fn on_stmt(cx: &mut Context, state: &mut LockEventsBuilder, stmt: &St
 }
 
 /// A call, before the lock events see it: a thread started.
-pub(crate) fn on_call(cx: &mut Context, state: &mut LockEventsBuilder, call: &ast::ExprCall) {
-    thread_start(cx, state, call);
+pub(crate) fn on_call<'a>(
+    cx: &mut Context<'a>,
+    state: &mut LockEventsBuilder,
+    call: &'a ast::ExprCall,
+    callee: &mut Callee<'a>,
+) {
+    thread_start(cx, state, call, callee);
 }
 
 /// Executors whose `submit`/`map` run the callable on a thread.
@@ -34,7 +39,19 @@ const THREAD_POOLS: &[&str] = &[
 ];
 
 /// PF203: `Thread(target=f)`, `Timer(t, f)`, `executor.submit(f)`/`.map(f, …)`.
-fn thread_start(cx: &mut Context, state: &mut LockEventsBuilder, call: &ast::ExprCall) {
+fn thread_start<'a>(
+    cx: &mut Context<'a>,
+    state: &mut LockEventsBuilder,
+    call: &'a ast::ExprCall,
+    called: &mut Callee<'a>,
+) {
+    // The callee as the walk resolved it for every rule (once per call).
+    // `(keyword of the target, how)`; both take it as the second argument.
+    let started = match called.name(cx) {
+        Some(name) if name.is("threading.Thread") => Some(("target", "threading.Thread")),
+        Some(name) if name.is("threading.Timer") => Some(("function", "threading.Timer")),
+        _ => None,
+    };
     let semantic = cx.semantic();
     let argument = |position: usize, keyword: &str| {
         call.arguments
@@ -42,10 +59,9 @@ fn thread_start(cx: &mut Context, state: &mut LockEventsBuilder, call: &ast::Exp
             .map(|k| &k.value)
             .or_else(|| call.arguments.args.get(position))
     };
-    let (target, how) = match semantic.resolve_qualified_name(&call.func) {
-        Some(name) if name.is("threading.Thread") => (argument(1, "target"), "threading.Thread"),
-        Some(name) if name.is("threading.Timer") => (argument(1, "function"), "threading.Timer"),
-        _ => {
+    let (target, how) = match started {
+        Some((keyword, how)) => (argument(1, keyword), how),
+        None => {
             let Expr::Attribute(attr) = &*call.func else {
                 return;
             };
