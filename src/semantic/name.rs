@@ -74,19 +74,19 @@ impl Borrow<str> for Name {
 
 impl From<&str> for Name {
     fn from(text: &str) -> Self {
-        Name::interned(text)
+        Name(Arc::from(text))
     }
 }
 
 impl From<String> for Name {
     fn from(text: String) -> Self {
-        Name::interned(&text)
+        Name(Arc::from(text))
     }
 }
 
 impl From<&String> for Name {
     fn from(text: &String) -> Self {
-        Name::interned(text)
+        Name(Arc::from(text.as_str()))
     }
 }
 
