@@ -295,7 +295,11 @@ fn finish_run(
     let files_checked = report_only.map_or(reports.len(), |only| only.len());
     // Packed reports: the summaries are decoded now, the rest as each
     // file's questions are answered.
+    let packed = reports.iter().any(|r| r.packed.is_some());
     reports.par_iter_mut().for_each(FileReport::unpack_summary);
+    if packed {
+        rayon::broadcast(|_| crate::semantic::name::forget_decoded());
+    }
     stage_memory("summaries decoded");
     // Which report each module's project findings go to (the first file
     // claiming a module name, as in the index), and its path for messages.

@@ -46,6 +46,13 @@ impl Name {
     }
 }
 
+/// Empties this thread's table of decoded names (the names themselves live
+/// on where they are used): once the summaries are decoded, the table
+/// would only hold memory.
+pub fn forget_decoded() {
+    NAMES.with(|names| *names.borrow_mut() = FxHashSet::default());
+}
+
 /// Names a decoding thread remembers at most.
 const MAX_NAMES: usize = 1 << 20;
 
