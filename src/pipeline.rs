@@ -95,6 +95,17 @@ pub fn check_files_with(
     );
     let files_done = started.elapsed();
     let files_peak = if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
+        // What the packed reports hold until the project stage.
+        let (summaries, rest) = reports.iter().filter_map(|r| r.packed.as_ref()).fold(
+            (0, 0),
+            |(summaries, rest), packed| {
+                let rest_len = packed.rest.as_ref().map_or(0, |r| r.len());
+                (summaries + packed.summary.len(), rest + rest_len)
+            },
+        );
+        eprintln!(
+            "stage memory: packed reports: summaries {summaries} bytes, the rest {rest} bytes"
+        );
         peak_memory()
     } else {
         String::new()
@@ -295,12 +306,13 @@ fn finish_run(
     let files_checked = report_only.map_or(reports.len(), |only| only.len());
     // Packed reports: the summaries are decoded now, the rest as each
     // file's questions are answered.
+    let project_started = std::time::Instant::now();
     let packed = reports.iter().any(|r| r.packed.is_some());
     reports.par_iter_mut().for_each(FileReport::unpack_summary);
     if packed {
         rayon::broadcast(|_| crate::semantic::name::forget_decoded());
     }
-    stage_memory("summaries decoded");
+    stage_memory("summaries decoded", project_started);
     // Which report each module's project findings go to (the first file
     // claiming a module name, as in the index), and its path for messages.
     let mut owners: rustc_hash::FxHashMap<String, usize> = Default::default();
@@ -317,7 +329,7 @@ fn finish_run(
     let started = std::time::Instant::now();
     let index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
     index.set_paths(paths.clone());
-    stage_memory("index built");
+    stage_memory("index built", project_started);
     prepare_answers(
         &index,
         reports
@@ -325,6 +337,7 @@ fn finish_run(
             .filter(|r| report_only.is_none_or(|only| only.contains(&r.path)))
             .any(FileReport::asks_effects),
     );
+    stage_memory("effects solved", project_started);
     // The pending questions of every file, answered in parallel with the
     // project-wide findings (the index is read-only; its memo tables lock).
     // Only the reported files' questions are answered; each file's
@@ -350,7 +363,7 @@ fn finish_run(
                 .collect::<Vec<_>>()
         },
     );
-    stage_memory("answered");
+    stage_memory("answered", project_started);
     if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
         eprintln!(
             "stage times: index and answers {:.1} ms",
@@ -436,9 +449,13 @@ fn finish_run(
 }
 
 /// With `PITFALLS_STAGE_TIMES`: the memory at a point of the project stage.
-fn stage_memory(point: &str) {
+fn stage_memory(point: &str, since: std::time::Instant) {
     if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
-        eprintln!("stage memory: {point}: peak {}", peak_memory());
+        eprintln!(
+            "stage memory: {point} at {:.1} ms: peak {}",
+            since.elapsed().as_secs_f64() * 1e3,
+            peak_memory()
+        );
     }
 }
 
