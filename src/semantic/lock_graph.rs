@@ -229,8 +229,8 @@ impl<'a> LockGraph<'a> {
             let Callee::Function(name) = callee else {
                 return None;
             };
-            let (head, method) = name.rsplit_once('.')?;
-            let class = self.index.class_of(&Val::Global(head.to_string().into()))?;
+            let (head, method) = crate::semantic::qualified_name::split_member(name)?;
+            let class = self.index.class_of(&Val::Global(head.into()))?;
             let owner = self.index.method_owner(&class, method)?;
             Some((*self.by_name.get(owner.as_str())?, false, true))
         })
@@ -633,10 +633,7 @@ impl<'r> Resolver<'r> {
                 if depth > 8 {
                     return None;
                 }
-                let value = Val::Attr(
-                    Box::new(Val::Global(module.to_string().into())),
-                    member.to_string().into(),
-                );
+                let value = Val::Attr(Box::new(Val::Global(module.into())), member.into());
                 return self.value_lock(&value, depth + 1);
             };
             if let Some((_, value)) = summary.values.iter().find(|(n, _)| n == member) {

@@ -31,7 +31,7 @@ pub fn build_summary(
         let scope = def_scopes.get(&def.range().start()).copied();
         let is_generator = scope.is_some_and(|s| semantic.scope(s).is_generator);
         FunctionInfo {
-            name: def.name.to_string().into(),
+            name: def.name.as_str().into(),
             line: locator.row(def.name.start()),
             is_async: def.is_async,
             is_generator,
@@ -65,7 +65,7 @@ pub fn build_summary(
                     attrs = values::class_attributes(semantic, class, scope, def_scopes);
                 }
                 summary.classes.push(ClassInfo {
-                    name: class.name.to_string().into(),
+                    name: class.name.as_str().into(),
                     line: locator.row(class.name.start()),
                     bases: class
                         .bases()
@@ -73,7 +73,7 @@ pub fn build_summary(
                         .map(|b| {
                             semantic
                                 .resolve_qualified_name(b)
-                                .map(|n| n.to_string().into())
+                                .map(|n| n.as_str().into())
                         })
                         .collect(),
                     methods,
@@ -84,7 +84,7 @@ pub fn build_summary(
                 if let Some(target) = semantic.resolve_name(binding.name) {
                     summary
                         .imports
-                        .push((binding.name.to_string().into(), target.to_string().into()));
+                        .push((binding.name.into(), target.as_str().into()));
                 }
             }
             _ => {}

@@ -161,7 +161,7 @@ fn value_in(semantic: &SemanticModel, scope: ScopeId, expr: &Expr, depth: u32) -
         Expr::Name(name) => name_value(semantic, scope, name.id.as_str(), depth),
         Expr::Attribute(attr) => {
             if let Some(base) = value_in(semantic, scope, &attr.value, depth + 1) {
-                return Some(Val::Attr(Box::new(base), attr.attr.to_string().into()));
+                return Some(Val::Attr(Box::new(base), attr.attr.as_str().into()));
             }
             None
         }
@@ -180,13 +180,10 @@ fn value_in(semantic: &SemanticModel, scope: ScopeId, expr: &Expr, depth: u32) -
                 if let Val::Global(module) = &base {
                     return Some(Val::Call(format!("{module}.{}", attr.attr).into()));
                 }
-                return Some(Val::MethodCall(
-                    Box::new(base),
-                    attr.attr.to_string().into(),
-                ));
+                return Some(Val::MethodCall(Box::new(base), attr.attr.as_str().into()));
             }
             let name = semantic.resolve_qualified_name_in(scope, &call.func)?;
-            Some(Val::Call(name.to_string().into()))
+            Some(Val::Call(name.as_str().into()))
         }
         _ => None,
     }
@@ -221,7 +218,7 @@ fn binding_value(
     match binding.kind {
         BindingKind::Import => semantic
             .resolve_qualified_name_in(home, &Expr::Name(name_expr(binding.name)))
-            .map(|q| Val::Global(q.to_string().into())),
+            .map(|q| Val::Global(q.as_str().into())),
         BindingKind::Parameter(parameter) => {
             if let Some(annotation) = &parameter.annotation {
                 return annotation_value(semantic, home, annotation);
@@ -242,7 +239,7 @@ fn binding_value(
         BindingKind::WithItem(value) => {
             // `with httpx.Client() as c:`: library clients enter as themselves.
             let value = value_in(semantic, home, value, depth + 1)?;
-            library_class(&value).map(|class| Val::Instance(class.to_string().into()))
+            library_class(&value).map(|class| Val::Instance(class.into()))
         }
         _ => None,
     }

@@ -61,7 +61,7 @@ pub(crate) fn target(semantic: &SemanticModel, func: &Expr) -> Option<Target> {
         return None;
     };
     let value = values::value_of(semantic, semantic.current_scope_id(), &attr.value)?;
-    Some(Target::OnValue(value, attr.attr.to_string().into()))
+    Some(Target::OnValue(value, attr.attr.as_str().into()))
 }
 
 /// `open(...)` for a PF101–PF106 blocking call.

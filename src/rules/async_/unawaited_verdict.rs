@@ -85,7 +85,7 @@ pub(crate) fn answer(
             // `default_client.fetch()`: a method of a module-level instance.
             None => {
                 let (head, method) = callee.rsplit_once('.')?;
-                async_method_on(index, &Val::Global(head.to_string().into()), method)?
+                async_method_on(index, &Val::Global(head.into()), method)?
             }
         },
         Asks::AsyncMethodOn { receiver, method } => async_method_on(index, receiver, method)?,

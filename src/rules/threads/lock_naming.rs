@@ -115,7 +115,7 @@ pub(super) fn value_callee(cx: &Context, func: &Expr, held: bool) -> Option<Call
     }
     Some(Callee::OnValue {
         value,
-        method: attr.attr.to_string().into(),
+        method: attr.attr.as_str().into(),
         receiver: if held {
             one_object(cx, &attr.value).map(Name::from)
         } else {
@@ -205,7 +205,7 @@ pub(crate) fn callee_with(
             {
                 return Some(Callee::Method {
                     class: semantic.scope_qualname(class_scope).into(),
-                    method: attr.attr.to_string().into(),
+                    method: attr.attr.as_str().into(),
                 });
             }
             let name = resolved(semantic)?;
