@@ -21,7 +21,7 @@ use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
 
-use crate::report::FileReport;
+use crate::report::{Encoded, FileReport};
 use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
@@ -441,21 +441,24 @@ impl Cache {
 
     /// Stores a report; failures are ignored (the cache is an optimisation).
     pub fn put(&self, key: CacheKey, report: &FileReport) {
-        if let (Some(summary), Some(rest)) = (report.encode_summary(), report.encode_rest()) {
-            self.put_parts(key, &summary, &rest, report.asks_effects());
+        if let Some(parts) = report.encode() {
+            self.put_encoded(key, &parts);
         }
     }
 
-    /// Stores a report from its parts' encodings ([`FileReport::encode_summary`],
-    /// [`FileReport::encode_rest`]) and whether it [asks for
-    /// effects](FileReport::asks_effects).
-    pub fn put_parts(&self, key: CacheKey, summary: &[u8], rest: &[u8], asks_effects: bool) {
+    /// Stores a report from its parts' encodings ([`FileReport::encode`]).
+    pub fn put_encoded(&self, key: CacheKey, parts: &Encoded) {
+        let Encoded {
+            summary,
+            rest,
+            asks_effects,
+        } = parts;
         let Ok(length) = u32::try_from(summary.len()) else {
             return;
         };
         let mut payload = Vec::with_capacity(5 + summary.len() + rest.len());
         payload.extend_from_slice(&length.to_le_bytes());
-        payload.push(u8::from(asks_effects));
+        payload.push(u8::from(*asks_effects));
         payload.extend_from_slice(summary);
         payload.extend_from_slice(rest);
         let mut bytes = Vec::with_capacity(payload.len() + 24);

@@ -96,11 +96,11 @@ pub fn check_files_with(
     let files_done = started.elapsed();
     let files_peak = if std::env::var_os("PITFALLS_STAGE_TIMES").is_some() {
         // What the packed reports hold until the project stage.
+        let size = |bytes: &Option<Box<[u8]>>| bytes.as_ref().map_or(0, |b| b.len());
         let (summaries, rest) = reports.iter().filter_map(|r| r.packed.as_ref()).fold(
             (0, 0),
             |(summaries, rest), packed| {
-                let rest_len = packed.rest.as_ref().map_or(0, |r| r.len());
-                (summaries + packed.summary.len(), rest + rest_len)
+                (summaries + size(&packed.summary), rest + size(&packed.rest))
             },
         );
         eprintln!(
@@ -273,13 +273,12 @@ fn check_one(
     if report.error.is_some() || report.note.is_some() {
         return report;
     }
-    let (Some(summary), Some(rest)) = (report.encode_summary(), report.encode_rest()) else {
+    let Some(parts) = report.encode() else {
         return report;
     };
-    let asks_effects = report.asks_effects();
-    cache.put_parts(key, &summary, &rest, asks_effects);
+    cache.put_encoded(key, &parts);
     if pack {
-        FileReport::packed(report.path, summary.into(), Some(rest.into()), asks_effects)
+        FileReport::from_encoded(report.path, parts)
     } else {
         report
     }

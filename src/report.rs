@@ -46,7 +46,8 @@ pub struct FileReport {
 /// held reports, against 13 MB of encoding).
 #[derive(Clone, Debug, Default)]
 pub struct Packed {
-    pub summary: Box<[u8]>,
+    /// `None` once decoded ([`FileReport::unpack_summary`]).
+    pub summary: Option<Box<[u8]>>,
     pub rest: Option<Box<[u8]>>,
     /// Its questions need the effects of in-project functions
     /// ([`FileReport::asks_effects`]), known without decoding them.
@@ -64,14 +65,19 @@ pub type Rest = (
     Option<String>,
 );
 
-impl FileReport {
-    /// The summary's encoding.
-    pub fn encode_summary(&self) -> Option<Vec<u8>> {
-        postcard::to_stdvec(&self.summary).ok()
-    }
+/// A report's parts encoded, as a cache entry stores them and a packed
+/// report holds them.
+pub struct Encoded {
+    pub summary: Vec<u8>,
+    /// [`Rest`].
+    pub rest: Vec<u8>,
+    /// See [`FileReport::asks_effects`].
+    pub asks_effects: bool,
+}
 
-    /// The encoding of the rest ([`Rest`], borrowed).
-    pub fn encode_rest(&self) -> Option<Vec<u8>> {
+impl FileReport {
+    /// Its parts encoded (`None` if one cannot be).
+    pub fn encode(&self) -> Option<Encoded> {
         let rest = (
             &self.path,
             &self.findings,
@@ -81,7 +87,11 @@ impl FileReport {
             self.unused_noqa,
             &self.error,
         );
-        postcard::to_stdvec(&rest).ok()
+        Some(Encoded {
+            summary: postcard::to_stdvec(&self.summary).ok()?,
+            rest: postcard::to_stdvec(&rest).ok()?,
+            asks_effects: self.asks_effects(),
+        })
     }
 
     /// The report held as its encoding (see [`Packed`]). A report with an
@@ -91,11 +101,20 @@ impl FileReport {
         if self.error.is_some() || self.note.is_some() || self.packed.is_some() {
             return self;
         }
-        let (Some(summary), Some(rest)) = (self.encode_summary(), self.encode_rest()) else {
-            return self;
-        };
-        let asks_effects = self.asks_effects();
-        FileReport::packed(self.path, summary.into(), Some(rest.into()), asks_effects)
+        match self.encode() {
+            Some(parts) => FileReport::from_encoded(self.path, parts),
+            None => self,
+        }
+    }
+
+    /// The packed report of `path` from its parts ([`FileReport::encode`]).
+    pub fn from_encoded(path: PathBuf, parts: Encoded) -> FileReport {
+        FileReport::packed(
+            path,
+            parts.summary.into(),
+            Some(parts.rest.into()),
+            parts.asks_effects,
+        )
     }
 
     /// Whether answering its questions needs the effects of in-project
@@ -119,7 +138,7 @@ impl FileReport {
         FileReport {
             path,
             packed: Some(Packed {
-                summary,
+                summary: Some(summary),
                 rest,
                 asks_effects,
             }),
@@ -131,11 +150,10 @@ impl FileReport {
     /// not decode, which a run's own encoding never gives, is the file's
     /// internal error.
     pub fn unpack_summary(&mut self) {
-        // Decoded already: an encoding is never empty (`None` is one byte).
-        let Some(packed) = self.packed.as_mut().filter(|p| !p.summary.is_empty()) else {
+        let Some(bytes) = self.packed.as_mut().and_then(|p| p.summary.take()) else {
             return;
         };
-        match postcard::from_bytes(&packed.summary) {
+        match postcard::from_bytes(&bytes) {
             Ok(summary) => self.summary = summary,
             Err(error) => {
                 self.error = Some(format!(
@@ -143,7 +161,6 @@ impl FileReport {
                 ))
             }
         }
-        packed.summary = Box::default();
     }
 
     /// Decodes everything still packed: the report is as it was made.
