@@ -210,8 +210,8 @@ pub(crate) fn compact(report: &mut FileReport) {
         exact(&mut summary.functions);
         exact(&mut summary.classes);
         for class in &mut summary.classes {
-            exact(&mut class.methods);
-            exact(&mut class.attrs);
+            exact_thin(&mut class.methods);
+            exact_thin(&mut class.attrs);
         }
         exact(&mut summary.imports);
         exact(&mut summary.lock_events.functions);
@@ -221,8 +221,8 @@ pub(crate) fn compact(report: &mut FileReport) {
             exact_thin(&mut function.held_steps);
             exact_thin(&mut function.shared_writes);
             if let Some(effects) = &mut function.effects {
-                exact(&mut effects.value_calls);
-                exact(&mut effects.maybe_blocks);
+                exact_thin(&mut effects.value_calls);
+                exact_thin(&mut effects.maybe_blocks);
             }
         }
         exact(&mut summary.lock_events.callees);

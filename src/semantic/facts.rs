@@ -6,6 +6,7 @@
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
 
 pub use super::name::Name;
 
@@ -93,10 +94,10 @@ pub struct OwnEffects {
     pub blocks: Option<Witness>,
     /// Blocking method calls on values the index must confirm
     /// (`self.filepath.open()` blocks if `self.filepath` is a `Path`).
-    pub maybe_blocks: Vec<(Val, ValueKind, Witness)>,
+    pub maybe_blocks: ThinVec<(Val, ValueKind, Witness)>,
     pub runs_loop: Option<Witness>,
     /// Methods called on receivers whose class the project says.
-    pub value_calls: Vec<(Val, Name)>,
+    pub value_calls: ThinVec<(Val, Name)>,
 }
 
 /// The index's effects, solved once for every function on first use.

@@ -21,7 +21,7 @@ pub struct FunctionInfo {
     pub is_generator: bool,
     /// Each decorator's qualified name (`None` when it cannot be resolved).
     /// A call `@deco(...)` records the callee with a trailing `()`.
-    pub decorators: Vec<Option<Name>>,
+    pub decorators: ThinVec<Option<Name>>,
     /// What calling it gives (RULES.md "Values"), when known.
     #[serde(default)]
     pub returns: Option<Box<Val>>,
@@ -32,12 +32,12 @@ pub struct ClassInfo {
     pub name: Name,
     pub line: u32,
     /// Qualified names of the bases (`None` for ones that cannot be resolved).
-    pub bases: Vec<Option<Name>>,
-    pub methods: Vec<FunctionInfo>,
+    pub bases: ThinVec<Option<Name>>,
+    pub methods: ThinVec<FunctionInfo>,
     /// The attribute table of its instances (`self.x = ...`, annotations,
     /// class-body fields); `None` is an attribute of unknown value.
     #[serde(default)]
-    pub attrs: Vec<(Name, Option<Val>)>,
+    pub attrs: ThinVec<(Name, Option<Val>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -742,6 +742,7 @@ impl ProjectIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use thin_vec::thin_vec;
 
     fn function(name: &str, is_async: bool) -> FunctionInfo {
         FunctionInfo {
@@ -749,7 +750,7 @@ mod tests {
             line: 1,
             is_async,
             is_generator: false,
-            decorators: vec![],
+            decorators: thin_vec![],
             returns: None,
         }
     }
@@ -762,9 +763,9 @@ mod tests {
             classes: vec![ClassInfo {
                 name: "Base".into(),
                 line: 3,
-                bases: vec![],
-                methods: vec![function("save", true)],
-                attrs: vec![],
+                bases: thin_vec![],
+                methods: thin_vec![function("save", true)],
+                attrs: thin_vec![],
             }],
             ..Default::default()
         };
@@ -782,9 +783,9 @@ mod tests {
             classes: vec![ClassInfo {
                 name: "Repo".into(),
                 line: 1,
-                bases: vec![Some("app.store.db.Base".into()), None],
-                methods: vec![],
-                attrs: vec![],
+                bases: thin_vec![Some("app.store.db.Base".into()), None],
+                methods: thin_vec![],
+                attrs: thin_vec![],
             }],
             ..Default::default()
         };

@@ -76,8 +76,8 @@ pub fn build_summary(
                                 .map(|n| n.as_str().into())
                         })
                         .collect(),
-                    methods,
-                    attrs,
+                    methods: methods.into(),
+                    attrs: attrs.into(),
                 });
             }
             BindingKind::Import => {
