@@ -25,32 +25,41 @@ impl ProjectIndex {
     /// run an in-project `@contextmanager` whose one lock is of `kind`?
     /// Unknown anywhere (the function, its lock, the lock's kind) is no.
     pub fn context_manager_holds(&self, value: &Val, kind: ValueKind) -> bool {
-        let Some((module, function, qualified)) = self.called_function(value) else {
+        let Some((module, lock)) = self.context_manager_lock(value) else {
             return false;
         };
-        if !function.is_context_manager() {
-            return false;
-        }
-        let events = &module.lock_events;
-        let Some(record) = events.functions.iter().find(|f| f.name == qualified) else {
-            return false;
-        };
-        let [(lock, _)] = record.acquires[..] else {
-            return false;
-        };
-        match events.locks.get(lock as usize) {
-            Some(LockName::Known { id, .. }) => module
-                .locks
-                .iter()
-                .find(|l| l.id == *id)
-                .is_some_and(|l| match kind {
-                    ValueKind::ThreadLock => !l.asyncio,
-                    ValueKind::AsyncioLock => l.asyncio,
-                    _ => false,
-                }),
-            Some(LockName::Value { value, .. }) => self.value_is(value, kind),
+        match lock {
+            LockName::Known { id, .. } => {
+                module
+                    .locks
+                    .iter()
+                    .find(|l| l.id == *id)
+                    .is_some_and(|l| match kind {
+                        ValueKind::ThreadLock => !l.asyncio,
+                        ValueKind::AsyncioLock => l.asyncio,
+                        _ => false,
+                    })
+            }
+            LockName::Value { value, .. } => self.value_is(value, kind),
             _ => false,
         }
+    }
+
+    /// The one lock the in-project `@contextmanager` generator `value`
+    /// calls takes, held around its `yield`, as its file names it, with
+    /// that file; `None` when it takes none or several. PF107 and the lock
+    /// graph each resolve the name their own way.
+    pub(crate) fn context_manager_lock(&self, value: &Val) -> Option<(&FileSummary, &LockName)> {
+        let (module, function, qualified) = self.called_function(value)?;
+        if !function.is_context_manager() {
+            return None;
+        }
+        let events = &module.lock_events;
+        let record = events.functions.iter().find(|f| f.name == qualified)?;
+        let [(lock, _)] = record.acquires[..] else {
+            return None;
+        };
+        Some((module, events.locks.get(lock as usize)?))
     }
 
     /// The in-project function a call value runs (`make()`, `self.x.m()`),

@@ -137,20 +137,9 @@ impl<'a> LockGraph<'a> {
                 });
             }
         }
-        // The one lock each function takes: what a `@contextmanager` holds
-        // across its `yield`.
-        let mut takes_one: FxHashMap<&str, &LockName> = FxHashMap::default();
-        for file in &files {
-            for function in &file.lock_events.functions {
-                if let [(lock, _)] = function.acquires[..] {
-                    takes_one.insert(&function.name, &file.lock_events.locks[lock as usize]);
-                }
-            }
-        }
         let resolver = Resolver {
             index,
             table: &table,
-            takes_one: &takes_one,
         };
         let mut lock_ids: FxHashMap<String, LockId> = FxHashMap::default();
         for file in &files {
@@ -539,8 +528,6 @@ pub fn strip_module<'s>(name: &'s str, module: &str) -> &'s str {
 struct Resolver<'r> {
     index: &'r ProjectIndex,
     table: &'r FxHashMap<&'r str, &'r LockInfo>,
-    /// The one lock each function takes, by qualified name.
-    takes_one: &'r FxHashMap<&'r str, &'r LockName>,
 }
 
 impl<'r> Resolver<'r> {
@@ -607,10 +594,10 @@ impl<'r> Resolver<'r> {
             // What the called function returns, or, for a `@contextmanager`,
             // what it holds around its `yield`.
             Val::Call(_) | Val::MethodCall(..) => {
-                let (_, function, qualified) = index.called_function(value)?;
+                let (_, function, _) = index.called_function(value)?;
                 match function.returns.as_deref() {
                     Some(returns) => self.value_lock(returns, depth + 1),
-                    None => self.held_by_context_manager(&qualified, function, depth),
+                    None => self.held_by_context_manager(value, depth),
                 }
             }
             Val::Instance(_) => None,
@@ -648,16 +635,11 @@ impl<'r> Resolver<'r> {
     /// `with self.locked():` where `locked` is a `@contextmanager` that takes
     /// one lock (`with self._lock: yield`): that lock (RULES.md "Lock
     /// identity").
-    fn held_by_context_manager(
-        &self,
-        qualified: &str,
-        function: &crate::semantic::index::FunctionInfo,
-        depth: usize,
-    ) -> Option<&'r LockInfo> {
-        if !function.is_context_manager() || depth > 8 {
+    fn held_by_context_manager(&self, value: &Val, depth: usize) -> Option<&'r LockInfo> {
+        if depth > 8 {
             return None;
         }
-        match self.takes_one.get(qualified)? {
+        match self.index.context_manager_lock(value)?.1 {
             LockName::Known { id, .. } => self.table.get(id.as_str()).copied(),
             LockName::Imported(name) => self.global_lock(name, depth + 1),
             LockName::Value { value, .. } => self.value_lock(value, depth + 1),
