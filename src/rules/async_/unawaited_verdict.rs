@@ -64,21 +64,8 @@ pub(crate) fn answer(
     question: &Question,
     index: &ProjectIndex,
 ) -> Option<Finding> {
-    let site: Site = pending.context.decode()?;
+    // Most answers are no: the message's parts are made only for a yes.
     let question: Asks = question.decode()?;
-    let subject = match (&pending.subject, &question) {
-        (Some(subject), _) => subject.to_string(),
-        (
-            None,
-            Asks::IsAsyncMethod {
-                method,
-                inherited: true,
-                ..
-            },
-        ) => format!("super().{method}"),
-        (None, Asks::IsAsyncMethod { method, .. }) => format!("self.{method}"),
-        (None, _) => "?".to_string(),
-    };
     let definition = match &question {
         Asks::IsCoroutineFunction { callee } => match index.coroutine_function(callee) {
             Some(definition) => definition,
@@ -94,6 +81,20 @@ pub(crate) fn answer(
             method,
             inherited,
         } => index.async_method(class, method, *inherited)?,
+    };
+    let site: Site = pending.context.decode()?;
+    let subject = match (&pending.subject, &question) {
+        (Some(subject), _) => subject.to_string(),
+        (
+            None,
+            Asks::IsAsyncMethod {
+                method,
+                inherited: true,
+                ..
+            },
+        ) => format!("super().{method}"),
+        (None, Asks::IsAsyncMethod { method, .. }) => format!("self.{method}"),
+        (None, _) => "?".to_string(),
     };
     Some(Finding {
         rule: Rule::UnawaitedCoroutine,
