@@ -372,7 +372,7 @@ pub struct ProjectIndex {
 /// summaries, so remembering it changes no output.
 #[derive(Default)]
 pub(crate) struct Memo {
-    pub(crate) class_of: std::sync::Mutex<FxHashMap<Val, Option<String>>>,
+    pub(crate) class_of: std::sync::Mutex<FxHashMap<Val, Option<Name>>>,
     /// [`ProjectIndex::async_method`] by class, then method; indexed by
     /// `inherited`.
     async_method: std::sync::Mutex<AsyncMethods>,

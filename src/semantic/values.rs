@@ -733,11 +733,11 @@ impl ProjectIndex {
     /// The class `value` is an instance of: an in-project class's canonical
     /// qualified name, or a known library class. `None` is unknown.
     /// Memoized per index: rules ask about the same receivers in every file.
-    pub fn class_of(&self, value: &Val) -> Option<String> {
+    pub fn class_of(&self, value: &Val) -> Option<Name> {
         if let Some(known) = self.memo().class_of.lock().ok()?.get(value) {
             return known.clone();
         }
-        let class = self.class_of_depth(value, 0);
+        let class: Option<Name> = self.class_of_depth(value, 0).map(Name::from);
         if let Ok(mut memo) = self.memo().class_of.lock() {
             memo.insert(value.clone(), class.clone());
         }

@@ -110,16 +110,15 @@ pub(crate) fn answer(
 /// function.
 fn async_method_on(index: &ProjectIndex, receiver: &Val, method: &str) -> Option<Definition> {
     let class = index.class_of(receiver)?;
+    let definition = index.async_method(&class, method, false)?;
     // A `Protocol` only declares its methods: the object behind it may
     // implement `close` as a plain `def` (sqlalchemy's DBAPI cursors).
+    // Asked only of a yes (the method lookup is memoized, this walk not).
     let structural = index.class_and_bases(&class).iter().any(|(_, info)| {
         info.bases
             .iter()
             .flatten()
             .any(|b| matches!(b.as_str(), "typing.Protocol" | "typing_extensions.Protocol"))
     });
-    if structural {
-        return None;
-    }
-    index.async_method(&class, method, false)
+    (!structural).then_some(definition)
 }
