@@ -2,7 +2,7 @@
 //! before project-wide questions are answered. Summaries are owned and
 //! serializable so they can be cached per file (DESIGN.md).
 
-use crate::semantic::qualified_name::split_member;
+use crate::semantic::qualified_name::{join, split_member};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use thin_vec::ThinVec;
@@ -663,7 +663,7 @@ impl ProjectIndex {
         self.walk_bases(class, |_, info| {
             info.methods.iter().any(|m| m.name == method)
         })
-        .map(|(module, info)| format!("{}.{}.{method}", module.module, info.name))
+        .map(|(module, info)| join(&[&module.module, &info.name, method]))
     }
 
     /// `class` and its in-project bases, depth-first (like a simple MRO),

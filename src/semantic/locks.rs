@@ -175,7 +175,7 @@ fn member_id(semantic: &SemanticModel, scope: ScopeId, name: &str) -> String {
     if owner.is_empty() {
         name.to_string()
     } else {
-        format!("{owner}.{name}")
+        crate::semantic::qualified_name::join(&[&owner, name])
     }
 }
 

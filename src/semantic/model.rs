@@ -215,7 +215,7 @@ impl<'a> SemanticModel<'a> {
             match &base {
                 Some(base) => self.bind_import_target(
                     local,
-                    format!("{base}.{}", alias.name.as_str()),
+                    crate::semantic::qualified_name::join(&[base, alias.name.as_str()]),
                     alias.range(),
                 ),
                 // An unresolvable relative import stays unknown.

@@ -54,6 +54,23 @@ impl QualifiedName {
     }
 }
 
+/// The parts joined with dots (`["pkg.mod", "Class"]` → `pkg.mod.Class`),
+/// every part kept, as `format!("{a}.{b}")` would (unlike
+/// [`crate::semantic::model::dotted`], which skips empty parts), in one
+/// allocation of the exact size: `format!` takes about ten times the
+/// instructions, and the index joins names at every method question.
+pub fn join(parts: &[&str]) -> String {
+    let len = parts.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(len.saturating_sub(1));
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// `pkg.mod.name` → `("pkg.mod", "name")`: `str::rsplit_once('.')` with a
 /// vectorized search (the index splits names at every lookup).
 pub fn split_member(name: &str) -> Option<(&str, &str)> {
@@ -69,7 +86,16 @@ impl fmt::Display for QualifiedName {
 
 #[cfg(test)]
 mod tests {
-    use super::split_member;
+    use super::{join, split_member};
+
+    #[test]
+    fn join_keeps_every_part_as_format_would() {
+        for parts in [&["pkg.mod", "Class", "m"][..], &["", "x"], &["a"], &[]] {
+            let joined = join(parts);
+            assert_eq!(joined, parts.join("."));
+            assert_eq!(joined.capacity(), joined.len());
+        }
+    }
 
     #[test]
     fn split_member_splits_at_the_last_dot() {

@@ -9,7 +9,7 @@
 //! is known. Values made only of known library constructors resolve
 //! without the index ([`library_class`]).
 
-use crate::semantic::qualified_name::split_member;
+use crate::semantic::qualified_name::{join, split_member};
 use rustc_hash::FxHashMap;
 
 use crate::ast::{self, Expr, Stmt};
@@ -178,7 +178,7 @@ fn value_in(semantic: &SemanticModel, scope: ScopeId, expr: &Expr, depth: u32) -
             {
                 // `mod.Client()` through an imported module is a plain call.
                 if let Val::Global(module) = &base {
-                    return Some(Val::Call(format!("{module}.{}", attr.attr).into()));
+                    return Some(Val::Call(join(&[module, attr.attr.as_str()]).into()));
                 }
                 return Some(Val::MethodCall(Box::new(base), attr.attr.as_str().into()));
             }
@@ -231,7 +231,7 @@ fn binding_value(
                 // A module global: the same value other modules reach by name.
                 value_in(semantic, home, value, depth + 1)?;
                 return Some(Val::Global(
-                    format!("{}.{}", semantic.module.name, binding.name).into(),
+                    join(&[&semantic.module.name, binding.name]).into(),
                 ));
             }
             value_in(semantic, home, value, depth + 1)
@@ -753,9 +753,7 @@ impl ProjectIndex {
         }
         match value {
             Val::Instance(name) => match self.resolve(name) {
-                Some(Symbol::Class { module, class }) => {
-                    Some(format!("{}.{}", module.module, class.name))
-                }
+                Some(Symbol::Class { module, class }) => Some(join(&[&module.module, &class.name])),
                 // A `TypeVar` with a bound: the bound.
                 None => match self.global_value(name, depth)? {
                     value @ Val::Instance(_) => self.class_of_depth(&value, depth + 1),
@@ -769,9 +767,7 @@ impl ProjectIndex {
                     self.class_method_call(class, method, depth)
                 }
                 Some(symbol) => match symbol {
-                    Symbol::Class { module, class } => {
-                        Some(format!("{}.{}", module.module, class.name))
-                    }
+                    Symbol::Class { module, class } => Some(join(&[&module.module, &class.name])),
                     Symbol::Function { function, .. } => {
                         self.class_of_depth(function.returns.as_deref()?, depth + 1)
                     }
@@ -786,10 +782,8 @@ impl ProjectIndex {
                 if let Val::Global(module) = &**base
                     && let Some(Symbol::Module(_)) = self.resolve(module)
                 {
-                    return self.class_of_depth(
-                        &Val::Global(format!("{module}.{attr}").into()),
-                        depth + 1,
-                    );
+                    return self
+                        .class_of_depth(&Val::Global(join(&[module, attr]).into()), depth + 1);
                 }
                 let class = self.class_of_depth(base, depth + 1)?;
                 let value = self.attribute(&class, attr)?;
@@ -799,10 +793,8 @@ impl ProjectIndex {
                 if let Val::Global(module) = &**base
                     && let Some(Symbol::Module(_)) = self.resolve(module)
                 {
-                    return self.class_of_depth(
-                        &Val::Call(format!("{module}.{method}").into()),
-                        depth + 1,
-                    );
+                    return self
+                        .class_of_depth(&Val::Call(join(&[module, method]).into()), depth + 1);
                 }
                 if let Val::Global(name) = &**base {
                     return self.class_method_call(name, method, depth);
@@ -819,7 +811,7 @@ impl ProjectIndex {
         let Some(Symbol::Class { module, class }) = self.resolve(class) else {
             return None;
         };
-        let class = format!("{}.{}", module.module, class.name);
+        let class = join(&[&module.module, &class.name]);
         let (_, function) = self.find_method(&class, method)?;
         let static_like = function.decorators.iter().any(|d| {
             matches!(

@@ -11,6 +11,7 @@ use crate::finding::PendingContext;
 use crate::registry::Rule;
 use crate::semantic::index::{KEEPS_COROUTINE, Question};
 use crate::semantic::model::BindingKind;
+use crate::semantic::qualified_name::join;
 use crate::semantic::values::Val;
 use crate::semantic::{ScopeKind, SemanticModel};
 
@@ -56,8 +57,8 @@ pub struct Candidate<'a> {
 
 pub(super) fn attribute_text(attr: &ast::ExprAttribute) -> Option<String> {
     match &*attr.value {
-        Expr::Name(n) => Some(format!("{}.{}", n.id, attr.attr)),
-        Expr::Attribute(inner) => attribute_text(inner).map(|t| format!("{t}.{}", attr.attr)),
+        Expr::Name(n) => Some(join(&[n.id.as_str(), attr.attr.as_str()])),
+        Expr::Attribute(inner) => attribute_text(inner).map(|t| join(&[&t, attr.attr.as_str()])),
         _ => None,
     }
 }
@@ -112,7 +113,7 @@ pub(super) fn method_call<'a>(
     {
         match semantic.binding(id).kind {
             BindingKind::FunctionDef(def) if def.is_async => {
-                let callee = format!("{receiver}.{method}");
+                let callee = join(&[receiver, method]);
                 local_candidate(cx, state, def, call, &callee, ctx);
                 return;
             }
@@ -138,7 +139,7 @@ pub(super) fn method_call<'a>(
         // `self.m` / `super().m` is rebuilt from the question when answered:
         // test suites ask this at every `self.assertEqual(...)`. Only
         // another receiver (`cls.m`) is kept as the subject.
-        let subject = (!inherited && receiver != "self").then(|| format!("{receiver}.{method}"));
+        let subject = (!inherited && receiver != "self").then(|| join(&[receiver, method]));
         let question = Asks::IsAsyncMethod {
             class: &qualified,
             method,
