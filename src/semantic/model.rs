@@ -70,14 +70,19 @@ impl<'a> Scope<'a> {
     }
 
     fn new(kind: ScopeKind<'a>, parent: Option<ScopeId>) -> Self {
+        let capacity = match kind {
+            ScopeKind::Module => 64,
+            ScopeKind::Class(_) | ScopeKind::Function(_) => 8,
+            ScopeKind::Lambda(_) | ScopeKind::Comprehension => 0,
+        };
         Self {
             kind,
             parent,
-            names: hashbrown::HashTable::new(),
+            names: hashbrown::HashTable::with_capacity(capacity),
             declared_outside: FxHashSet::default(),
             has_star_import: false,
             is_generator: false,
-            bindings: Vec::new(),
+            bindings: Vec::with_capacity(capacity),
         }
     }
 
