@@ -159,7 +159,7 @@ pub fn check_source(
         return out_of_time();
     }
     let suppressions = Suppressions::from_comments(&locator, parsed.comment_ranges());
-    let semantic = SemanticModel::new(module);
+    let semantic = SemanticModel::for_source(module, locator.text().len());
     let checker =
         Checker::new(semantic, &locator, settings, settings.rules).with_deadline(deadline);
     let output = checker.check(parsed.suite());
