@@ -496,28 +496,15 @@ fn parse_entry(bytes: &[u8], key: CacheKey, whole: bool, packed: bool) -> Option
             asks_effects != 0,
         ));
     }
-    let summary = postcard::from_bytes(summary).ok()?;
-    if !whole {
-        return Some(FileReport {
-            summary,
-            ..Default::default()
-        });
-    }
-    let (path, findings, questions, pending, suppressions, unused_noqa, error): crate::report::Rest =
-        postcard::from_bytes(rest).ok()?;
-    Some(FileReport {
-        path,
-        findings,
-        summary,
-        questions,
-        pending,
-        suppressions,
-        unused_noqa,
-        error,
+    let mut report = FileReport {
+        summary: postcard::from_bytes(summary).ok()?,
+        ..Default::default()
+    };
+    if whole {
         // Reports with a note (over the time budget) are never stored.
-        note: None,
-        packed: None,
-    })
+        report.path = report.decode_rest(rest).ok()?;
+    }
+    Some(report)
 }
 
 /// The pack: its format (u32), its entry count (u32), per entry its key

@@ -172,18 +172,22 @@ impl FileReport {
         let Some(rest) = packed.rest else {
             return;
         };
-        match postcard::from_bytes::<Rest>(&rest) {
-            Ok((_, findings, questions, pending, suppressions, unused_noqa, error)) => {
-                self.findings = findings;
-                self.questions = questions;
-                self.pending = pending;
-                self.suppressions = suppressions;
-                self.unused_noqa = unused_noqa;
-                self.error = self.error.take().or(error);
-            }
-            Err(error) => {
-                self.error = Some(format!("internal error: cannot decode the report: {error}"))
-            }
+        if let Err(error) = self.decode_rest(&rest) {
+            self.error = Some(format!("internal error: cannot decode the report: {error}"));
         }
+    }
+
+    /// Sets the fields [`Rest`] holds from its encoding; gives the path it
+    /// was stored with (the report keeps its own).
+    pub fn decode_rest(&mut self, bytes: &[u8]) -> postcard::Result<PathBuf> {
+        let (path, findings, questions, pending, suppressions, unused_noqa, error): Rest =
+            postcard::from_bytes(bytes)?;
+        self.findings = findings;
+        self.questions = questions;
+        self.pending = pending;
+        self.suppressions = suppressions;
+        self.unused_noqa = unused_noqa;
+        self.error = self.error.take().or(error);
+        Ok(path)
     }
 }

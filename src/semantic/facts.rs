@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use thin_vec::ThinVec;
 
-pub use super::name::Name;
+use super::name::Name;
 
 /// A value, as one file can describe it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

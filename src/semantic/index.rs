@@ -9,7 +9,7 @@ use thin_vec::ThinVec;
 
 pub use crate::semantic::facts::Callee;
 use crate::semantic::facts::{EffectTable, OwnEffects, Target, Val};
-pub use crate::semantic::name::Name;
+use crate::semantic::name::Name;
 use crate::span::Span;
 
 /// A function or method, as other files need to know it.

@@ -142,7 +142,7 @@ pub fn lock_for(semantic: &SemanticModel, expr: &Expr) -> Option<LockRef> {
                 _ => LockScope::Local,
             };
             Some(LockRef {
-                id: member_id(semantic, binding.scope, name.id.as_str()),
+                id: semantic.scope_qualname_with(binding.scope, Some(name.id.as_str())),
                 kind,
                 asyncio,
                 scope,
@@ -156,7 +156,7 @@ pub fn lock_for(semantic: &SemanticModel, expr: &Expr) -> Option<LockRef> {
             let ((kind, asyncio), per_instance) =
                 class_attribute_lock(semantic, class_scope, attr.attr.as_str())?;
             Some(LockRef {
-                id: member_id(semantic, class_scope, attr.attr.as_str()),
+                id: semantic.scope_qualname_with(class_scope, Some(attr.attr.as_str())),
                 kind,
                 asyncio,
                 scope: if per_instance {
@@ -167,15 +167,6 @@ pub fn lock_for(semantic: &SemanticModel, expr: &Expr) -> Option<LockRef> {
             })
         }
         _ => None,
-    }
-}
-
-fn member_id(semantic: &SemanticModel, scope: ScopeId, name: &str) -> String {
-    let owner = semantic.scope_qualname(scope);
-    if owner.is_empty() {
-        name.to_string()
-    } else {
-        crate::semantic::qualified_name::join(&[&owner, name])
     }
 }
 
@@ -596,7 +587,7 @@ fn collect_consistent(
     for name in order {
         if let Some(((kind, asyncio), range)) = consistent_lock(by_name[name].iter().copied()) {
             out.push(LockInfo {
-                id: member_id(semantic, scope, name),
+                id: semantic.scope_qualname_with(scope, Some(name)),
                 kind,
                 asyncio,
                 line: locator.row(range.start()),

@@ -16,6 +16,7 @@ use crate::semantic::name::Name;
 use crate::semantic::values;
 use crate::semantic::{BindingKind, ScopeKind, SemanticModel};
 use crate::source::Locator;
+use thin_vec::ThinVec;
 
 pub fn build_summary(
     semantic: &SemanticModel,
@@ -54,8 +55,8 @@ pub fn build_summary(
                 }
             }
             BindingKind::ClassDef(class) => {
-                let mut methods = Vec::new();
-                let mut attrs = Vec::new();
+                let mut methods = ThinVec::new();
+                let mut attrs = ThinVec::new();
                 if let Some(&scope) = def_scopes.get(&class.range().start()) {
                     for &m in &semantic.scope(scope).bindings {
                         if let BindingKind::FunctionDef(def) = semantic.binding(m).kind {
@@ -76,8 +77,8 @@ pub fn build_summary(
                                 .map(|n| n.as_str().into())
                         })
                         .collect(),
-                    methods: methods.into(),
-                    attrs: attrs.into(),
+                    methods,
+                    attrs,
                 });
             }
             BindingKind::Import => {

@@ -11,6 +11,7 @@
 
 use crate::semantic::qualified_name::{join, split_member};
 use rustc_hash::FxHashMap;
+use thin_vec::ThinVec;
 
 use crate::ast::{self, Expr, Stmt};
 pub use crate::semantic::facts::{Val, ValueKind};
@@ -425,7 +426,7 @@ pub fn class_attributes(
     class: &ast::StmtClassDef,
     class_scope: ScopeId,
     def_scopes: &FxHashMap<ruff_text_size::TextSize, ScopeId>,
-) -> Vec<(Name, Option<Val>)> {
+) -> ThinVec<(Name, Option<Val>)> {
     let mut table = AttrTable::default();
     for stmt in &class.body {
         match stmt {
@@ -517,7 +518,7 @@ impl AttrTable {
         self.entry(name).2.push(value);
     }
 
-    fn finish(self) -> Vec<(Name, Option<Val>)> {
+    fn finish(self) -> ThinVec<(Name, Option<Val>)> {
         self.entries
             .into_iter()
             .map(|(name, annotated, assigned)| {
