@@ -26,7 +26,7 @@ use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
 /// Bump when the report format changes in a way serde would still accept.
-const FORMAT: u32 = 14;
+const FORMAT: u32 = 15;
 
 /// A file whose modification or change time is this close to the start of
 /// the run (or later) is not remembered in the stat index: file systems
@@ -497,7 +497,7 @@ fn parse_entry(bytes: &[u8], key: CacheKey, whole: bool, packed: bool) -> Option
         ));
     }
     let mut report = FileReport {
-        summary: postcard::from_bytes(summary).ok()?,
+        summary: crate::semantic::name::decode_with_table(summary).ok()?,
         ..Default::default()
     };
     if whole {

@@ -88,7 +88,7 @@ impl FileReport {
             &self.error,
         );
         Some(Encoded {
-            summary: postcard::to_stdvec(&self.summary).ok()?,
+            summary: crate::semantic::name::encode_with_table(&self.summary).ok()?,
             rest: postcard::to_stdvec(&rest).ok()?,
             asks_effects: self.asks_effects(),
         })
@@ -153,7 +153,7 @@ impl FileReport {
         let Some(bytes) = self.packed.as_mut().and_then(|p| p.summary.take()) else {
             return;
         };
-        match postcard::from_bytes(&bytes) {
+        match crate::semantic::name::decode_with_table(&bytes) {
             Ok(summary) => self.summary = summary,
             Err(error) => {
                 self.error = Some(format!(
