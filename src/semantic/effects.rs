@@ -11,6 +11,7 @@
 
 use crate::semantic::facts::{Callee, Solved, Step};
 pub use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Witness};
+use crate::semantic::functions::FunctionTable;
 use crate::semantic::index::{FunctionLocks, ProjectIndex};
 use crate::semantic::qualified_name::split_member;
 use rustc_hash::FxHashMap;
@@ -29,60 +30,6 @@ pub struct Effect {
 
 /// How long a chain may be.
 const MAX_DEPTH: u32 = 16;
-
-/// The hash functions are looked up by.
-fn name_hash(name: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(name.as_bytes())
-}
-
-impl Solved {
-    /// The function with this id, as the index holds it.
-    fn function<'i>(
-        &self,
-        index: &'i ProjectIndex,
-        id: u32,
-    ) -> Option<(&'i str, &'i FunctionLocks)> {
-        let (position, function) = *self.functions.get(id as usize)?;
-        let module = index.summary_at(position);
-        Some((
-            module.module.as_str(),
-            module.lock_events.functions.get(function as usize)?,
-        ))
-    }
-
-    /// The id of the function with this qualified name.
-    fn id(&self, index: &ProjectIndex, name: &str) -> Option<u32> {
-        match self.ids.get(&name_hash(name)) {
-            Some(&id)
-                if self
-                    .function(index, id)
-                    .is_some_and(|(_, f)| f.name == name) =>
-            {
-                Some(id)
-            }
-            Some(_) => self.collided.get(name).copied(),
-            None => None,
-        }
-    }
-
-    /// Gives `name` the next id unless it has one (the first function of a
-    /// name keeps it).
-    fn insert(&mut self, index: &ProjectIndex, name: &str, position: u32, function: u32) {
-        if self.id(index, name).is_some() {
-            return;
-        }
-        let id = self.functions.len() as u32;
-        match self.ids.entry(name_hash(name)) {
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(id);
-            }
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.collided.insert(name.to_string(), id);
-            }
-        }
-        self.functions.push((position, function));
-    }
-}
 
 /// What one module's functions contribute to the solve: the call edges
 /// `(callee, caller)` and the functions that make a witness call
@@ -115,25 +62,13 @@ impl ProjectIndex {
     /// calls are resolved module by module in parallel; the walk is serial.
     fn solve(&self) -> Solved {
         use rayon::prelude::*;
-        let mut solved = Solved::default();
-        // Each module with functions, with the ids its functions got
-        // (consecutive: a module's functions are numbered together).
-        let mut ranges: Vec<(u32, std::ops::Range<u32>)> = Vec::new();
-        for (position, module) in self.modules_with_positions() {
-            if module.lock_events.functions.is_empty() {
-                continue;
-            }
-            let start = solved.functions.len() as u32;
-            for (i, f) in module.lock_events.functions.iter().enumerate() {
-                solved.insert(self, &f.name, position, i as u32);
-            }
-            ranges.push((position, start..solved.functions.len() as u32));
-        }
-        let n = solved.functions.len();
-        let per_module: Vec<ModuleEdges> = ranges
+        let table = self.function_table();
+        let n = table.len();
+        let per_module: Vec<ModuleEdges> = table
+            .modules()
             .par_iter()
             .map_init(FxHashMap::default, |resolved, (position, ids)| {
-                self.module_edges(&solved, resolved, *position, ids.clone())
+                self.module_edges(table, resolved, *position, ids.clone())
             })
             .collect();
         // Callers of each function (opaque callers have no effect to pass on).
@@ -144,6 +79,7 @@ impl ProjectIndex {
                 list.push(caller);
             }
         }
+        let mut solved = Solved::default();
         for (k, kind) in KINDS.into_iter().enumerate() {
             let mut steps: Vec<Option<Step>> = vec![None; n];
             let mut queue = std::collections::VecDeque::new();
@@ -176,7 +112,7 @@ impl ProjectIndex {
     /// worker handles (many modules call the same functions).
     fn module_edges<'i>(
         &'i self,
-        solved: &Solved,
+        table: &FunctionTable,
         resolved: &mut FxHashMap<&'i Callee, Option<u32>>,
         position: u32,
         ids: std::ops::Range<u32>,
@@ -186,7 +122,7 @@ impl ProjectIndex {
         let mut targets: Option<Vec<Option<u32>>> = None;
         let mut out = ModuleEdges::default();
         for id in ids {
-            let Some((_, function)) = solved.function(self, id) else {
+            let Some((_, function)) = table.function(self, id) else {
                 continue;
             };
             if function.opaque {
@@ -204,14 +140,14 @@ impl ProjectIndex {
                     .map(|c| {
                         *resolved
                             .entry(c)
-                            .or_insert_with(|| self.callee_id(c, solved))
+                            .or_insert_with(|| self.callee_id(c, table))
                     })
                     .collect()
             });
             let by_value = function.effects.iter().flat_map(|e| {
                 e.value_calls.iter().map(|(value, method)| {
                     let class = self.class_of(value)?;
-                    solved.id(self, &self.method_owner(&class, method)?)
+                    table.id(self, &self.method_owner(&class, method)?)
                 })
             });
             let callees = function
@@ -242,25 +178,25 @@ impl ProjectIndex {
     }
 
     /// The function (by id) a call target stands for.
-    fn effect_target(&self, target: &Target, solved: &Solved) -> Option<u32> {
+    fn effect_target(&self, target: &Target, table: &FunctionTable) -> Option<u32> {
         match target {
-            Target::Callee(callee) => self.callee_id(callee, solved),
+            Target::Callee(callee) => self.callee_id(callee, table),
             Target::OnValue(value, method) => {
                 let class = self.class_of(value)?;
-                solved.id(self, &self.method_owner(&class, method)?)
+                table.id(self, &self.method_owner(&class, method)?)
             }
         }
     }
 
     /// The function (by id) a lock-events callee stands for.
-    fn callee_id(&self, callee: &Callee, solved: &Solved) -> Option<u32> {
+    fn callee_id(&self, callee: &Callee, table: &FunctionTable) -> Option<u32> {
         let name = match callee {
             Callee::Function(name) => {
-                if let Some(id) = solved.id(self, name) {
+                if let Some(id) = table.id(self, name) {
                     return Some(id);
                 }
                 let canonical = self.canonical(name);
-                if let Some(id) = solved.id(self, &canonical) {
+                if let Some(id) = table.id(self, &canonical) {
                     return Some(id);
                 }
                 // `Class.method` inherited from an in-project base.
@@ -273,7 +209,7 @@ impl ProjectIndex {
             // `value_calls` (an `async def` has no sync effect).
             Callee::OnValue { .. } => return None,
         };
-        solved.id(self, &name)
+        table.id(self, &name)
     }
 
     /// Does calling the function `target` stands for have this effect?
@@ -288,7 +224,7 @@ impl ProjectIndex {
         let mut id = match known {
             Some(id) => id,
             None => {
-                let id = self.effect_target(target, solved);
+                let id = self.effect_target(target, self.function_table());
                 if let Ok(mut memo) = self.memo().effect_target.lock() {
                     memo.insert(target.clone(), id);
                 }
@@ -301,7 +237,8 @@ impl ProjectIndex {
         };
         let mut chain = Vec::new();
         for _ in 0..=MAX_DEPTH {
-            let (module_name, function) = solved.function(self, id)?;
+            let (module, function) = self.function_table().function(self, id)?;
+            let module_name = module.module.as_str();
             let display = function
                 .name
                 .strip_prefix(module_name)

@@ -4,7 +4,6 @@
 //! effects ([`super::effects`]) can all use these types without importing
 //! one another in a circle. The logic stays in those modules.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use thin_vec::ThinVec;
 
@@ -106,17 +105,10 @@ pub struct EffectTable {
     pub(super) solved: std::sync::OnceLock<Solved>,
 }
 
-/// Per function (by id): how it reaches each effect.
+/// Per function (by its id in the index's `FunctionTable`): how it
+/// reaches each effect.
 #[derive(Default)]
 pub(super) struct Solved {
-    /// Function ids by a hash of the qualified name (the names stay in the
-    /// index, not copied here); the name is checked on every lookup.
-    pub(super) ids: FxHashMap<u64, u32>,
-    /// Names whose hash another name already had (normally none).
-    pub(super) collided: FxHashMap<String, u32>,
-    /// `(the module's position in the index, the function's position in
-    /// its summary's lock events)`.
-    pub(super) functions: Vec<(u32, u32)>,
     pub(super) blocks: Vec<Option<Step>>,
     pub(super) runs_loop: Vec<Option<Step>>,
 }

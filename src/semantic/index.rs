@@ -361,6 +361,8 @@ pub struct ProjectIndex {
     applied: std::sync::OnceLock<FxHashSet<String>>,
     /// The effects of in-project functions, computed when asked.
     effects: EffectTable,
+    /// The functions the lock events record, numbered (built on first use).
+    functions: std::sync::OnceLock<crate::semantic::functions::FunctionTable>,
     /// Each module's file, for messages (set by the project stage).
     paths: std::sync::OnceLock<FxHashMap<String, std::path::PathBuf>>,
     /// Answers already given (the same receivers and callees are asked
@@ -405,9 +407,17 @@ impl ProjectIndex {
             summaries: kept,
             applied: Default::default(),
             effects: Default::default(),
+            functions: Default::default(),
             paths: Default::default(),
             memo: Default::default(),
         }
+    }
+
+    /// The functions the lock events record, numbered for the effects
+    /// solve and the lock graph.
+    pub fn function_table(&self) -> &crate::semantic::functions::FunctionTable {
+        self.functions
+            .get_or_init(|| crate::semantic::functions::FunctionTable::build(self))
     }
 
     pub(crate) fn effects_table(&self) -> &EffectTable {

@@ -9,6 +9,7 @@ use std::cell::{OnceCell, RefCell};
 use rustc_hash::FxHashMap;
 
 use crate::semantic::facts::Val;
+use crate::semantic::functions::FunctionTable;
 use crate::semantic::index::{
     Callee, FileSummary, FunctionLocks, LockInfo, LockKind, LockName, LockScope, LockStep,
     ProjectIndex, Symbol,
@@ -17,7 +18,8 @@ use crate::span::Span;
 
 /// A lock of the project, by index into [`LockGraph::locks`].
 pub type LockId = u32;
-/// A function of the project, by index into [`LockGraph::functions`].
+/// A function of the project, by its id in the index's
+/// [`FunctionTable`] (see [`LockGraph::function`]).
 pub type FunctionId = usize;
 
 pub struct Lock {
@@ -27,11 +29,11 @@ pub struct Lock {
     pub scope: LockScope,
 }
 
+/// A function as the index holds it.
+#[derive(Clone, Copy)]
 pub struct Function<'a> {
     pub file: &'a FileSummary,
     pub locks: &'a FunctionLocks,
-    /// The file's locks and callees, resolved.
-    lock_map: usize,
 }
 
 /// One transitive acquisition: the lock, and the function and line that
@@ -79,9 +81,13 @@ type ResolvedFile = (
 
 pub struct LockGraph<'a> {
     pub locks: Vec<Lock>,
-    pub functions: Vec<Function<'a>>,
+    /// The functions, numbered in module-name order (shared with the
+    /// effects solve).
+    table: &'a FunctionTable,
     /// Per file: its locks and callees, resolved.
     files: Vec<ResolvedFile>,
+    /// Each module's slot in `files`, by its position in the index.
+    slots: Vec<u32>,
     /// `(held, acquired)` → the steps creating that edge, in order.
     pub edges: FxHashMap<(LockId, LockId), Vec<Site>>,
     /// A lock acquired again while held.
@@ -90,14 +96,16 @@ pub struct LockGraph<'a> {
     pub same_class: Vec<SameClass>,
     pub threads: Vec<(FunctionId, String, &'a FileSummary, u32)>,
     index: &'a ProjectIndex,
-    /// The first function of each qualified name.
-    by_name: FxHashMap<&'a str, FunctionId>,
     /// `(class, method)` → the qualified name of the method's definition
     /// (the class or an in-project base), shared by every file's callees.
     owners: RefCell<FxHashMap<(&'a str, &'a str), Option<String>>>,
 }
 
 const MAX_DEPTH: usize = 64;
+
+/// Each function's transitive acquisitions, once computed: only the
+/// functions reached from a step taken while holding a lock are.
+type Transitive = FxHashMap<FunctionId, Vec<Acquisition>>;
 
 impl<'a> LockGraph<'a> {
     pub fn build(index: &'a ProjectIndex) -> Self {
@@ -114,29 +122,28 @@ impl<'a> LockGraph<'a> {
         }
         let mut graph = LockGraph {
             locks: Vec::new(),
-            functions: Vec::new(),
+            table: index.function_table(),
             files: Vec::new(),
+            slots: Vec::new(),
             edges: FxHashMap::default(),
             reacquired: Vec::new(),
             same_class: Vec::new(),
             threads: Vec::new(),
             index,
-            by_name: FxHashMap::default(),
             owners: Default::default(),
         };
-        for (i, file) in files.iter().enumerate() {
-            for function in &file.lock_events.functions {
-                graph
-                    .by_name
-                    .entry(&function.name)
-                    .or_insert(graph.functions.len());
-                graph.functions.push(Function {
-                    file,
-                    locks: function,
-                    lock_map: i,
-                });
+        // A file's slot, by position (the files are sorted by module, as
+        // the table numbers them).
+        let mut slots = vec![u32::MAX; index.len()];
+        let mut at = 0;
+        for &(position, _) in graph.table.modules() {
+            let module = &index.summary_at(position).module;
+            while files[at].module != *module {
+                at += 1;
             }
+            slots[position as usize] = at as u32;
         }
+        graph.slots = slots;
         let resolver = Resolver {
             index,
             table: &table,
@@ -177,14 +184,37 @@ impl<'a> LockGraph<'a> {
         graph
     }
 
+    /// How many functions the project has (ids are `0..len`).
+    pub fn function_count(&self) -> usize {
+        self.table.len()
+    }
+
+    /// The function with this id.
+    pub fn function(&self, function: FunctionId) -> Function<'a> {
+        let (file, locks) = self
+            .table
+            .function(self.index, function as u32)
+            .expect("a function id of the table");
+        Function { file, locks }
+    }
+
+    /// The function's file's slot in `files`.
+    fn slot(&self, function: FunctionId) -> usize {
+        self.slots[self.table.position(function as u32) as usize] as usize
+    }
+
+    /// The first function with this qualified name.
+    fn named(&self, name: &str) -> Option<FunctionId> {
+        self.table.id(self.index, name).map(|id| id as usize)
+    }
+
     pub fn lock_of(&self, function: FunctionId, local: u32) -> Option<LockId> {
-        self.files[self.functions[function].lock_map].0[local as usize]
+        self.files[self.slot(function)].0[local as usize]
     }
 
     /// The callee of a call in `function`, and whether it is a `self.` call.
     pub fn callee_of(&self, function: FunctionId, local: u32) -> Option<(FunctionId, bool)> {
-        let function = &self.functions[function];
-        self.resolve_callee(function.file, function.lock_map, local)
+        self.callee_via(function, local)
             .map(|(g, through_self, _)| (g, through_self))
     }
 
@@ -192,8 +222,8 @@ impl<'a> LockGraph<'a> {
     /// of an inferred receiver (`acct.deposit()`, `REGISTRY.add()` on a
     /// module-level instance).
     fn callee_via(&self, function: FunctionId, local: u32) -> Option<(FunctionId, bool, bool)> {
-        let function = &self.functions[function];
-        self.resolve_callee(function.file, function.lock_map, local)
+        let slot = self.slot(function);
+        self.resolve_callee(self.function(function).file, slot, local)
     }
 
     /// Callee `local` of `file` (the `i`th file of the graph), resolved
@@ -207,7 +237,7 @@ impl<'a> LockGraph<'a> {
         *self.files[i].1[local as usize].get_or_init(|| {
             let callee = &file.lock_events.callees[local as usize];
             if let Some(name) = self.callee_name(callee) {
-                let id = *self.by_name.get(name.as_ref())?;
+                let id = self.named(&name)?;
                 return Some((
                     id,
                     matches!(callee, Callee::Method { .. }),
@@ -221,7 +251,7 @@ impl<'a> LockGraph<'a> {
             let (head, method) = crate::semantic::qualified_name::split_member(name)?;
             let class = self.index.class_of(&Val::Global(head.into()))?;
             let owner = self.index.method_owner(&class, method)?;
-            Some((*self.by_name.get(owner.as_str())?, false, true))
+            Some((self.named(&owner)?, false, true))
         })
     }
 
@@ -230,7 +260,7 @@ impl<'a> LockGraph<'a> {
         use std::borrow::Cow;
         match callee {
             Callee::Function(name) => {
-                if self.by_name.contains_key(name.as_str()) {
+                if self.named(name).is_some() {
                     return Some(Cow::Borrowed(name));
                 }
                 match self.index.resolve(name) {
@@ -246,7 +276,7 @@ impl<'a> LockGraph<'a> {
             }
             Callee::Method { class, method } => {
                 let own = format!("{class}.{method}");
-                if self.by_name.contains_key(own.as_str()) {
+                if self.named(&own).is_some() {
                     return Some(Cow::Owned(own));
                 }
                 self.method_owner(class, method).map(Cow::Owned)
@@ -262,7 +292,7 @@ impl<'a> LockGraph<'a> {
     fn value_method(&self, value: &Val, method: &str) -> Option<FunctionId> {
         let class = self.index.class_of(value)?;
         let owner = self.index.method_owner(&class, method)?;
-        self.by_name.get(owner.as_str()).copied()
+        self.named(&owner)
     }
 
     fn method_owner(&self, class: &'a str, method: &'a str) -> Option<String> {
@@ -279,7 +309,7 @@ impl<'a> LockGraph<'a> {
     /// The receiver of the per-instance lock a function's lock `local`
     /// names, as written, when it is one object (`self`, a parameter).
     fn receiver(&self, function: FunctionId, local: u32) -> Option<&'a str> {
-        let file: &'a FileSummary = self.functions[function].file;
+        let file: &'a FileSummary = self.function(function).file;
         match &file.lock_events.locks[local as usize] {
             LockName::Known {
                 scope: LockScope::Instance,
@@ -295,7 +325,7 @@ impl<'a> LockGraph<'a> {
     /// `acct` for `acct.m()`), when it is one object; and whether the call
     /// is on an inferred value.
     fn call_receiver(&self, function: FunctionId, local: u32) -> Option<&'a str> {
-        let file: &'a FileSummary = self.functions[function].file;
+        let file: &'a FileSummary = self.function(function).file;
         match &file.lock_events.callees[local as usize] {
             Callee::Method { .. } => Some("self"),
             Callee::OnValue { receiver, .. } => receiver.as_deref(),
@@ -304,10 +334,10 @@ impl<'a> LockGraph<'a> {
     }
 
     fn add_edges(&mut self) {
-        let mut memo: Vec<Option<Vec<Acquisition>>> = vec![None; self.functions.len()];
-        let mut on_stack = vec![false; self.functions.len()];
-        for f in 0..self.functions.len() {
-            let steps: &'a [crate::semantic::index::HeldStep] = &self.functions[f].locks.held_steps;
+        let mut memo = Transitive::default();
+        let mut on_stack = vec![false; self.function_count()];
+        for f in 0..self.function_count() {
+            let steps: &'a [crate::semantic::index::HeldStep] = &self.function(f).locks.held_steps;
             for step in steps {
                 let held: Vec<(LockId, u32)> = step
                     .held
@@ -432,13 +462,13 @@ impl<'a> LockGraph<'a> {
     fn transitive<'m>(
         &self,
         f: FunctionId,
-        memo: &'m mut Vec<Option<Vec<Acquisition>>>,
+        memo: &'m mut Transitive,
         on_stack: &mut Vec<bool>,
         depth: usize,
     ) -> &'m [Acquisition] {
-        if memo[f].is_none() {
+        if !memo.contains_key(&f) {
             let mut out: Vec<Acquisition> = Vec::new();
-            let function = &self.functions[f];
+            let function = self.function(f);
             for &(lock, line) in &function.locks.acquires {
                 if let Some(id) = self.lock_of(f, lock)
                     && self.locks[id as usize].scope != LockScope::Local
@@ -497,14 +527,14 @@ impl<'a> LockGraph<'a> {
                 }
                 on_stack[f] = false;
             }
-            memo[f] = Some(out);
+            memo.insert(f, out);
         }
-        memo[f].as_deref().unwrap_or_default()
+        memo.get(&f).map_or(&[], Vec::as_slice)
     }
 
     /// The function's name without its module (`Bank.refund`).
     pub fn function_name(&self, f: FunctionId) -> &str {
-        let function = &self.functions[f];
+        let function = self.function(f);
         strip_module(&function.locks.name, &function.file.module)
     }
 

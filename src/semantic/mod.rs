@@ -5,6 +5,7 @@ pub mod decorators;
 pub mod effects;
 pub mod facts;
 pub mod flow;
+pub mod functions;
 pub mod generator_flow;
 pub mod held_locks;
 pub mod index;

@@ -89,7 +89,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                 ),
             });
             for (other, a, b) in &others {
-                if graph.functions[other.function].file.module == module {
+                if graph.function(other.function).file.module == module {
                     finding.labels.push(Label {
                         span: other.span,
                         message: format!(
@@ -128,7 +128,7 @@ fn what(
             )
         }
         Some((callee, acquisition)) => {
-            let by = &graph.functions[acquisition.by];
+            let by = graph.function(acquisition.by);
             format!(
                 "calls `{}`, which acquires `{taken}` (in `{}`, {}), while holding `{held}`",
                 graph.function_name(callee),
@@ -140,7 +140,7 @@ fn what(
 }
 
 fn where_(graph: &LockGraph, paths: &ModulePaths, site: &Site) -> String {
-    let module = &graph.functions[site.function].file.module;
+    let module = &graph.function(site.function).file.module;
     file_line(paths, module, site.span.location.row)
 }
 

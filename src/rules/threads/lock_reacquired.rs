@@ -47,7 +47,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
         let what = match site.via {
             None => format!("`{name}` is acquired again while this path already holds it"),
             Some((callee, acquisition)) if acquisition.by == callee => {
-                let by = &graph.functions[acquisition.by];
+                let by = graph.function(acquisition.by);
                 format!(
                     "calls `{}`, which acquires `{name}` ({}), while already holding it",
                     graph.function_name(callee),
@@ -55,7 +55,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                 )
             }
             Some((callee, acquisition)) => {
-                let by = &graph.functions[acquisition.by];
+                let by = graph.function(acquisition.by);
                 format!(
                     "calls `{}`, which acquires `{name}` (`{}`, {}), while already holding it",
                     graph.function_name(callee),

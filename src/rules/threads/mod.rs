@@ -25,7 +25,7 @@ pub(crate) fn module_reporting<'g>(
     site: &lock_graph::Site,
     rule: Rule,
 ) -> Option<&'g str> {
-    let file = graph.functions[site.function].file;
+    let file = graph.function(site.function).file;
     file.lock_events
         .rules
         .contains(&rule)

@@ -55,7 +55,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
         let what = match site.via {
             None => format!("`{taken}` acquired while holding `{held}`"),
             Some((callee, acquisition)) => {
-                let by = &graph.functions[acquisition.by];
+                let by = graph.function(acquisition.by);
                 format!(
                     "`{}.{}(...)` acquires `{taken}` ({}) while holding `{held}`",
                     pair.taken,

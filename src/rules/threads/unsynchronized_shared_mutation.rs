@@ -39,7 +39,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
         for depth in 0..=DEPTH {
             let mut next = Vec::new();
             for &f in &frontier {
-                let function = &graph.functions[f];
+                let function = graph.function(f);
                 let module = function.file.module.as_str();
                 if function
                     .file
