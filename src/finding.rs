@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::registry::Rule;
+use crate::semantic::name::Name;
 use crate::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,7 +61,9 @@ pub struct Pending {
     pub span: Span,
     pub noqa_row: u32,
     /// Rule-specific: what the message names (PF100: the callee as written).
-    pub subject: Option<Box<str>>,
+    /// A [`Name`]: a file names the same callee at many sites, and its
+    /// encoding writes the text once ([`crate::semantic::name`]).
+    pub subject: Option<Name>,
     /// What else the asking rule keeps with the site (PF100: discarded,
     /// tested, returned from the named `async def`), in its own type.
     pub context: PendingContext,

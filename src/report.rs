@@ -89,7 +89,7 @@ impl FileReport {
         );
         Some(Encoded {
             summary: crate::semantic::name::encode_with_table(&self.summary).ok()?,
-            rest: postcard::to_stdvec(&rest).ok()?,
+            rest: crate::semantic::name::encode_with_table(&rest).ok()?,
             asks_effects: self.asks_effects(),
         })
     }
@@ -181,7 +181,7 @@ impl FileReport {
     /// was stored with (the report keeps its own).
     pub fn decode_rest(&mut self, bytes: &[u8]) -> postcard::Result<PathBuf> {
         let (path, findings, questions, pending, suppressions, unused_noqa, error): Rest =
-            postcard::from_bytes(bytes)?;
+            crate::semantic::name::decode_with_own_table(bytes)?;
         self.findings = findings;
         self.questions = questions;
         self.pending = pending;

@@ -190,23 +190,28 @@ impl<'de> Deserialize<'de> for Name {
                     let text: &str = seq
                         .next_element()?
                         .ok_or_else(|| A::Error::invalid_length(1, &self))?;
-                    let name = Name::interned(text);
-                    TABLE.with(|table| {
-                        if let Some(Table::Decode(names)) = &mut *table.borrow_mut() {
+                    return Ok(TABLE.with(|table| match &mut *table.borrow_mut() {
+                        Some(Table::Decode(names, shared)) => {
+                            let name = if *shared {
+                                Name::interned(text)
+                            } else {
+                                Name::from(text)
+                            };
                             names.push(name.clone());
+                            name
                         }
-                    });
-                    return Ok(name);
+                        _ => Name::interned(text),
+                    }));
                 }
                 TABLE
                     .with(|table| match &*table.borrow() {
-                        Some(Table::Decode(names)) => names.get(n as usize - 1).cloned(),
+                        Some(Table::Decode(names, _)) => names.get(n as usize - 1).cloned(),
                         _ => None,
                     })
                     .ok_or_else(|| A::Error::custom("a name's number out of its table"))
             }
         }
-        if TABLE.with(|table| matches!(&*table.borrow(), Some(Table::Decode(_)))) {
+        if TABLE.with(|table| matches!(&*table.borrow(), Some(Table::Decode(..)))) {
             // A first occurrence reads two elements, a repeat one; the
             // encoding has no length to check (postcard reads on demand).
             deserializer.deserialize_tuple(2, Tabled)
@@ -217,10 +222,11 @@ impl<'de> Deserialize<'de> for Name {
 }
 
 /// The names one encoding has seen (by text, numbered from 1), or the
-/// names one decoding has read (in order).
+/// names one decoding has read (in order), and whether a name read for
+/// the first time is shared with the thread's earlier decodings.
 enum Table {
     Encode(FxHashMap<ArcStr, u32>),
-    Decode(Vec<Name>),
+    Decode(Vec<Name>, bool),
 }
 
 thread_local! {
@@ -252,9 +258,19 @@ pub fn encode_with_table<T: Serialize + ?Sized>(value: &T) -> postcard::Result<V
 }
 
 /// Decodes what [`encode_with_table`] encoded. A repeated name is the
-/// table's copy, found without hashing its text.
+/// table's copy, found without hashing its text; a name read for the first
+/// time is shared with the thread's earlier decodings (the summaries, which
+/// the index holds together, name the same classes and modules).
 pub fn decode_with_table<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> postcard::Result<T> {
-    let _scope = Scope::enter(Table::Decode(Vec::new()));
+    let _scope = Scope::enter(Table::Decode(Vec::new(), true));
+    postcard::from_bytes(bytes)
+}
+
+/// [`decode_with_table`] for a value whose names are shared within it
+/// only: one file's pending sites, decoded, answered and freed one file
+/// after another.
+pub fn decode_with_own_table<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> postcard::Result<T> {
+    let _scope = Scope::enter(Table::Decode(Vec::new(), false));
     postcard::from_bytes(bytes)
 }
 
@@ -293,6 +309,11 @@ mod tests {
         assert_eq!(postcard::to_stdvec(&value).unwrap(), plain);
         let again: (Vec<Name>, Option<Name>) = postcard::from_bytes(&plain).unwrap();
         assert_eq!(again, value);
+        // An own table shares names within one value only.
+        let own: (Vec<Name>, Option<Name>) = decode_with_own_table(&tabled).unwrap();
+        assert_eq!(own, value);
+        assert!(ArcStr::ptr_eq(&own.0[0].0, &own.0[3].0));
+        assert!(!ArcStr::ptr_eq(&own.0[0].0, &back.0[0].0));
         // A number beyond the table is an error, not a panic.
         assert!(decode_with_table::<Vec<Name>>(&[1, 5]).is_err());
     }
