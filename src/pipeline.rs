@@ -326,8 +326,8 @@ fn finish_run(
     }
     // The summaries move into the index: no copy of them is kept.
     let started = std::time::Instant::now();
-    let index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
-    index.set_paths(paths.clone());
+    let mut index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
+    index.set_paths(paths);
     stage_memory("index built", project_started);
     prepare_answers(
         &index,
@@ -342,7 +342,7 @@ fn finish_run(
     // Only the reported files' questions are answered; each file's
     // questions are freed once answered (most answers are no).
     let (project_list, answers) = rayon::join(
-        || project_findings(&index, &paths),
+        || project_findings(&index, index.paths()),
         || {
             reports
                 .par_iter_mut()

@@ -364,7 +364,7 @@ pub struct ProjectIndex {
     /// The functions the lock events record, numbered (built on first use).
     functions: std::sync::OnceLock<crate::semantic::functions::FunctionTable>,
     /// Each module's file, for messages (set by the project stage).
-    paths: std::sync::OnceLock<FxHashMap<String, std::path::PathBuf>>,
+    paths: FxHashMap<String, std::path::PathBuf>,
     /// Answers already given (the same receivers and callees are asked
     /// about from many files).
     memo: Memo,
@@ -429,13 +429,18 @@ impl ProjectIndex {
     }
 
     /// Records each module's file, for messages that name a file and line.
-    pub fn set_paths(&self, paths: FxHashMap<String, std::path::PathBuf>) {
-        let _ = self.paths.set(paths);
+    pub fn set_paths(&mut self, paths: FxHashMap<String, std::path::PathBuf>) {
+        self.paths = paths;
+    }
+
+    /// Each module's file (empty until the project stage sets them).
+    pub fn paths(&self) -> &FxHashMap<String, std::path::PathBuf> {
+        &self.paths
     }
 
     /// `shop/bank.py:41` (or `shop.bank:41` when the file is not known).
     pub fn file_line(&self, module: &str, line: u32) -> String {
-        match self.paths.get().and_then(|paths| paths.get(module)) {
+        match self.paths.get(module) {
             Some(path) => {
                 let relative = std::env::current_dir()
                     .ok()
