@@ -370,14 +370,18 @@ impl<'i> Project<'i> {
     }
 
     /// The project's lock graph, built on first use; `None` when no file
-    /// recorded a lock event for an enabled rule.
+    /// recorded a lock event with a rule that reads the graph enabled.
     pub fn lock_graph(&self) -> Option<&LockGraph<'i>> {
+        use crate::rules::threads::LOCK_GRAPH_RULES;
         self.lock_graph
             .get_or_init(|| {
-                let any = self
-                    .index
-                    .modules()
-                    .any(|m| !m.lock_events.rules.is_empty() && !m.lock_events.is_empty());
+                let any = self.index.modules().any(|m| {
+                    !m.lock_events.is_empty()
+                        && m.lock_events
+                            .rules
+                            .iter()
+                            .any(|r| LOCK_GRAPH_RULES.contains(r))
+                });
                 any.then(|| LockGraph::build(self.index))
             })
             .as_ref()
