@@ -25,7 +25,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::ops::Deref;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -139,11 +139,7 @@ impl Serialize for Name {
         use serde::ser::SerializeTuple;
         // `(its number, whether this is its first occurrence)`.
         let numbered = TABLE.with(|table| match &mut *table.borrow_mut() {
-            Some(Table::Encode(seen)) => {
-                let next = seen.len() as u32 + 1;
-                let n = *seen.entry(self.0.clone()).or_insert(next);
-                Some((n, n == next))
-            }
+            Some(Table::Encode(seen)) => Some(seen.number(&self.0)),
             _ => None,
         });
         match numbered {
@@ -225,8 +221,37 @@ impl<'de> Deserialize<'de> for Name {
 /// names one decoding has read (in order), and whether a name read for
 /// the first time is shared with the thread's earlier decodings.
 enum Table {
-    Encode(FxHashMap<ArcStr, u32>),
+    Encode(Seen),
     Decode(Vec<Name>, bool),
+}
+
+/// The names one encoding has written, numbered from 1, found by their
+/// text (a repeat is looked up without copying or counting the name).
+#[derive(Default)]
+struct Seen {
+    numbers: hashbrown::HashTable<u32>,
+    names: Vec<ArcStr>,
+}
+
+impl Seen {
+    /// `(the name's number, whether this is its first occurrence)`.
+    fn number(&mut self, name: &ArcStr) -> (u32, bool) {
+        use std::hash::BuildHasher;
+        let hash = |text: &str| rustc_hash::FxBuildHasher.hash_one(text);
+        let names = &self.names;
+        let found = self.numbers.find(hash(name), |&n| {
+            names[n as usize - 1].as_str() == name.as_str()
+        });
+        if let Some(&n) = found {
+            return (n, false);
+        }
+        self.names.push(name.clone());
+        let n = self.names.len() as u32;
+        let names = &self.names;
+        self.numbers
+            .insert_unique(hash(name), n, |&m| hash(&names[m as usize - 1]));
+        (n, true)
+    }
 }
 
 thread_local! {
@@ -253,7 +278,7 @@ impl Drop for Scope {
 /// its names (a module's prefix in each function's name, the classes its
 /// values stand for). Decode with [`decode_with_table`].
 pub fn encode_with_table<T: Serialize + ?Sized>(value: &T) -> postcard::Result<Vec<u8>> {
-    let _scope = Scope::enter(Table::Encode(FxHashMap::default()));
+    let _scope = Scope::enter(Table::Encode(Seen::default()));
     postcard::to_stdvec(value)
 }
 
