@@ -120,3 +120,58 @@ impl FunctionTable {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantic::index::FileSummary;
+
+    fn module(name: &str, functions: &[&str]) -> FileSummary {
+        let mut summary = FileSummary {
+            module: name.to_string(),
+            ..Default::default()
+        };
+        summary.lock_events.functions = functions
+            .iter()
+            .map(|f| FunctionLocks {
+                name: format!("{name}.{f}").as_str().into(),
+                ..Default::default()
+            })
+            .collect();
+        summary
+    }
+
+    #[test]
+    fn functions_are_numbered_by_module_name_and_found_by_name() {
+        let index = ProjectIndex::new([
+            module("shop.bank", &["deposit", "refund", "deposit"]),
+            module("shop.app", &["main"]),
+            module("shop.empty", &[]),
+        ]);
+        let table = index.function_table();
+        assert_eq!(table.len(), 4);
+        let names: Vec<&str> = (0..4)
+            .map(|id| table.function(&index, id).unwrap().1.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "shop.app.main",
+                "shop.bank.deposit",
+                "shop.bank.refund",
+                "shop.bank.deposit"
+            ]
+        );
+        // A name defined twice is its first definition; every definition
+        // is numbered (the lock graph visits each one).
+        assert_eq!(table.id(&index, "shop.bank.deposit"), Some(1));
+        assert_eq!(table.id(&index, "shop.bank.refund"), Some(2));
+        assert_eq!(table.id(&index, "shop.bank.missing"), None);
+        let ranges: Vec<_> = table.modules().iter().map(|(_, r)| r.clone()).collect();
+        assert_eq!(ranges, [0..1, 1..4]);
+        assert_eq!(
+            table.function(&index, 4).map(|(m, _)| m.module.clone()),
+            None
+        );
+    }
+}
