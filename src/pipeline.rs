@@ -226,9 +226,13 @@ fn check_one(
     reported: bool,
     pack: bool,
 ) -> FileReport {
-    let Some(cache) = cache else {
+    // A report checked now, packed if the run packs (see `FileReport::pack`).
+    let checked = |module| {
         let report = check_path(path, module, settings);
-        return if pack { report.pack() } else { report };
+        if pack { report.pack() } else { report }
+    };
+    let Some(cache) = cache else {
+        return checked(module);
     };
     // Taken before the content is read: a write in between changes it.
     let metadata = std::fs::metadata(path).ok();
@@ -257,10 +261,8 @@ fn check_one(
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(_) => {
-            let report = check_path(path, module, settings);
-            return if pack { report.pack() } else { report };
-        }
+        // Reading again gives the report its error.
+        Err(_) => return checked(module),
     };
     let hash = content_hash(&bytes);
     cache.remember_hash(path, stat, hash);
