@@ -302,6 +302,11 @@ impl Facts {
     /// inferred receivers (`rules::async_::effect_events`), beside the lock
     /// events' calls: the effects of PF110/PF112.
     pub const EFFECTS: Facts = Facts(8);
+    /// The project's lock graph, which PF200, PF201, PF203 and PF206 report
+    /// from (with the lock events it is built of): each file's lock events
+    /// name the rules declaring it that are enabled there
+    /// (`LockEvents::rules`). PF110 reads the lock events, not the graph.
+    pub const LOCK_GRAPH: Facts = Facts(16);
 
     #[inline]
     pub const fn union(self, other: Facts) -> Facts {
@@ -370,18 +375,15 @@ impl<'i> Project<'i> {
     }
 
     /// The project's lock graph, built on first use; `None` when no file
-    /// recorded a lock event with a rule that reads the graph enabled.
+    /// recorded a lock event with a rule that reads the graph enabled
+    /// ([`Facts::LOCK_GRAPH`]).
     pub fn lock_graph(&self) -> Option<&LockGraph<'i>> {
-        use crate::rules::threads::LOCK_GRAPH_RULES;
         self.lock_graph
             .get_or_init(|| {
-                let any = self.index.modules().any(|m| {
-                    !m.lock_events.is_empty()
-                        && m.lock_events
-                            .rules
-                            .iter()
-                            .any(|r| LOCK_GRAPH_RULES.contains(r))
-                });
+                let any = self
+                    .index
+                    .modules()
+                    .any(|m| !m.lock_events.rules.is_empty() && !m.lock_events.is_empty());
                 any.then(|| LockGraph::build(self.index))
             })
             .as_ref()

@@ -331,5 +331,5 @@ pub(crate) fn take_lock_events(cx: &Context, st: &mut States) -> LockEvents {
     if st.shared.facts.contains(Facts::EFFECTS) {
         crate::rules::async_::effect_events::mark_opaque(cx, &mut st.shared.lock_events);
     }
-    std::mem::take(&mut st.shared.lock_events).finish(readers(cx.rules(), Facts::LOCK_EVENTS))
+    std::mem::take(&mut st.shared.lock_events).finish(readers(cx.rules(), Facts::LOCK_GRAPH))
 }

@@ -11,7 +11,6 @@
 
 use crate::semantic::facts::{Callee, Solved, Step};
 pub use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Witness};
-use crate::semantic::functions::FunctionTable;
 use crate::semantic::index::{FunctionLocks, ProjectIndex};
 use crate::semantic::qualified_name::split_member;
 use rustc_hash::FxHashMap;
@@ -109,7 +108,7 @@ impl ProjectIndex {
             .modules()
             .par_iter()
             .map_init(FxHashMap::default, |resolved, (position, ids)| {
-                self.module_edges(table, resolved, *position, ids.clone())
+                self.module_edges(resolved, *position, ids.clone())
             })
             .collect();
         let callers = Callers::new(n, per_module.iter().flat_map(|m| &m.edges));
@@ -146,7 +145,6 @@ impl ProjectIndex {
     /// worker handles (many modules call the same functions).
     fn module_edges<'i>(
         &'i self,
-        table: &FunctionTable,
         resolved: &mut FxHashMap<&'i Callee, Option<u32>>,
         position: u32,
         ids: std::ops::Range<u32>,
@@ -156,7 +154,7 @@ impl ProjectIndex {
         let mut targets: Option<Vec<Option<u32>>> = None;
         let mut out = ModuleEdges::default();
         for id in ids {
-            let Some((_, function)) = table.function(self, id) else {
+            let Some((_, function)) = self.function(id) else {
                 continue;
             };
             if function.opaque {
@@ -171,17 +169,13 @@ impl ProjectIndex {
                     .lock_events
                     .callees
                     .iter()
-                    .map(|c| {
-                        *resolved
-                            .entry(c)
-                            .or_insert_with(|| self.callee_id(c, table))
-                    })
+                    .map(|c| *resolved.entry(c).or_insert_with(|| self.callee_id(c)))
                     .collect()
             });
             let by_value = function.effects.iter().flat_map(|e| {
                 e.value_calls.iter().map(|(value, method)| {
                     let class = self.class_of(value)?;
-                    table.id(self, &self.method_owner(&class, method)?)
+                    self.function_id(&self.method_owner(&class, method)?)
                 })
             });
             let callees = function
@@ -212,25 +206,25 @@ impl ProjectIndex {
     }
 
     /// The function (by id) a call target stands for.
-    fn effect_target(&self, target: &Target, table: &FunctionTable) -> Option<u32> {
+    fn effect_target(&self, target: &Target) -> Option<u32> {
         match target {
-            Target::Callee(callee) => self.callee_id(callee, table),
+            Target::Callee(callee) => self.callee_id(callee),
             Target::OnValue(value, method) => {
                 let class = self.class_of(value)?;
-                table.id(self, &self.method_owner(&class, method)?)
+                self.function_id(&self.method_owner(&class, method)?)
             }
         }
     }
 
     /// The function (by id) a lock-events callee stands for.
-    fn callee_id(&self, callee: &Callee, table: &FunctionTable) -> Option<u32> {
+    fn callee_id(&self, callee: &Callee) -> Option<u32> {
         let name = match callee {
             Callee::Function(name) => {
-                if let Some(id) = table.id(self, name) {
+                if let Some(id) = self.function_id(name) {
                     return Some(id);
                 }
                 let canonical = self.canonical(name);
-                if let Some(id) = table.id(self, &canonical) {
+                if let Some(id) = self.function_id(&canonical) {
                     return Some(id);
                 }
                 // `Class.method` inherited from an in-project base.
@@ -243,7 +237,7 @@ impl ProjectIndex {
             // `value_calls` (an `async def` has no sync effect).
             Callee::OnValue { .. } => return None,
         };
-        table.id(self, &name)
+        self.function_id(&name)
     }
 
     /// Does calling the function `target` stands for have this effect?
@@ -258,7 +252,7 @@ impl ProjectIndex {
         let mut id = match known {
             Some(id) => id,
             None => {
-                let id = self.effect_target(target, self.function_table());
+                let id = self.effect_target(target);
                 if let Ok(mut memo) = self.memo().effect_target.lock() {
                     memo.insert(target.clone(), id);
                 }
@@ -271,7 +265,7 @@ impl ProjectIndex {
         };
         let mut chain = Vec::new();
         for _ in 0..=MAX_DEPTH {
-            let (module, function) = self.function_table().function(self, id)?;
+            let (module, function) = self.function(id)?;
             let module_name = module.module.as_str();
             let display = function
                 .name

@@ -3,6 +3,9 @@
 //! follow calls from function to function by these numbers, and both look
 //! functions up by qualified name in the one table here (all 12 benchmark
 //! packages: 71,324 functions; each kept its own table and list before).
+//! The index builds it and answers with it (`ProjectIndex::function_table`,
+//! `function`, `function_id`): the table itself holds numbers only, and
+//! asks for a function's name by its place.
 //!
 //! Modules are numbered in module-name order, each one's functions
 //! together and in the order its lock events list them: the lock graph
@@ -10,8 +13,6 @@
 //! is the one its messages show.
 
 use rustc_hash::FxHashMap;
-
-use crate::semantic::index::{FileSummary, FunctionLocks, ProjectIndex};
 
 /// A function's number in the [`FunctionTable`].
 pub type FunctionId = u32;
@@ -37,24 +38,6 @@ fn name_hash(name: &str) -> u64 {
 }
 
 impl FunctionTable {
-    pub(super) fn build(index: &ProjectIndex) -> Self {
-        let mut modules: Vec<(u32, &FileSummary)> = index
-            .modules_with_positions()
-            .filter(|(_, module)| !module.lock_events.functions.is_empty())
-            .collect();
-        modules.sort_unstable_by(|a, b| a.1.module.cmp(&b.1.module));
-        let mut table = FunctionTable::default();
-        for (position, module) in modules {
-            let start = table.functions.len() as FunctionId;
-            for (i, function) in module.lock_events.functions.iter().enumerate() {
-                table.insert(index, &function.name, position, i as u32);
-            }
-            let end = table.functions.len() as FunctionId;
-            table.modules.push((position, start..end));
-        }
-        table
-    }
-
     /// How many functions there are (ids are `0..len`).
     pub fn len(&self) -> usize {
         self.functions.len()
@@ -65,7 +48,7 @@ impl FunctionTable {
     }
 
     /// Each module with functions (by its position in the index), with
-    /// its functions' ids, in module-name order.
+    /// its functions' ids, in the order they were added.
     pub fn modules(&self) -> &[(u32, std::ops::Range<FunctionId>)] {
         &self.modules
     }
@@ -75,24 +58,25 @@ impl FunctionTable {
         self.functions[id as usize].0
     }
 
-    /// The function with this id, and its module, as the index holds them.
-    pub fn function<'i>(
-        &self,
-        index: &'i ProjectIndex,
-        id: FunctionId,
-    ) -> Option<(&'i FileSummary, &'i FunctionLocks)> {
-        let (position, function) = *self.functions.get(id as usize)?;
-        let module = index.summary_at(position);
-        Some((module, module.lock_events.functions.get(function as usize)?))
+    /// Where function `id` is: `(its module's position in the index, its
+    /// position in the module's lock events)`.
+    pub fn place(&self, id: FunctionId) -> Option<(u32, u32)> {
+        self.functions.get(id as usize).copied()
     }
 
-    /// The id of the (first) function with this qualified name.
-    pub fn id(&self, index: &ProjectIndex, name: &str) -> Option<FunctionId> {
+    /// The id of the (first) function with this qualified name;
+    /// `name_at` gives the name of the function at a place.
+    pub fn id<'n>(
+        &self,
+        name: &str,
+        name_at: impl Fn(u32, u32) -> Option<&'n str>,
+    ) -> Option<FunctionId> {
         match self.ids.get(&name_hash(name)) {
             Some(&id)
                 if self
-                    .function(index, id)
-                    .is_some_and(|(_, f)| f.name == name) =>
+                    .place(id)
+                    .and_then(|(module, function)| name_at(module, function))
+                    == Some(name) =>
             {
                 Some(id)
             }
@@ -101,77 +85,32 @@ impl FunctionTable {
         }
     }
 
-    /// Gives the function the next id; its name finds it unless an earlier
-    /// function has the name.
-    fn insert(&mut self, index: &ProjectIndex, name: &str, position: u32, function: u32) {
-        let id = self.functions.len() as FunctionId;
-        let named = self.id(index, name).is_some();
-        self.functions.push((position, function));
-        if named {
-            return;
-        }
-        match self.ids.entry(name_hash(name)) {
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(id);
+    /// Numbers the functions `names` of the module at `position`, in order;
+    /// a name finds its function unless an earlier function has the name.
+    pub fn add_module<'n>(
+        &mut self,
+        position: u32,
+        names: impl Iterator<Item = &'n str>,
+        name_at: impl Fn(u32, u32) -> Option<&'n str> + Copy,
+    ) {
+        let start = self.functions.len() as FunctionId;
+        for (i, name) in names.enumerate() {
+            let id = self.functions.len() as FunctionId;
+            let named = self.id(name, name_at).is_some();
+            self.functions.push((position, i as u32));
+            if named {
+                continue;
             }
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.collided.insert(name.to_string(), id);
+            match self.ids.entry(name_hash(name)) {
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(id);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    self.collided.insert(name.to_string(), id);
+                }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::semantic::index::FileSummary;
-
-    fn module(name: &str, functions: &[&str]) -> FileSummary {
-        let mut summary = FileSummary {
-            module: name.to_string(),
-            ..Default::default()
-        };
-        summary.lock_events.functions = functions
-            .iter()
-            .map(|f| FunctionLocks {
-                name: format!("{name}.{f}").as_str().into(),
-                ..Default::default()
-            })
-            .collect();
-        summary
-    }
-
-    #[test]
-    fn functions_are_numbered_by_module_name_and_found_by_name() {
-        let index = ProjectIndex::new([
-            module("shop.bank", &["deposit", "refund", "deposit"]),
-            module("shop.app", &["main"]),
-            module("shop.empty", &[]),
-        ]);
-        let table = index.function_table();
-        assert_eq!(table.len(), 4);
-        let names: Vec<&str> = (0..4)
-            .map(|id| table.function(&index, id).unwrap().1.name.as_str())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "shop.app.main",
-                "shop.bank.deposit",
-                "shop.bank.refund",
-                "shop.bank.deposit"
-            ]
-        );
-        // A name defined twice is its first definition; every definition
-        // is numbered (the lock graph visits each one).
-        assert_eq!(table.id(&index, "shop.bank.deposit"), Some(1));
-        assert_eq!(table.id(&index, "shop.bank.refund"), Some(2));
-        assert_eq!(table.id(&index, "shop.bank.missing"), None);
-        let ranges: Vec<_> = table.modules().iter().map(|(_, r)| r.clone()).collect();
-        assert_eq!(ranges, [0..1, 1..4]);
-        assert_eq!(
-            table.function(&index, 4).map(|(m, _)| m.module.clone()),
-            None
-        );
+        let end = self.functions.len() as FunctionId;
+        self.modules.push((position, start..end));
     }
 }

@@ -9,6 +9,7 @@ use thin_vec::ThinVec;
 
 pub use crate::semantic::facts::Callee;
 use crate::semantic::facts::{EffectTable, OwnEffects, Target, Val};
+use crate::semantic::functions::{FunctionId, FunctionTable};
 use crate::semantic::name::Name;
 use crate::span::Span;
 
@@ -188,8 +189,8 @@ pub struct LockEvents {
     pub callees: Vec<Callee>,
     pub functions: Vec<FunctionLocks>,
     pub threads: Vec<ThreadStart>,
-    /// The project-wide lock rules enabled for this file: only they report
-    /// in it.
+    /// The rules reporting from the lock graph (`Facts::LOCK_GRAPH`) that
+    /// are enabled for this file: only they report in it.
     pub rules: Vec<crate::registry::Rule>,
 }
 
@@ -362,7 +363,7 @@ pub struct ProjectIndex {
     /// The effects of in-project functions, computed when asked.
     effects: EffectTable,
     /// The functions the lock events record, numbered (built on first use).
-    functions: std::sync::OnceLock<crate::semantic::functions::FunctionTable>,
+    functions: std::sync::OnceLock<FunctionTable>,
     /// Each module's file, for messages (set by the project stage).
     paths: FxHashMap<String, std::path::PathBuf>,
     /// Answers already given (the same receivers and callees are asked
@@ -414,10 +415,43 @@ impl ProjectIndex {
     }
 
     /// The functions the lock events record, numbered for the effects
-    /// solve and the lock graph.
-    pub fn function_table(&self) -> &crate::semantic::functions::FunctionTable {
-        self.functions
-            .get_or_init(|| crate::semantic::functions::FunctionTable::build(self))
+    /// solve and the lock graph: modules in module-name order (the order
+    /// the lock graph visits functions in, so the first site of an edge it
+    /// finds is the one its messages show), each one's functions together
+    /// and in the order its lock events list them.
+    pub fn function_table(&self) -> &FunctionTable {
+        self.functions.get_or_init(|| {
+            let mut modules: Vec<(u32, &FileSummary)> = self
+                .modules_with_positions()
+                .filter(|(_, module)| !module.lock_events.functions.is_empty())
+                .collect();
+            modules.sort_unstable_by(|a, b| a.1.module.cmp(&b.1.module));
+            let mut table = FunctionTable::default();
+            for (position, module) in modules {
+                let names = module.lock_events.functions.iter().map(|f| f.name.as_str());
+                table.add_module(position, names, |p, i| self.function_name_at(p, i));
+            }
+            table
+        })
+    }
+
+    /// The function with this id in the [`FunctionTable`], and its module.
+    pub fn function(&self, id: FunctionId) -> Option<(&FileSummary, &FunctionLocks)> {
+        let (position, function) = self.function_table().place(id)?;
+        let module = self.summaries.get(position as usize)?;
+        Some((module, module.lock_events.functions.get(function as usize)?))
+    }
+
+    /// The id of the (first) function with this qualified name.
+    pub fn function_id(&self, name: &str) -> Option<FunctionId> {
+        self.function_table()
+            .id(name, |p, i| self.function_name_at(p, i))
+    }
+
+    fn function_name_at(&self, position: u32, function: u32) -> Option<&str> {
+        let module = self.summaries.get(position as usize)?;
+        let function = module.lock_events.functions.get(function as usize)?;
+        Some(function.name.as_str())
     }
 
     pub(crate) fn effects_table(&self) -> &EffectTable {
@@ -857,5 +891,55 @@ mod tests {
         assert_eq!(other.decode::<Asks>(), None);
         assert_eq!(Question::new(&callee()).decode::<Other>(), None);
         assert!(other.decode::<Other>().is_some());
+    }
+
+    fn with_functions(name: &str, functions: &[&str]) -> FileSummary {
+        let mut summary = FileSummary {
+            module: name.to_string(),
+            ..Default::default()
+        };
+        summary.lock_events.functions = functions
+            .iter()
+            .map(|f| FunctionLocks {
+                name: format!("{name}.{f}").as_str().into(),
+                ..Default::default()
+            })
+            .collect();
+        summary
+    }
+
+    #[test]
+    fn functions_are_numbered_by_module_name_and_found_by_name() {
+        let index = ProjectIndex::new([
+            with_functions("shop.bank", &["deposit", "refund", "deposit"]),
+            with_functions("shop.app", &["main"]),
+            with_functions("shop.empty", &[]),
+        ]);
+        assert_eq!(index.function_table().len(), 4);
+        let names: Vec<&str> = (0..4)
+            .map(|id| index.function(id).unwrap().1.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "shop.app.main",
+                "shop.bank.deposit",
+                "shop.bank.refund",
+                "shop.bank.deposit"
+            ]
+        );
+        // A name defined twice is its first definition; every definition
+        // is numbered (the lock graph visits each one).
+        assert_eq!(index.function_id("shop.bank.deposit"), Some(1));
+        assert_eq!(index.function_id("shop.bank.refund"), Some(2));
+        assert_eq!(index.function_id("shop.bank.missing"), None);
+        let ranges: Vec<_> = index
+            .function_table()
+            .modules()
+            .iter()
+            .map(|(_, r)| r.clone())
+            .collect();
+        assert_eq!(ranges, [0..1, 1..4]);
+        assert!(index.function(4).is_none());
     }
 }

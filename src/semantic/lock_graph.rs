@@ -192,8 +192,8 @@ impl<'a> LockGraph<'a> {
     /// The function with this id.
     pub fn function(&self, function: FunctionId) -> Function<'a> {
         let (file, locks) = self
-            .table
-            .function(self.index, function as u32)
+            .index
+            .function(function as u32)
             .expect("a function id of the table");
         Function { file, locks }
     }
@@ -205,7 +205,7 @@ impl<'a> LockGraph<'a> {
 
     /// The first function with this qualified name.
     fn named(&self, name: &str) -> Option<FunctionId> {
-        self.table.id(self.index, name).map(|id| id as usize)
+        self.index.function_id(name).map(|id| id as usize)
     }
 
     pub fn lock_of(&self, function: FunctionId, local: u32) -> Option<LockId> {

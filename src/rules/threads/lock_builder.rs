@@ -126,7 +126,7 @@ impl LockEventsBuilder {
             || !self.held(function, at).is_empty()
     }
 
-    /// `readers`: the enabled rules that read the lock events.
+    /// `readers`: the enabled rules that report from the lock graph.
     pub fn finish(mut self, readers: impl Iterator<Item = Rule>) -> LockEvents {
         self.events.rules = readers.collect();
         self.events

@@ -15,7 +15,7 @@ pub struct LockOrderInversion;
 
 impl<'a> Check<'a> for LockOrderInversion {
     type State = ();
-    const FACTS: Facts = Facts::LOCK_EVENTS;
+    const FACTS: Facts = Facts::LOCK_EVENTS.union(Facts::LOCK_GRAPH);
 
     fn project_findings(project: &Project) -> Vec<ProjectFinding> {
         match project.lock_graph() {

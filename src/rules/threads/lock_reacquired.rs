@@ -14,7 +14,7 @@ pub struct LockReacquired;
 
 impl<'a> Check<'a> for LockReacquired {
     type State = ();
-    const FACTS: Facts = Facts::LOCK_EVENTS;
+    const FACTS: Facts = Facts::LOCK_EVENTS.union(Facts::LOCK_GRAPH);
 
     fn project_findings(project: &Project) -> Vec<ProjectFinding> {
         match project.lock_graph() {

@@ -18,15 +18,6 @@ use crate::finding::Finding;
 use crate::registry::Rule;
 use crate::semantic::lock_graph;
 
-/// The rules that read the project's lock graph (PF110 reads the lock
-/// events too, for the effects, but not the graph).
-pub(crate) const LOCK_GRAPH_RULES: [Rule; 4] = [
-    Rule::LockOrderInversion,
-    Rule::LockReacquired,
-    Rule::UnsynchronizedSharedMutation,
-    Rule::SameClassLocksNested,
-];
-
 /// The module of the file `site` is in, if `rule` is enabled there (a
 /// project-wide lock finding is reported only where its rule is on).
 pub(crate) fn module_reporting<'g>(

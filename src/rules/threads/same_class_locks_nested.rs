@@ -16,7 +16,7 @@ pub struct SameClassLocksNested;
 
 impl<'a> Check<'a> for SameClassLocksNested {
     type State = ();
-    const FACTS: Facts = Facts::LOCK_EVENTS;
+    const FACTS: Facts = Facts::LOCK_EVENTS.union(Facts::LOCK_GRAPH);
 
     fn project_findings(project: &Project) -> Vec<ProjectFinding> {
         match project.lock_graph() {

@@ -13,7 +13,9 @@ pub struct UnsynchronizedSharedMutation;
 
 impl<'a> Check<'a> for UnsynchronizedSharedMutation {
     type State = ();
-    const FACTS: Facts = Facts::LOCK_EVENTS.union(Facts::SHARED_WRITES);
+    const FACTS: Facts = Facts::LOCK_EVENTS
+        .union(Facts::SHARED_WRITES)
+        .union(Facts::LOCK_GRAPH);
 
     fn project_findings(project: &Project) -> Vec<ProjectFinding> {
         match project.lock_graph() {
