@@ -361,15 +361,16 @@ pub type ProjectFinding = (String, Finding);
 /// What a project-wide rule sees once every file is indexed.
 pub struct Project<'i> {
     pub index: &'i ProjectIndex,
+    /// Each module's file (the index's).
     pub paths: &'i ModulePaths,
     lock_graph: std::cell::OnceCell<Option<LockGraph<'i>>>,
 }
 
 impl<'i> Project<'i> {
-    pub fn new(index: &'i ProjectIndex, paths: &'i ModulePaths) -> Self {
+    pub fn new(index: &'i ProjectIndex) -> Self {
         Self {
             index,
-            paths,
+            paths: index.paths(),
             lock_graph: Default::default(),
         }
     }

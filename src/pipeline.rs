@@ -344,7 +344,7 @@ fn finish_run(
     // Only the reported files' questions are answered; each file's
     // questions are freed once answered (most answers are no).
     let (project_list, answers) = rayon::join(
-        || project_findings(&index, index.paths()),
+        || project_findings(&index),
         || {
             reports
                 .par_iter_mut()

@@ -7,7 +7,7 @@
 use ruff_text_size::TextRange;
 
 use crate::ast::{self, Expr, Stmt};
-use crate::context::{Callee, Check, Context, Facts, ModulePaths, Project, ProjectFinding};
+use crate::context::{Callee, Check, Context, Facts, Project, ProjectFinding};
 use crate::finding::{Finding, Pending};
 use crate::kinds;
 use crate::registry::{Rule, RuleSet, for_each_rule};
@@ -166,8 +166,8 @@ macro_rules! declare_dispatch {
 
         /// Findings decided from the whole project at once, after the index
         /// is built, each with the module of the file it is in.
-        pub fn project_findings(index: &ProjectIndex, paths: &ModulePaths) -> Vec<ProjectFinding> {
-            let project = Project::new(index, paths);
+        pub fn project_findings(index: &ProjectIndex) -> Vec<ProjectFinding> {
+            let project = Project::new(index);
             let mut out = Vec::new();
             $(out.extend(
                 <crate::rules::$family::$module::$variant as Check<'_>>::project_findings(

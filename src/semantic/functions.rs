@@ -53,11 +53,6 @@ impl FunctionTable {
         &self.modules
     }
 
-    /// The position in the index of the module defining function `id`.
-    pub fn position(&self, id: FunctionId) -> u32 {
-        self.functions[id as usize].0
-    }
-
     /// Where function `id` is: `(its module's position in the index, its
     /// position in the module's lock events)`.
     pub fn place(&self, id: FunctionId) -> Option<(u32, u32)> {

@@ -474,16 +474,7 @@ impl ProjectIndex {
 
     /// `shop/bank.py:41` (or `shop.bank:41` when the file is not known).
     pub fn file_line(&self, module: &str, line: u32) -> String {
-        match self.paths.get(module) {
-            Some(path) => {
-                let relative = std::env::current_dir()
-                    .ok()
-                    .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
-                    .unwrap_or_else(|| path.clone());
-                format!("{}:{line}", relative.display())
-            }
-            None => format!("{module}:{line}"),
-        }
+        file_line(&self.paths, module, line)
     }
 
     /// The name of the definition `qualified` reaches through re-exports:
@@ -785,6 +776,21 @@ impl ProjectIndex {
             found.is_some()
         });
         found
+    }
+}
+
+/// `shop/bank.py:41`: the module's file in `paths`, relative to the
+/// working directory (or `shop.bank:41` when the file is not known).
+pub fn file_line(paths: &FxHashMap<String, std::path::PathBuf>, module: &str, line: u32) -> String {
+    match paths.get(module) {
+        Some(path) => {
+            let relative = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
+                .unwrap_or_else(|| path.clone());
+            format!("{}:{line}", relative.display())
+        }
+        None => format!("{module}:{line}"),
     }
 }
 

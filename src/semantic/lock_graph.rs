@@ -200,7 +200,11 @@ impl<'a> LockGraph<'a> {
 
     /// The function's file's slot in `files`.
     fn slot(&self, function: FunctionId) -> usize {
-        self.slots[self.table.position(function as u32) as usize] as usize
+        let (position, _) = self
+            .table
+            .place(function as u32)
+            .expect("a function id of the table");
+        self.slots[position as usize] as usize
     }
 
     /// The first function with this qualified name.

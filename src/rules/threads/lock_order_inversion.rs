@@ -8,7 +8,8 @@ use rustc_hash::FxHashMap;
 use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
 use crate::finding::Label;
 use crate::registry::Rule;
-use crate::rules::threads::{file_line, finding};
+use crate::rules::threads::finding;
+use crate::semantic::index::file_line;
 use crate::semantic::lock_graph::{LockGraph, LockId, Site};
 
 pub struct LockOrderInversion;

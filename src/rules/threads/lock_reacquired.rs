@@ -6,8 +6,9 @@
 use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
 use crate::finding::Label;
 use crate::registry::Rule;
-use crate::rules::threads::{file_line, finding};
+use crate::rules::threads::finding;
 use crate::semantic::index::LockKind;
+use crate::semantic::index::file_line;
 use crate::semantic::lock_graph::LockGraph;
 
 pub struct LockReacquired;

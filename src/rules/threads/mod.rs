@@ -13,7 +13,6 @@ pub mod thread_events;
 pub mod unpicklable_process_target;
 pub mod unsynchronized_shared_mutation;
 
-use crate::context::ModulePaths;
 use crate::finding::Finding;
 use crate::registry::Rule;
 use crate::semantic::lock_graph;
@@ -30,20 +29,6 @@ pub(crate) fn module_reporting<'g>(
         .rules
         .contains(&rule)
         .then_some(file.module.as_str())
-}
-
-/// `shop/bank.py:41`.
-pub(crate) fn file_line(paths: &ModulePaths, module: &str, line: u32) -> String {
-    match paths.get(module) {
-        Some(path) => {
-            let relative = std::env::current_dir()
-                .ok()
-                .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
-                .unwrap_or_else(|| path.clone());
-            format!("{}:{line}", relative.display())
-        }
-        None => format!("{module}:{line}"),
-    }
 }
 
 pub(crate) fn finding(rule: Rule, site: &lock_graph::Site, message: String) -> Finding {

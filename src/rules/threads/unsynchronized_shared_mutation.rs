@@ -6,7 +6,7 @@
 use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
 use crate::finding::Finding;
 use crate::registry::Rule;
-use crate::rules::threads::file_line;
+use crate::semantic::index::file_line;
 use crate::semantic::lock_graph::{FunctionId, LockGraph};
 
 pub struct UnsynchronizedSharedMutation;
