@@ -15,6 +15,7 @@ use crate::registry::{Rule, RuleSet};
 use crate::semantic::index::{ProjectIndex, Question};
 use crate::semantic::lock_graph::LockGraph;
 use crate::semantic::model::ScopeId;
+use crate::semantic::name::Name;
 use crate::semantic::{QualifiedName, SemanticModel};
 use crate::settings::FileSettings;
 use crate::source::Locator;
@@ -37,6 +38,13 @@ pub struct Context<'a> {
     /// The module's top-level statements (fixes that add an import look at
     /// them).
     pub(crate) suite: &'a [Stmt],
+    /// A statement's call whose callee a rule resolved before the call is
+    /// visited ([`Context::remember_callee`]): the call's [`Callee`] starts
+    /// with it instead of resolving again.
+    resolved_callee: Option<(&'a Expr, Option<QualifiedName>)>,
+    /// The pending sites' subjects, each text once (a file names the same
+    /// callee at many sites: `self.assertEqual`).
+    subjects: rustc_hash::FxHashSet<Name>,
 }
 
 impl<'a> Context<'a> {
@@ -58,6 +66,29 @@ impl<'a> Context<'a> {
             statements: Vec::new(),
             def_scopes: Default::default(),
             suite: &[],
+            resolved_callee: None,
+            subjects: Default::default(),
+        }
+    }
+
+    /// Keeps what `func`, the callee of a call the walk visits next, resolved
+    /// to (a statement's own call, checked from the statement: nothing is
+    /// bound in between). The call's [`Context::callee`] takes it.
+    pub fn remember_callee(&mut self, func: &'a Expr, resolved: Option<QualifiedName>) {
+        self.resolved_callee = Some((func, resolved));
+    }
+
+    /// The callee of a call being visited, resolved already if a rule
+    /// resolved it from the call's statement.
+    pub fn callee(&mut self, func: &'a Expr) -> Callee<'a> {
+        let resolved = self
+            .resolved_callee
+            .take()
+            .and_then(|(f, resolved)| std::ptr::eq(f, func).then_some(resolved));
+        Callee {
+            func,
+            resolved,
+            in_async: None,
         }
     }
 
@@ -123,14 +154,25 @@ impl<'a> Context<'a> {
             self.questions.push(q.clone());
             next
         });
+        let subject = subject.map(|text| self.subject(text));
         self.pending.push(Pending {
             rule,
             question,
             span: self.locator.span(range),
             noqa_row,
-            subject: subject.map(Into::into),
+            subject,
             context,
         });
+    }
+
+    /// The shared copy of a pending site's subject.
+    fn subject(&mut self, text: &str) -> Name {
+        if let Some(name) = self.subjects.get(text) {
+            return name.clone();
+        }
+        let name = Name::from(text);
+        self.subjects.insert(name.clone());
+        name
     }
 
     /// Turns the finding just reported into one that waits for `question`:
@@ -330,14 +372,6 @@ pub struct Callee<'a> {
 }
 
 impl<'a> Callee<'a> {
-    pub fn new(func: &'a Expr) -> Self {
-        Self {
-            func,
-            resolved: None,
-            in_async: None,
-        }
-    }
-
     /// Is the innermost function around the call an `async def`?
     pub fn in_async_function(&mut self, cx: &Context<'a>) -> bool {
         *self

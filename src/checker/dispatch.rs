@@ -242,7 +242,7 @@ pub(crate) fn on_call<'a>(cx: &mut Context<'a>, st: &mut States<'a>, call: &'a a
     if st.shared.facts.contains(Facts::RESOURCES) {
         resources::note_opener_call(cx, &mut st.shared.resources, call);
     }
-    let mut callee = Callee::new(&call.func);
+    let mut callee = cx.callee(&call.func);
     Rules::on_call(cx, st, call, &mut callee);
     if st.shared.facts.contains(Facts::SHARED_WRITES) {
         threads::thread_events::on_call(cx, &mut st.shared.lock_events, call, &mut callee);

@@ -10,6 +10,7 @@ use crate::context::{Check, Context};
 use crate::finding::{Finding, Pending, PendingContext};
 use crate::kinds;
 use crate::registry::Rule;
+use crate::semantic::QualifiedName;
 use crate::semantic::index::{ProjectIndex, Question};
 use crate::semantic::model::BindingKind;
 use crate::semantic::values;
@@ -35,7 +36,10 @@ impl<'a> Check<'a> for UnawaitedCoroutine {
         match stmt {
             ast::Stmt::Expr(ast::StmtExpr { value, .. }) => {
                 if let Expr::Call(call) = &**value {
-                    check_call(cx, state, call, Usage::Discarded);
+                    // The call is what the walk visits next: its callee
+                    // need not be resolved again.
+                    let resolved = check_call(cx, state, call, Usage::Discarded);
+                    cx.remember_callee(&call.func, resolved);
                 }
             }
             ast::Stmt::If(ast::StmtIf {
@@ -57,7 +61,8 @@ impl<'a> Check<'a> for UnawaitedCoroutine {
                 if cx.semantic().in_async_function()
                     && let Expr::Call(call) = &**value
                 {
-                    check_call(cx, state, call, Usage::Returned);
+                    let resolved = check_call(cx, state, call, Usage::Returned);
+                    cx.remember_callee(&call.func, resolved);
                 }
             }
             _ => {}
@@ -133,11 +138,23 @@ pub(crate) fn check_call<'a>(
     state: &mut Vec<Candidate<'a>>,
     call: &'a ast::ExprCall,
     usage: Usage,
+) -> Option<QualifiedName> {
+    // Resolved once: the known coroutine functions, then `db.fetch()`.
+    let resolved = cx.semantic().resolve_qualified_name(&call.func);
+    check_resolved(cx, state, call, usage, resolved.as_ref());
+    resolved
+}
+
+/// [`check_call`] with the callee resolved (`resolved`).
+fn check_resolved<'a>(
+    cx: &mut Context<'a>,
+    state: &mut Vec<Candidate<'a>>,
+    call: &'a ast::ExprCall,
+    usage: Usage,
+    resolved: Option<&QualifiedName>,
 ) {
     let semantic = cx.semantic();
-    // Resolved once: the known coroutine functions, then `db.fetch()`.
-    let resolved = semantic.resolve_qualified_name(&call.func);
-    if let Some(name) = &resolved
+    if let Some(name) = resolved
         && name.is_any(KNOWN)
     {
         let text = message(name.as_str(), &context(usage, cx), None);
@@ -193,7 +210,7 @@ pub(crate) fn check_call<'a>(
                 }
                 _ => {
                     // `db.fetch()` after `from .store import db`, `Class.m()`.
-                    if let Some(qualified) = &resolved {
+                    if let Some(qualified) = resolved {
                         let shown = attribute_text(attr).unwrap_or_else(|| qualified.to_string());
                         let question = Asks::IsCoroutineFunction {
                             callee: &qualified.to_string(),
