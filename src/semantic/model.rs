@@ -132,6 +132,22 @@ pub struct SemanticModel<'a> {
     scopes: Vec<Scope<'a>>,
     bindings: Vec<Binding<'a>>,
     current: ScopeId,
+    /// Recent lookups that found a binding, by the name's hash: a name is
+    /// looked up several times in a row (a call's callee is resolved by
+    /// the rules, then read). Valid while no name is bound ([`Self::bind`]
+    /// and `global`/`nonlocal` move to the next `generation`).
+    recent: [std::cell::Cell<RecentLookup>; 8],
+    generation: u32,
+}
+
+/// A lookup of a name with this hash from `start` found `binding`, in
+/// `generation` (0: no lookup).
+#[derive(Clone, Copy, Default)]
+struct RecentLookup {
+    hash: u64,
+    start: ScopeId,
+    generation: u32,
+    binding: BindingId,
 }
 
 pub const MODULE_SCOPE: ScopeId = 0;
@@ -152,6 +168,8 @@ impl<'a> SemanticModel<'a> {
             scopes,
             bindings: Vec::with_capacity(len / 64),
             current: MODULE_SCOPE,
+            recent: Default::default(),
+            generation: 1,
         }
     }
 
@@ -173,6 +191,7 @@ impl<'a> SemanticModel<'a> {
     }
 
     pub fn declare_outside(&mut self, name: &'a str) {
+        self.generation += 1;
         self.scopes[self.current].declared_outside.insert(name);
     }
 
@@ -187,6 +206,7 @@ impl<'a> SemanticModel<'a> {
     }
 
     pub fn bind(&mut self, name: &'a str, kind: BindingKind<'a>, range: TextRange) -> BindingId {
+        self.generation += 1;
         let scope = self.binding_scope_for(name);
         let id = self.bindings.len();
         self.bindings.push(Binding {
@@ -299,6 +319,29 @@ impl<'a> SemanticModel<'a> {
 
     pub fn lookup_from(&self, start: ScopeId, name: &str) -> Option<BindingId> {
         let hash = name_hash(name);
+        // The same lookup in the same state finds the same binding (its
+        // name is `name`, so the hash's lookup was of `name`).
+        let recent = &self.recent[(hash >> 61) as usize];
+        let last = recent.get();
+        if last.generation == self.generation
+            && last.hash == hash
+            && last.start == start
+            && self.bindings[last.binding].name == name
+        {
+            return Some(last.binding);
+        }
+        let found = self.find(start, name, hash)?;
+        recent.set(RecentLookup {
+            hash,
+            start,
+            generation: self.generation,
+            binding: found,
+        });
+        Some(found)
+    }
+
+    /// [`Self::lookup_from`] without the recent lookups.
+    fn find(&self, start: ScopeId, name: &str, hash: u64) -> Option<BindingId> {
         let mut id = start;
         let mut first = true;
         loop {
@@ -643,4 +686,45 @@ pub fn dotted(parts: &[&str]) -> String {
         out.push_str(part);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> SemanticModel<'static> {
+        SemanticModel::new(ModuleName {
+            name: "shop".to_string(),
+            is_package: false,
+        })
+    }
+
+    /// The recent lookups never answer for a state they were not made in:
+    /// a new binding, a `global`, another start scope, another name with
+    /// the same text elsewhere in memory.
+    #[test]
+    fn recent_lookups_follow_every_binding() {
+        let mut semantic = model();
+        let range = TextRange::default();
+        let first = semantic.bind("x", BindingKind::Other, range);
+        assert_eq!(semantic.lookup("x"), Some(first));
+        assert_eq!(semantic.lookup("x"), Some(first));
+        let function = semantic.push_scope(ScopeKind::Module);
+        assert_eq!(semantic.lookup("x"), Some(first));
+        let local = semantic.bind("x", BindingKind::Other, range);
+        assert_eq!(semantic.lookup("x"), Some(local));
+        assert_eq!(semantic.lookup_from(MODULE_SCOPE, "x"), Some(first));
+        // The same text at another address is the same name.
+        let copy = String::from("x");
+        assert_eq!(semantic.lookup(&copy), Some(local));
+        semantic.declare_outside("y");
+        let global = semantic.bind("y", BindingKind::Other, range);
+        assert_eq!(semantic.binding(global).scope, MODULE_SCOPE);
+        assert_eq!(semantic.lookup("y"), Some(global));
+        semantic.pop_scope();
+        let shadow = semantic.bind("x", BindingKind::Other, range);
+        assert_eq!(semantic.lookup("x"), Some(shadow));
+        assert_eq!(semantic.lookup_from(function, "x"), Some(local));
+        assert_eq!(semantic.lookup("z"), None);
+    }
 }

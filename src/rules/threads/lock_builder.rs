@@ -27,6 +27,9 @@ pub struct LockEventsBuilder {
     pub(super) lock_ids: FxHashMap<LockName, u32>,
     pub(super) callee_ids: FxHashMap<Callee, u32>,
     pub(super) functions: FxHashMap<ScopeId, usize>,
+    /// The function [`LockEventsBuilder::function`] gave last (calls come
+    /// many in a row from one function).
+    last_function: Option<(ScopeId, usize)>,
     pub(super) withs: Vec<HeldWith>,
     /// Locks taken with `acquire()` and not yet released, in
     /// `manual_function`, each until the end of the branch that took it.
@@ -78,14 +81,21 @@ impl LockEventsBuilder {
         scope: ScopeId,
         line: u32,
     ) -> &mut FunctionLocks {
-        let index = *self.functions.entry(scope).or_insert_with(|| {
-            self.events.functions.push(FunctionLocks {
-                name: semantic.scope_qualname(scope).into(),
-                line,
-                ..Default::default()
-            });
-            self.events.functions.len() - 1
-        });
+        let index = match self.last_function {
+            Some((last, index)) if last == scope => index,
+            _ => {
+                let index = *self.functions.entry(scope).or_insert_with(|| {
+                    self.events.functions.push(FunctionLocks {
+                        name: semantic.scope_qualname(scope).into(),
+                        line,
+                        ..Default::default()
+                    });
+                    self.events.functions.len() - 1
+                });
+                self.last_function = Some((scope, index));
+                index
+            }
+        };
         &mut self.events.functions[index]
     }
 
