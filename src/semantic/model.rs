@@ -132,11 +132,11 @@ pub struct SemanticModel<'a> {
     scopes: Vec<Scope<'a>>,
     bindings: Vec<Binding<'a>>,
     current: ScopeId,
-    /// Recent lookups that found a binding, by the name's hash: a name is
+    /// Recent lookups that found a binding, 16 by the name's hash: a name is
     /// looked up several times in a row (a call's callee is resolved by
     /// the rules, then read). Valid while no name is bound ([`Self::bind`]
     /// and `global`/`nonlocal` move to the next `generation`).
-    recent: [std::cell::Cell<RecentLookup>; 8],
+    recent: [std::cell::Cell<RecentLookup>; 16],
     generation: u32,
 }
 
@@ -321,7 +321,7 @@ impl<'a> SemanticModel<'a> {
         let hash = name_hash(name);
         // The same lookup in the same state finds the same binding (its
         // name is `name`, so the hash's lookup was of `name`).
-        let recent = &self.recent[(hash >> 61) as usize];
+        let recent = &self.recent[(hash >> 60) as usize];
         let last = recent.get();
         if last.generation == self.generation
             && last.hash == hash
