@@ -29,7 +29,8 @@ pub struct Context<'a> {
     pub(crate) findings: Vec<Finding>,
     pub(crate) pending: Vec<Pending>,
     pub(crate) questions: Vec<Question>,
-    question_ids: rustc_hash::FxHashMap<Question, u32>,
+    /// Each question's index in `questions`, by its hash.
+    question_ids: hashbrown::HashTable<u32>,
     /// The logical-line range of each enclosing statement (a compound
     /// statement's header), innermost last: `# noqa` may sit on its last row.
     pub(crate) statements: Vec<TextRange>,
@@ -149,11 +150,7 @@ impl<'a> Context<'a> {
         context: PendingContext,
     ) {
         let noqa_row = self.noqa_row(range);
-        let next = self.questions.len() as u32;
-        let question = *self.question_ids.entry(question).or_insert_with_key(|q| {
-            self.questions.push(q.clone());
-            next
-        });
+        let question = self.question_id(question);
         let subject = subject.map(|text| self.subject(text));
         self.pending.push(Pending {
             rule,
@@ -163,6 +160,27 @@ impl<'a> Context<'a> {
             subject,
             context,
         });
+    }
+
+    /// The index of `question` in the file's questions: a file keeps equal
+    /// questions once.
+    fn question_id(&mut self, question: Question) -> u32 {
+        use std::hash::BuildHasher;
+        let hash = |q: &Question| rustc_hash::FxBuildHasher.hash_one(q);
+        let questions = &self.questions;
+        let key = hash(&question);
+        if let Some(&id) = self
+            .question_ids
+            .find(key, |&i| questions[i as usize] == question)
+        {
+            return id;
+        }
+        let id = self.questions.len() as u32;
+        self.questions.push(question);
+        let questions = &self.questions;
+        self.question_ids
+            .insert_unique(key, id, |&i| hash(&questions[i as usize]));
+        id
     }
 
     /// The shared copy of a pending site's subject.
@@ -182,11 +200,7 @@ impl<'a> Context<'a> {
         let Some(finding) = self.findings.pop() else {
             return;
         };
-        let next = self.questions.len() as u32;
-        let question = *self.question_ids.entry(question).or_insert_with_key(|q| {
-            self.questions.push(q.clone());
-            next
-        });
+        let question = self.question_id(question);
         self.pending.push(Pending {
             rule: finding.rule,
             question,

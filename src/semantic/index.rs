@@ -272,6 +272,13 @@ pub struct Question(Box<[u8]>);
 
 impl Question {
     pub fn new<T: Ask>(question: &T) -> Self {
+        // Encoded after its tag on the stack: one allocation of its size.
+        let mut buffer = [0u8; 132];
+        buffer[..4].copy_from_slice(&tag(T::TAG));
+        if let Ok(body) = postcard::to_slice(question, &mut buffer[4..]) {
+            let len = 4 + body.len();
+            return Self(Box::from(&buffer[..len]));
+        }
         let body = crate::finding::encode(question);
         let mut bytes = Vec::with_capacity(4 + body.len());
         bytes.extend_from_slice(&tag(T::TAG));
