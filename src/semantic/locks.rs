@@ -573,6 +573,14 @@ fn collect_consistent(
     locator: &Locator,
     out: &mut Vec<LockInfo>,
 ) {
+    // Only a name assigned a lock (or annotated as one) can be one; most
+    // scopes assign none.
+    if !assignments
+        .iter()
+        .any(|a| matches!(a.stored, Stored::Lock(..) | Stored::Annotated(..)))
+    {
+        return;
+    }
     let mut by_name: FxHashMap<&str, Vec<&Assignment>> = FxHashMap::default();
     let mut order = Vec::new();
     for assignment in assignments {
