@@ -49,11 +49,13 @@ const TOO_MANY_INDENTS: &str = "too many levels of indentation";
 /// Files above this size are lexed once before parsing: the parser and the
 /// walk recurse once per level of nesting, and only a file this large can
 /// nest deep enough (one byte per level) to exhaust the workers' stack.
-/// The deepest nesting per byte, `((((…` unclosed, takes at most 2.2 KB of
-/// stack per byte in a release build (peak memory of the whole run, over
-/// 100,000 levels: brackets, calls, unary operators, `(*`, `(-`): a file
-/// of this size needs at most about 580 MB of the workers' 1 GiB. (The
-/// lexing cost 3% of the standard library's instructions at 128 KB.)
+/// The parser grows its own stack (`stacker`); the walk and the tree's drop
+/// recurse on the worker's. The deepest nesting per byte, `((((…`
+/// unclosed, took at most 2.2 KB of memory in all per byte of file in a
+/// release build (the run's peak over 100,000 levels of brackets, calls,
+/// unary operators, `(*`, `(-`): a file of this size needs at most about
+/// 580 MB of the workers' 1 GiB. (Lexing the files between 128 and 256 KB
+/// cost 2.5% of the standard library's instructions.)
 const PRE_LEX_ABOVE: usize = 256 * 1024;
 
 /// Beyond this many nested operators (an upper bound: the operators in one
