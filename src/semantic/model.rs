@@ -709,7 +709,8 @@ mod tests {
         let first = semantic.bind("x", BindingKind::Other, range);
         assert_eq!(semantic.lookup("x"), Some(first));
         assert_eq!(semantic.lookup("x"), Some(first));
-        let function = semantic.push_scope(ScopeKind::Module);
+        // A nested scope (its kind does not matter to a lookup here).
+        let inner = semantic.push_scope(ScopeKind::Comprehension);
         assert_eq!(semantic.lookup("x"), Some(first));
         let local = semantic.bind("x", BindingKind::Other, range);
         assert_eq!(semantic.lookup("x"), Some(local));
@@ -724,7 +725,7 @@ mod tests {
         semantic.pop_scope();
         let shadow = semantic.bind("x", BindingKind::Other, range);
         assert_eq!(semantic.lookup("x"), Some(shadow));
-        assert_eq!(semantic.lookup_from(function, "x"), Some(local));
+        assert_eq!(semantic.lookup_from(inner, "x"), Some(local));
         assert_eq!(semantic.lookup("z"), None);
     }
 }
