@@ -6,9 +6,25 @@ use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::{ModModule, PythonVersion};
 use ruff_python_parser::{Mode, ParseOptions, Parsed};
 use ruff_text_size::{Ranged, TextRange};
+use std::mem::ManuallyDrop;
 
+use crate::arena::Lease;
+
+/// A module's tree. When the thread's parse arena could be leased, the
+/// tree lives in it and is never dropped: the lease's end frees it all at
+/// once ([`crate::arena`]).
 pub struct ParsedModule {
-    parsed: Parsed<ModModule>,
+    parsed: ManuallyDrop<Parsed<ModModule>>,
+    arena: Option<Lease>,
+}
+
+impl Drop for ParsedModule {
+    fn drop(&mut self) {
+        if self.arena.is_none() {
+            // SAFETY: dropped once, here; never used after.
+            unsafe { ManuallyDrop::drop(&mut self.parsed) }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -25,7 +41,12 @@ pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
         nesting_before_parse(source)?;
     }
     let options = ParseOptions::from(Mode::Module).with_target_version(PythonVersion::PY314);
-    let parsed = ruff_python_parser::parse_unchecked(source, options);
+    let arena = Lease::take();
+    let parse = || ruff_python_parser::parse_unchecked(source, options);
+    let parsed = match &arena {
+        Some(arena) => arena.allocating(parse),
+        None => parse(),
+    };
     if let Some(error) = parsed.errors().first() {
         return Err(SyntaxError {
             message: error.error.to_string(),
@@ -36,7 +57,10 @@ pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
     let parsed = parsed
         .try_into_module()
         .expect("Mode::Module always parses to a module");
-    Ok(ParsedModule { parsed })
+    Ok(ParsedModule {
+        parsed: ManuallyDrop::new(parsed),
+        arena,
+    })
 }
 
 /// CPython's tokenizer refuses more than 200 nested brackets (`MAXLEVEL`)

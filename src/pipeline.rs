@@ -192,6 +192,7 @@ fn file_reports_in(
             })
             .collect()
     });
+    pool.broadcast(|_| crate::arena::release_idle());
     if let Some(cache) = cache {
         cache.save();
     }
