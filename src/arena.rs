@@ -161,6 +161,18 @@ thread_local! {
 }
 
 impl ThreadArena {
+    /// A block from the arena inside [`Lease::allocating`]. Not while the
+    /// thread panics: the panic's payload must outlive the lease, which
+    /// ends as the panic unwinds through it.
+    #[inline]
+    fn carve(&self, layout: Layout) -> Option<*mut u8> {
+        if self.active.get() && !std::thread::panicking() {
+            self.bump(layout)
+        } else {
+            None
+        }
+    }
+
     /// A block from the arena, or `None` (the caller then asks the real
     /// allocator).
     #[cfg(unix)]
@@ -207,9 +219,7 @@ impl ThreadArena {
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if let Some(ptr) =
-            ARENA.with(|arena| arena.active.get().then(|| arena.bump(layout)).flatten())
-        {
+        if let Some(ptr) = ARENA.with(|arena| arena.carve(layout)) {
             return ptr;
         }
         // SAFETY: the caller's contract, passed on.
@@ -218,9 +228,7 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if let Some(ptr) =
-            ARENA.with(|arena| arena.active.get().then(|| arena.bump(layout)).flatten())
-        {
+        if let Some(ptr) = ARENA.with(|arena| arena.carve(layout)) {
             // SAFETY: a fresh block of `layout.size()` bytes.
             unsafe { ptr.write_bytes(0, layout.size()) };
             return ptr;
@@ -242,10 +250,12 @@ unsafe impl GlobalAlloc for Allocator {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         #[cfg(unix)]
         if region::contains(ptr) {
-            // The arena's last block grows (or shrinks) in place.
+            // The arena's last block grows (or shrinks) in place; any
+            // other shrinks in place, its tail unused (`shrink_to_fit` of
+            // the tokens and of every list the parser builds).
             let grown = ARENA.with(|arena| {
                 if !arena.is_last(ptr, layout.size()) {
-                    return false;
+                    return new_size <= layout.size();
                 }
                 let end = ptr as usize + new_size;
                 if end > arena.committed.get() && arena.grow(end).is_none() {
@@ -438,6 +448,12 @@ mod tests {
                 // Not the last block any more: grown by a copy.
                 first.extend(100..1000);
                 assert_ne!(first.as_ptr(), at);
+                // A block that is not the last shrinks in place.
+                first.reserve(100);
+                let _after = Box::new(0u8);
+                let at = first.as_ptr();
+                first.shrink_to_fit();
+                assert_eq!(first.as_ptr(), at);
                 (first, second)
             });
             assert!(!in_arena(&*outside));
@@ -459,6 +475,27 @@ mod tests {
         })
         .join()
         .unwrap();
+    }
+
+    #[test]
+    fn a_panic_inside_a_lease_is_caught_whole() {
+        // The payload is allocated as the panic starts, and the lease ends
+        // as it unwinds: the payload must not be the arena's.
+        let caught = std::thread::spawn(|| {
+            std::panic::catch_unwind(|| {
+                let lease = Lease::take().unwrap();
+                let line = std::hint::black_box(42);
+                lease.allocating(|| panic!("a parser bug at {line}"))
+            })
+        })
+        .join()
+        .unwrap()
+        .unwrap_err();
+        assert!(!in_arena(&*caught));
+        assert_eq!(
+            caught.downcast_ref::<String>().unwrap(),
+            "a parser bug at 42"
+        );
     }
 
     #[test]
