@@ -285,13 +285,24 @@ unsafe impl GlobalAlloc for Allocator {
 
 /// This thread's arena, while held: see the module's documentation.
 pub struct Lease {
+    /// Taken inside another lease's [`Lease::allocating`]: that lease
+    /// owns the arena and ends after this one.
+    inner: bool,
     _not_send: PhantomData<*const ()>,
 }
 
 impl Lease {
     /// The thread's arena, emptied, if it has one and it is not leased.
+    /// Inside [`Lease::allocating`], an inner lease: what it carves lives
+    /// until the outer lease ends.
     pub fn take() -> Option<Lease> {
         ARENA.with(|arena| {
+            if arena.active.get() {
+                return Some(Lease {
+                    inner: true,
+                    _not_send: PhantomData,
+                });
+            }
             if arena.leased.get() || arena.unavailable.get() {
                 return None;
             }
@@ -302,27 +313,48 @@ impl Lease {
             arena.leased.set(true);
             arena.top.set(arena.start.get());
             Some(Lease {
+                inner: false,
                 _not_send: PhantomData,
             })
         })
     }
 
-    /// Runs `parse` with its allocations carved from the arena.
-    pub fn allocating<T>(&self, parse: impl FnOnce() -> T) -> T {
-        struct Active;
-        impl Drop for Active {
-            fn drop(&mut self) {
-                ARENA.with(|arena| arena.active.set(false));
-            }
-        }
-        ARENA.with(|arena| arena.active.set(true));
-        let _active = Active;
-        parse()
+    /// Runs `f` with its allocations carved from the arena.
+    ///
+    /// # Safety
+    /// What `f` allocates is freed when the lease ends, whatever holds
+    /// it: nothing `f` returns or stores may be used after the lease is
+    /// dropped (copy out what must live on, outside `allocating`).
+    pub unsafe fn allocating<T>(&self, f: impl FnOnce() -> T) -> T {
+        set_active(true, f)
     }
+}
+
+/// Runs `f` with the arena active or not, restoring the state after (a
+/// panic included).
+fn set_active<T>(active: bool, f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ARENA.with(|arena| arena.active.set(self.0));
+        }
+    }
+    let _restore = Restore(ARENA.with(|arena| arena.active.replace(active)));
+    f()
+}
+
+/// Runs `f` with its allocations from the real allocator, inside a lease
+/// too: for a value that outlives the lease, such as a process-wide
+/// setting initialised the first time a file's check reads it.
+pub fn outside<T>(f: impl FnOnce() -> T) -> T {
+    set_active(false, f)
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
+        if self.inner {
+            return;
+        }
         ARENA.with(|arena| {
             let (start, top) = (arena.start.get(), arena.top.get());
             if cfg!(debug_assertions) {
@@ -437,25 +469,29 @@ mod tests {
             let lease = Lease::take().expect("the tests allocate through `Allocator`");
             assert!(Lease::take().is_none(), "one lease per thread");
             let outside = Box::new(1u32);
-            let (first, second) = lease.allocating(|| {
-                let mut first: Vec<u64> = Vec::with_capacity(2);
-                first.extend([1, 2]);
-                let at = first.as_ptr();
-                // The last block grows in place.
-                first.extend(3..100);
-                assert_eq!(first.as_ptr(), at);
-                let second = String::from("after");
-                // Not the last block any more: grown by a copy.
-                first.extend(100..1000);
-                assert_ne!(first.as_ptr(), at);
-                // A block that is not the last shrinks in place.
-                first.reserve(100);
-                let _after = Box::new(0u8);
-                let at = first.as_ptr();
-                first.shrink_to_fit();
-                assert_eq!(first.as_ptr(), at);
-                (first, second)
-            });
+            // SAFETY (here and below): the test uses nothing carved after
+            // the lease ends.
+            let (first, second) = unsafe {
+                lease.allocating(|| {
+                    let mut first: Vec<u64> = Vec::with_capacity(2);
+                    first.extend([1, 2]);
+                    let at = first.as_ptr();
+                    // The last block grows in place.
+                    first.extend(3..100);
+                    assert_eq!(first.as_ptr(), at);
+                    let second = String::from("after");
+                    // Not the last block any more: grown by a copy.
+                    first.extend(100..1000);
+                    assert_ne!(first.as_ptr(), at);
+                    // A block that is not the last shrinks in place.
+                    first.reserve(100);
+                    let _after = Box::new(0u8);
+                    let at = first.as_ptr();
+                    first.shrink_to_fit();
+                    assert_eq!(first.as_ptr(), at);
+                    (first, second)
+                })
+            };
             assert!(!in_arena(&*outside));
             assert!(in_arena(first.as_slice()) && in_arena(second.as_str()));
             assert_eq!(first, (1..1000).collect::<Vec<u64>>());
@@ -469,7 +505,7 @@ mod tests {
             drop(lease);
             // Released: the next lease starts again at the slot's start.
             let again = Lease::take().expect("free again");
-            let block = again.allocating(|| Box::new(7u8));
+            let block = unsafe { again.allocating(|| Box::new(7u8)) };
             assert!(in_arena(&*block));
             ARENA.with(|arena| assert_eq!(&*block as *const u8 as usize, arena.start.get()));
         })
@@ -485,7 +521,7 @@ mod tests {
             std::panic::catch_unwind(|| {
                 let lease = Lease::take().unwrap();
                 let line = std::hint::black_box(42);
-                lease.allocating(|| panic!("a parser bug at {line}"))
+                unsafe { lease.allocating(|| panic!("a parser bug at {line}")) }
             })
         })
         .join()

@@ -236,7 +236,11 @@ pub(crate) fn compact(report: &mut FileReport) {
 /// no longer do).
 fn break_fixes_if_asked(findings: &mut [crate::finding::Finding]) {
     static CODE: OnceLock<Option<String>> = OnceLock::new();
-    let Some(code) = CODE.get_or_init(|| std::env::var("PITFALLS_TEST_BREAK_FIXES").ok()) else {
+    // Process-wide: from the real allocator, though a file's check may run
+    // in its thread's arena (`crate::arena`).
+    let Some(code) = CODE
+        .get_or_init(|| crate::arena::outside(|| std::env::var("PITFALLS_TEST_BREAK_FIXES").ok()))
+    else {
         return;
     };
     for finding in findings.iter_mut().filter(|f| f.rule.code() == code) {
@@ -254,7 +258,8 @@ fn break_fixes_if_asked(findings: &mut [crate::finding::Finding]) {
 #[cfg(debug_assertions)]
 fn panic_if_asked(path: &Path) {
     static TARGET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    let target = TARGET.get_or_init(|| std::env::var("PITFALLS_TEST_PANIC_ON").ok());
+    let target = TARGET
+        .get_or_init(|| crate::arena::outside(|| std::env::var("PITFALLS_TEST_PANIC_ON").ok()));
     if let Some(target) = target
         && path
             .file_name()

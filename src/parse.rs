@@ -44,7 +44,10 @@ pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
     let arena = Lease::take();
     let parse = || ruff_python_parser::parse_unchecked(source, options);
     let parsed = match &arena {
-        Some(arena) => arena.allocating(parse),
+        // SAFETY: the tree is returned with the lease, in one
+        // `ParsedModule`, and is never used after the lease ends (the
+        // module's fields drop in order, the tree not at all).
+        Some(arena) => unsafe { arena.allocating(parse) },
         None => parse(),
     };
     if let Some(error) = parsed.errors().first() {

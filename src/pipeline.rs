@@ -10,12 +10,13 @@ use std::path::Path;
 
 use rustc_hash::FxHashSet;
 
+use crate::arena::Lease;
 use crate::cache::{Cache, FileStat, content_hash};
 use crate::check::{check_bytes, check_path};
 use crate::checker::dispatch::{answer_pending, prepare_answers, project_findings};
 use crate::finding::Finding;
 use crate::noqa::SuppressedBy;
-use crate::report::FileReport;
+use crate::report::{Encoded, FileReport};
 use crate::semantic::ModuleName;
 use crate::semantic::index::ProjectIndex;
 use crate::semantic::module_name::ModuleNamer;
@@ -229,6 +230,12 @@ fn check_one(
 ) -> FileReport {
     // A report checked now, packed if the run packs (see `FileReport::pack`).
     let checked = |module| {
+        if pack && let Some(lease) = Lease::take() {
+            return match encoded_in_arena(path, lease, || check_path(path, module, settings)) {
+                Ok(parts) => FileReport::from_encoded(path.to_path_buf(), parts),
+                Err(report) => *report,
+            };
+        }
         let report = check_path(path, module, settings);
         if pack { report.pack() } else { report }
     };
@@ -271,6 +278,15 @@ fn check_one(
     if let Some(report) = lookup(key) {
         return report;
     }
+    if pack && let Some(lease) = Lease::take() {
+        return match encoded_in_arena(path, lease, || check_bytes(path, bytes, module, settings)) {
+            Ok(parts) => {
+                cache.put_encoded(key, &parts);
+                FileReport::from_encoded(path.to_path_buf(), parts)
+            }
+            Err(report) => *report,
+        };
+    }
     let report = check_bytes(path, bytes, module, settings);
     // A note (over the time budget) depends on the machine, not the file.
     if report.error.is_some() || report.note.is_some() {
@@ -285,6 +301,49 @@ fn check_one(
     } else {
         report
     }
+}
+
+/// A file's check and its encoding, with every block they allocate (the
+/// syntax tree, the semantic model, the report as values) carved from the
+/// thread's arena: only the encoding is copied out, and the rest is freed
+/// at once when the lease ends ([`crate::arena`]). A report with an error
+/// or a note (a file not checked) is copied out as it is. (All packages:
+/// about 5% of the instructions were the allocator's and the drops'.)
+fn encoded_in_arena(
+    path: &Path,
+    lease: Lease,
+    check: impl FnOnce() -> FileReport,
+) -> Result<Encoded, Box<FileReport>> {
+    // SAFETY: the closure's result is copied out below, outside
+    // `allocating`, and dropped before the lease.
+    let carved = unsafe {
+        lease.allocating(|| {
+            let report = check();
+            if report.error.is_some() || report.note.is_some() {
+                return Err((report.error, report.note));
+            }
+            report.encode().ok_or_else(|| {
+                let error = "internal error: the report could not be encoded";
+                (Some(error.to_string()), None)
+            })
+        })
+    };
+    let copy = |text: Option<String>| text.as_deref().map(str::to_owned);
+    let copied = match carved {
+        Ok(parts) => Ok(Encoded {
+            summary: parts.summary.as_slice().to_vec(),
+            rest: parts.rest.as_slice().to_vec(),
+            asks_effects: parts.asks_effects,
+        }),
+        Err((error, note)) => Err(Box::new(FileReport {
+            path: path.to_path_buf(),
+            error: copy(error),
+            note: copy(note),
+            ..Default::default()
+        })),
+    };
+    drop(lease);
+    copied
 }
 
 /// The project stage: merge summaries, answer pending questions, filter by
