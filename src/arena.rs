@@ -1,30 +1,39 @@
 //! The global allocator: jemalloc (mimalloc on Windows), plus one bump
-//! arena per thread that a parse can lease.
+//! arena per thread that a file's check can lease.
 //!
 //! A syntax tree is a node per expression, each its own block: on the
 //! standard library the allocator's `malloc`/`free` and the tree's `Drop`
 //! (a walk of every node, to free it) were about a sixth of all the
 //! instructions a run executes. While a thread holds a [`Lease`], the
-//! allocations made inside [`Lease::allocating`] (the parser's, and only
-//! those) are carved from the thread's arena, and the tree is never
-//! dropped: the lease's end makes the whole arena free again at once.
+//! allocations made inside [`Lease::allocating`] are carved from the
+//! thread's arena, a `free` of them does nothing, and the lease's end makes
+//! the whole arena free again at once. Two users:
+//! - [`crate::parse::parse_module`]: the parser's allocations; the tree is
+//!   never dropped ([`crate::parse::ParsedModule`] holds the lease and
+//!   releases it instead).
+//! - The pipeline, when a run packs its reports: a file's whole check and
+//!   encoding, of which only the encoding is copied out (a parse inside
+//!   takes an inner lease, which frees nothing).
 //!
-//! Why this is sound: nothing a parse allocates outlives its lease.
-//! - [`crate::parse::ParsedModule`] holds the lease and the tree, and
-//!   releases the lease instead of dropping the tree; every other value
-//!   built from the tree (the semantic model, the report) is allocated
-//!   outside `allocating`, from the real allocator, and borrows or copies.
+//! Why this is sound: nothing carved outlives its lease.
+//! - [`Lease::allocating`] is `unsafe`: its caller copies out what must
+//!   live on, outside it, before the lease ends.
+//! - A value that outlives every file (a process-wide setting read the
+//!   first time a check needs it) is made inside [`outside`].
 //! - A `Name` of the tree longer than 16 bytes is shared by a reference
-//!   count, so a clone would point into the arena: no code keeps one (the
-//!   index's names are our own `semantic::name::Name`, copied from text).
-//!   Tests run debug builds, where a released arena is overwritten with
-//!   `0xA5`, so a value that escaped would be garbage at once.
+//!   count, so a clone points into the arena: nothing keeps one past the
+//!   lease (the index's names are our own `semantic::name::Name`, copied
+//!   from text, and reports are copied out as their encoding).
+//! - Tests run debug builds, where a released arena is overwritten with
+//!   `0xA5`: a value that escaped would be garbage at once.
+//! - Nothing is carved while the thread panics: the payload outlives the
+//!   lease, which ends as the panic unwinds through it.
 //! - `free` of an arena block is ignored, from any thread, in or out of a
-//!   lease (one address comparison); `realloc` of one copies it.
-//! - A lease is taken only by a thread that has none (a parse inside a
-//!   parse allocates normally) and is not `Send`.
+//!   lease (one address comparison); `realloc` of one copies it out.
+//! - A lease is not `Send`, and a thread holds one at a time (another
+//!   parse while a tree lives allocates normally).
 //! - When the arena cannot be had (no address space, more threads than
-//!   slots, another global allocator, Windows), parsing allocates and
+//!   slots, another global allocator, Windows), everything allocates and
 //!   drops as before.
 
 use std::alloc::{GlobalAlloc, Layout};
@@ -374,6 +383,12 @@ impl Drop for Lease {
             arena.leased.set(false);
         });
     }
+}
+
+/// Whether `ptr` is a block carved from an arena (tests).
+#[cfg(all(test, unix))]
+pub(crate) fn is_carved<T: ?Sized>(value: &T) -> bool {
+    region::contains(value as *const T as *const u8 as *mut u8)
 }
 
 /// Gives this thread's arena pages back to the system, unless a lease

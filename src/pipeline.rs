@@ -574,3 +574,49 @@ fn install_quiet_panic_hook() {
         }));
     });
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::arena::is_carved;
+    use crate::registry::{Rule, RuleSet};
+
+    #[test]
+    fn a_check_in_the_arena_copies_out_its_encoding_or_its_note() {
+        std::thread::spawn(|| {
+            let path = Path::new("pkg/tasks.py");
+            let settings = FileSettings {
+                rules: Rule::ALL.iter().copied().collect::<RuleSet>(),
+                ..Default::default()
+            };
+            let text = "import asyncio\n\nasync def main():\n    asyncio.sleep(1)\n";
+            let module = || ModuleName {
+                name: "pkg.tasks".to_string(),
+                is_package: false,
+            };
+            let check = || crate::check::check_source(path, text, module(), &settings);
+            let expected = check().encode().unwrap();
+            let parts = encoded_in_arena(path, Lease::take().unwrap(), check).unwrap();
+            assert!(!is_carved(parts.summary.as_slice()) && !is_carved(parts.rest.as_slice()));
+            assert_eq!(parts.summary, expected.summary);
+            assert_eq!(parts.rest, expected.rest);
+            assert!(!parts.rest.is_empty());
+
+            let skipped = || FileReport {
+                path: path.to_path_buf(),
+                note: Some("not checked: too large".to_string()),
+                ..Default::default()
+            };
+            let Err(report) = encoded_in_arena(path, Lease::take().unwrap(), skipped) else {
+                panic!("a note is copied out as a report");
+            };
+            assert_eq!(report.note.as_deref(), Some("not checked: too large"));
+            assert!(report.error.is_none());
+            assert!(
+                !is_carved(report.note.as_deref().unwrap()) && !is_carved(report.path.as_os_str())
+            );
+        })
+        .join()
+        .unwrap();
+    }
+}
