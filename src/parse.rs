@@ -76,8 +76,9 @@ const TOO_MANY_INDENTS: &str = "too many levels of indentation";
 /// Files above this size are lexed once before parsing: the parser and the
 /// walk recurse once per level of nesting, and only a file this large can
 /// nest deep enough (one byte per level) to exhaust the workers' stack.
-/// The parser grows its own stack (`stacker`); the walk and the tree's drop
-/// recurse on the worker's. The deepest nesting per byte, `((((…`
+/// The parser grows its own stack (`stacker`); the walk recurses on the
+/// worker's, and so does the tree's drop where no arena holds the tree
+/// (Windows; [`crate::arena`]). The deepest nesting per byte, `((((…`
 /// unclosed, took at most 2.2 KB of memory in all per byte of file in a
 /// release build (the run's peak over 100,000 levels of brackets, calls,
 /// unary operators, `(*`, `(-`): a file of this size needs at most about
