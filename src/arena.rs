@@ -550,23 +550,6 @@ mod tests {
     }
 
     #[test]
-    fn a_parsed_tree_lives_in_the_arena() {
-        std::thread::spawn(|| {
-            let source = "class VeryLongClassNameIndeed:\n    def method(self):\n        return VeryLongClassNameIndeed()\n";
-            let parsed = crate::parse::parse_module(source).unwrap();
-            assert!(in_arena(parsed.suite()));
-            // A parse while the tree lives allocates normally.
-            let inner = crate::parse::parse_module(source).unwrap();
-            assert!(!in_arena(inner.suite()));
-            drop(inner);
-            drop(parsed);
-            ARENA.with(|arena| assert!(!arena.leased.get()));
-        })
-        .join()
-        .unwrap();
-    }
-
-    #[test]
     fn an_ended_thread_gives_its_slot_back() {
         let slot = || {
             std::thread::spawn(|| {

@@ -210,6 +210,8 @@ impl ParsedModule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(unix)]
+    use crate::arena::is_carved;
 
     #[test]
     fn new_syntax_is_not_an_error() {
@@ -266,6 +268,26 @@ mod tests {
         assert!(parse_module(&flat).is_ok());
         let sum = format!("x = {}\n", vec!["a < b"; 30_000].join(" and "));
         assert!(parse_module(&sum).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_parsed_tree_lives_in_the_arena() {
+        std::thread::spawn(|| {
+            let source = "class VeryLongClassNameIndeed:\n    def method(self):\n        return VeryLongClassNameIndeed()\n";
+            let parsed = parse_module(source).unwrap();
+            assert!(is_carved(parsed.suite()));
+            // A parse while the tree lives allocates normally.
+            let inner = parse_module(source).unwrap();
+            assert!(!is_carved(inner.suite()));
+            drop(inner);
+            drop(parsed);
+            // Released: the next parse leases the arena again.
+            let again = parse_module(source).unwrap();
+            assert!(is_carved(again.suite()));
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
