@@ -55,9 +55,11 @@ mod region {
     use std::sync::OnceLock;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-    /// Each thread's share of the address space. A parse that needs more
-    /// (only a hostile file could) takes the rest from the real allocator.
-    pub const SLOT: usize = 1 << 30;
+    /// Each thread's share of the address space: 40 times the largest
+    /// file's check in the standard library (6.6 MB). A check that needs
+    /// more (only a hostile file could) takes the rest from the real
+    /// allocator, and its tree is then dropped as usual.
+    pub const SLOT: usize = 256 << 20;
     /// Committed (made readable and writable) this much at a time.
     pub const CHUNK: usize = 4 << 20;
     /// Pages above this are given back to the system when a lease ends.
@@ -66,7 +68,7 @@ mod region {
     pub static BASE: AtomicUsize = AtomicUsize::new(0);
     pub static LEN: AtomicUsize = AtomicUsize::new(0);
     /// The most slots (threads with an arena at once).
-    const SLOTS: usize = 64;
+    const SLOTS: usize = 256;
     /// Which slots a living thread holds.
     static TAKEN: [AtomicBool; SLOTS] = [const { AtomicBool::new(false) }; SLOTS];
     static RESERVED: OnceLock<()> = OnceLock::new();
@@ -82,7 +84,7 @@ mod region {
         RESERVED.get_or_init(|| {
             // Address space only (`PROT_NONE`): nothing is committed, so
             // `vm.overcommit_memory = 2` does not count it.
-            for slots in [SLOTS, 16, 4] {
+            for slots in [SLOTS, 64, 16] {
                 let len = slots * SLOT;
                 // SAFETY: a fresh anonymous mapping, no address requested.
                 let ptr = unsafe {
@@ -151,6 +153,9 @@ struct ThreadArena {
     committed: Cell<usize>,
     /// No slot could be had: never try again on this thread.
     unavailable: Cell<bool>,
+    /// The lease outgrew the slot: some of its blocks are the real
+    /// allocator's.
+    spilled: Cell<bool>,
     leased: Cell<bool>,
     /// Inside [`Lease::allocating`].
     active: Cell<bool>,
@@ -163,6 +168,7 @@ thread_local! {
             top: Cell::new(0),
             committed: Cell::new(0),
             unavailable: Cell::new(false),
+            spilled: Cell::new(false),
             leased: Cell::new(false),
             active: Cell::new(false),
         }
@@ -207,10 +213,17 @@ impl ThreadArena {
     fn grow(&self, end: usize) -> Option<()> {
         let committed = self.committed.get();
         let limit = self.start.get() + region::SLOT;
-        let wanted = end.checked_next_multiple_of(region::CHUNK)?.min(limit);
-        (end <= wanted && region::commit(committed, wanted - committed)).then(|| {
+        let wanted = end
+            .checked_next_multiple_of(region::CHUNK)
+            .unwrap_or(usize::MAX)
+            .min(limit);
+        let grown = end <= wanted && region::commit(committed, wanted - committed);
+        if grown {
             self.committed.set(wanted);
-        })
+        } else {
+            self.spilled.set(true);
+        }
+        grown.then_some(())
     }
 
     /// Whether `ptr .. ptr + size` is this arena's last block.
@@ -320,12 +333,20 @@ impl Lease {
                 return None;
             }
             arena.leased.set(true);
+            arena.spilled.set(false);
             arena.top.set(arena.start.get());
             Some(Lease {
                 inner: false,
                 _not_send: PhantomData,
             })
         })
+    }
+
+    /// Whether some of what this lease carved came from the real allocator
+    /// instead (the slot was full): a tree must then be dropped, to free
+    /// those blocks.
+    pub fn spilled(&self) -> bool {
+        ARENA.with(|arena| arena.spilled.get())
     }
 
     /// Runs `f` with its allocations carved from the arena.
@@ -383,6 +404,20 @@ impl Drop for Lease {
             arena.leased.set(false);
         });
     }
+}
+
+/// This thread's lease, waiting for a slot while other tests' threads
+/// hold them all (tests).
+#[cfg(all(test, unix))]
+pub(crate) fn lease_eventually() -> Lease {
+    for _ in 0..2_000 {
+        if let Some(lease) = Lease::take() {
+            return lease;
+        }
+        ARENA.with(|arena| arena.unavailable.set(false));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("no arena slot for 20 s")
 }
 
 /// Whether `ptr` is a block carved from an arena (tests).
@@ -481,7 +516,7 @@ mod tests {
     #[test]
     fn a_lease_carves_only_what_is_allocated_inside_it() {
         std::thread::spawn(|| {
-            let lease = Lease::take().expect("the tests allocate through `Allocator`");
+            let lease = lease_eventually();
             assert!(Lease::take().is_none(), "one lease per thread");
             let outside = Box::new(1u32);
             // SAFETY (here and below): the test uses nothing carved after
@@ -534,7 +569,7 @@ mod tests {
         // as it unwinds: the payload must not be the arena's.
         let caught = std::thread::spawn(|| {
             std::panic::catch_unwind(|| {
-                let lease = Lease::take().unwrap();
+                let lease = lease_eventually();
                 let line = std::hint::black_box(42);
                 unsafe { lease.allocating(|| panic!("a parser bug at {line}")) }
             })
@@ -550,18 +585,37 @@ mod tests {
     }
 
     #[test]
+    fn what_outgrows_the_slot_comes_from_the_real_allocator() {
+        std::thread::spawn(|| {
+            let lease = lease_eventually();
+            assert!(!lease.spilled());
+            // SAFETY: nothing carved is used after the lease.
+            let (small, huge) =
+                unsafe { lease.allocating(|| (Box::new(1u8), vec![0u8; region::SLOT + 1])) };
+            assert!(is_carved(&*small) && !is_carved(huge.as_slice()));
+            assert!(lease.spilled());
+            drop((small, huge));
+            drop(lease);
+            assert!(!lease_eventually().spilled(), "a new lease starts whole");
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
     fn an_ended_thread_gives_its_slot_back() {
         let slot = || {
             std::thread::spawn(|| {
-                let lease = Lease::take().unwrap();
+                let lease = lease_eventually();
                 drop(lease);
                 ARENA.with(|arena| arena.start.get())
             })
             .join()
             .unwrap()
         };
-        // More threads, one after another, than there are slots.
-        let slots: FxHashSet<usize> = (0..100).map(|_| slot()).collect();
-        assert!(slots.len() < 64, "{} slots", slots.len());
+        // More threads, one after another, than there are slots: each gets
+        // one only if the ended ones gave theirs back.
+        let slots: FxHashSet<usize> = (0..300).map(|_| slot()).collect();
+        assert!(slots.len() < 300, "{} slots", slots.len());
     }
 }

@@ -596,7 +596,7 @@ mod tests {
             };
             let check = || crate::check::check_source(path, text, module(), &settings);
             let expected = check().encode().unwrap();
-            let parts = encoded_in_arena(path, Lease::take().unwrap(), check).unwrap();
+            let parts = encoded_in_arena(path, crate::arena::lease_eventually(), check).unwrap();
             assert!(!is_carved(parts.summary.as_slice()) && !is_carved(parts.rest.as_slice()));
             assert_eq!(parts.summary, expected.summary);
             assert_eq!(parts.rest, expected.rest);
@@ -607,7 +607,8 @@ mod tests {
                 note: Some("not checked: too large".to_string()),
                 ..Default::default()
             };
-            let Err(report) = encoded_in_arena(path, Lease::take().unwrap(), skipped) else {
+            let Err(report) = encoded_in_arena(path, crate::arena::lease_eventually(), skipped)
+            else {
                 panic!("a note is copied out as a report");
             };
             assert_eq!(report.note.as_deref(), Some("not checked: too large"));
