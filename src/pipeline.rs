@@ -307,8 +307,9 @@ fn check_one(
 /// syntax tree, the semantic model, the report as values) carved from the
 /// thread's arena: only the encoding is copied out, and the rest is freed
 /// at once when the lease ends ([`crate::arena`]). A report with an error
-/// or a note (a file not checked) is copied out as it is. (All packages:
-/// about 5% of the instructions were the allocator's and the drops'.)
+/// or a note (a file not checked) is copied out as it is. (The standard
+/// library: 5.69 -> 5.48 billion instructions, the allocator's and the
+/// drops' work.)
 fn encoded_in_arena(
     path: &Path,
     lease: Lease,
