@@ -173,7 +173,7 @@ pub fn check_source(
     FileReport {
         path: path.to_path_buf(),
         findings,
-        summary: Some(summary),
+        summary: Some(Box::new(summary)),
         questions: output.questions,
         pending: output.pending,
         suppressions,

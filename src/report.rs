@@ -13,7 +13,7 @@ use crate::semantic::index::FileSummary;
 pub struct FileReport {
     pub path: PathBuf,
     pub findings: Vec<Finding>,
-    pub summary: Option<FileSummary>,
+    pub summary: Option<Box<FileSummary>>,
     pub questions: Vec<crate::semantic::index::Question>,
     pub pending: Vec<Pending>,
     pub suppressions: Suppressions,

@@ -363,7 +363,11 @@ pub struct ProjectIndex {
     /// Each module's summary, by its position in `summaries` (the effects
     /// table names modules by that position).
     modules: FxHashMap<String, u32>,
-    summaries: Vec<FileSummary>,
+    /// Boxed: the reports' boxes move in. Unboxed, into a vector of
+    /// exact size, all packages peaked 1.5 MB higher (the boxes freed
+    /// as the summaries are copied out are not used again).
+    #[allow(clippy::vec_box)]
+    summaries: Vec<Box<FileSummary>>,
     /// Every applied decorator of the project, canonical (built on first
     /// use).
     applied: std::sync::OnceLock<FxHashSet<String>>,
@@ -397,10 +401,11 @@ type AsyncMethods = FxHashMap<Box<str>, FxHashMap<Box<str>, [Option<Option<Defin
 const MAX_HOPS: usize = 16;
 
 impl ProjectIndex {
-    pub fn new(summaries: impl IntoIterator<Item = FileSummary>) -> Self {
+    pub fn new<S: Into<Box<FileSummary>>>(summaries: impl IntoIterator<Item = S>) -> Self {
         let mut modules = FxHashMap::default();
         let mut kept = Vec::new();
         for summary in summaries {
+            let summary = summary.into();
             // Two files claiming one module name (scripts in different
             // folders): the first wins; the answer for the other is unknown.
             if let std::collections::hash_map::Entry::Vacant(entry) =
@@ -545,7 +550,7 @@ impl ProjectIndex {
     pub fn module(&self, name: &str) -> Option<&FileSummary> {
         self.modules
             .get(name)
-            .map(|&position| &self.summaries[position as usize])
+            .map(|&position| &*self.summaries[position as usize])
     }
 
     /// The summary at a position [`ProjectIndex::modules_with_positions`]
@@ -759,14 +764,14 @@ impl ProjectIndex {
     pub fn modules(&self) -> impl Iterator<Item = &FileSummary> {
         self.modules
             .values()
-            .map(|&position| &self.summaries[position as usize])
+            .map(|&position| &*self.summaries[position as usize])
     }
 
     /// [`ProjectIndex::modules`] with each one's position.
     pub(super) fn modules_with_positions(&self) -> impl Iterator<Item = (u32, &FileSummary)> {
         self.modules
             .values()
-            .map(|&position| (position, &self.summaries[position as usize]))
+            .map(|&position| (position, &*self.summaries[position as usize]))
     }
 
     /// Finds `method` on the class `class` or its in-project bases
