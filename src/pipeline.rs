@@ -231,10 +231,7 @@ fn check_one(
     // A report checked now, packed if the run packs (see `FileReport::pack`).
     let checked = |module| {
         if pack && let Some(lease) = Lease::take() {
-            return match encoded_in_arena(path, lease, || check_path(path, module, settings)) {
-                Ok(parts) => FileReport::from_encoded(path.to_path_buf(), parts),
-                Err(report) => *report,
-            };
+            return packed_in_arena(path, lease, || check_path(path, module, settings), |_| {});
         }
         let report = check_path(path, module, settings);
         if pack { report.pack() } else { report }
@@ -279,13 +276,8 @@ fn check_one(
         return report;
     }
     if pack && let Some(lease) = Lease::take() {
-        return match encoded_in_arena(path, lease, || check_bytes(path, bytes, module, settings)) {
-            Ok(parts) => {
-                cache.put_encoded(key, &parts);
-                FileReport::from_encoded(path.to_path_buf(), parts)
-            }
-            Err(report) => *report,
-        };
+        let check = || check_bytes(path, bytes, module, settings);
+        return packed_in_arena(path, lease, check, |parts| cache.put_encoded(key, parts));
     }
     let report = check_bytes(path, bytes, module, settings);
     // A note (over the time budget) depends on the machine, not the file.
@@ -300,6 +292,23 @@ fn check_one(
         FileReport::from_encoded(report.path, parts)
     } else {
         report
+    }
+}
+
+/// The file's report, packed, from [`encoded_in_arena`]; its encoding is
+/// first handed to `store` (the cache).
+fn packed_in_arena(
+    path: &Path,
+    lease: Lease,
+    check: impl FnOnce() -> FileReport,
+    store: impl FnOnce(&Encoded),
+) -> FileReport {
+    match encoded_in_arena(path, lease, check) {
+        Ok(parts) => {
+            store(&parts);
+            FileReport::from_encoded(path.to_path_buf(), parts)
+        }
+        Err(report) => *report,
     }
 }
 
