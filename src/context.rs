@@ -28,9 +28,8 @@ pub struct Context<'a> {
     rules: RuleSet,
     pub(crate) findings: Vec<Finding>,
     pub(crate) pending: Vec<Pending>,
-    pub(crate) questions: Vec<Question>,
-    /// Each question's index in `questions`, by its hash.
-    question_ids: hashbrown::HashTable<u32>,
+    /// The file's questions, each once, numbered as `Pending::question`.
+    pub(crate) questions: crate::numbered::Numbered<Question>,
     /// The logical-line range of each enclosing statement (a compound
     /// statement's header), innermost last: `# noqa` may sit on its last row.
     pub(crate) statements: Vec<TextRange>,
@@ -62,8 +61,7 @@ impl<'a> Context<'a> {
             rules,
             findings: Vec::new(),
             pending: Vec::new(),
-            questions: Vec::new(),
-            question_ids: Default::default(),
+            questions: Default::default(),
             statements: Vec::new(),
             def_scopes: Default::default(),
             suite: &[],
@@ -165,22 +163,7 @@ impl<'a> Context<'a> {
     /// The index of `question` in the file's questions: a file keeps equal
     /// questions once.
     fn question_id(&mut self, question: Question) -> u32 {
-        use std::hash::BuildHasher;
-        let hash = |q: &Question| rustc_hash::FxBuildHasher.hash_one(q);
-        let questions = &self.questions;
-        let key = hash(&question);
-        if let Some(&id) = self
-            .question_ids
-            .find(key, |&i| questions[i as usize] == question)
-        {
-            return id;
-        }
-        let id = self.questions.len() as u32;
-        self.questions.push(question);
-        let questions = &self.questions;
-        self.question_ids
-            .insert_unique(key, id, |&i| hash(&questions[i as usize]));
-        id
+        self.questions.number(question)
     }
 
     /// The shared copy of a pending site's subject.

@@ -30,6 +30,7 @@ pub mod finding;
 pub mod fix;
 pub mod kinds;
 pub mod noqa;
+pub mod numbered;
 pub mod parse;
 pub mod pipeline;
 pub mod registry;

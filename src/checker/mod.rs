@@ -138,7 +138,7 @@ impl<'a> Checker<'a> {
             timed_out: self.timed_out,
             lock_events,
             findings: self.cx.findings,
-            questions: self.cx.questions,
+            questions: self.cx.questions.into_vec(),
             pending: self.cx.pending,
             semantic: self.cx.semantic,
             def_scopes: self.cx.def_scopes,

@@ -26,6 +26,8 @@ use std::fmt;
 use std::ops::Deref;
 
 use rustc_hash::FxHashSet;
+
+use crate::numbered::Numbered;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -226,41 +228,22 @@ enum Table {
 }
 
 /// The names one encoding has written, numbered from 1, found by their
-/// text (a repeat is looked up without copying or counting the name). The
-/// table keeps each name's hash: growing it hashes no text again.
-struct Seen {
-    numbers: hashbrown::HashTable<(u64, u32)>,
-    names: Vec<ArcStr>,
-}
+/// text (a repeat is looked up without copying or counting the name).
+struct Seen(Numbered<ArcStr>);
 
 impl Default for Seen {
     /// Sized for most encodings' names, so that they never grow it (the
     /// standard library's: half name at most 13, three quarters 48).
     fn default() -> Self {
-        Self {
-            numbers: hashbrown::HashTable::with_capacity(64),
-            names: Vec::with_capacity(64),
-        }
+        Self(Numbered::with_capacity(64))
     }
 }
 
 impl Seen {
     /// `(the name's number, whether this is its first occurrence)`.
     fn number(&mut self, name: &ArcStr) -> (u32, bool) {
-        use std::hash::BuildHasher;
-        let hash = rustc_hash::FxBuildHasher.hash_one(name.as_str());
-        let names = &self.names;
-        let found = self.numbers.find(hash, |&(_, n)| {
-            names[n as usize - 1].as_str() == name.as_str()
-        });
-        if let Some(&(_, n)) = found {
-            return (n, false);
-        }
-        self.names.push(name.clone());
-        let n = self.names.len() as u32;
-        self.numbers
-            .insert_unique(hash, (hash, n), |&(hash, _)| hash);
-        (n, true)
+        let (n, first) = self.0.number_with(name.as_str(), || name.clone());
+        (n + 1, first)
     }
 }
 
