@@ -4,7 +4,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 
 use crate::settings::Settings;
 
@@ -53,6 +53,7 @@ pub fn discover(
     force_exclude: bool,
 ) -> Result<Vec<PathBuf>, DiscoverError> {
     let mut files = Vec::new();
+    let mut folders = Vec::new();
     for path in paths {
         let metadata =
             std::fs::metadata(path).map_err(|_| DiscoverError::NotFound(path.clone()))?;
@@ -66,8 +67,15 @@ pub fn discover(
         if force_exclude && settings.is_excluded(&path) {
             continue;
         }
+        folders.push(path);
+    }
+    // One walk of all the folders, on several threads.
+    if let Some((first, rest)) = folders.split_first() {
         let respect = settings.respect_gitignore;
-        let mut walk = WalkBuilder::new(&path);
+        let mut walk = WalkBuilder::new(first);
+        for folder in rest {
+            walk.add(folder);
+        }
         walk.hidden(false)
             .git_ignore(respect)
             .git_global(respect)
@@ -77,22 +85,67 @@ pub fn discover(
             // As Ruff and git: a `.gitignore` counts inside a git repository.
             .require_git(true)
             .follow_links(false);
-        let excluder = settings.excluder().clone();
-        for entry in walk
-            .filter_entry(move |entry| entry.depth() == 0 || !excluder.is_excluded(entry.path()))
-            .build()
-        {
-            let entry = entry.map_err(|e| DiscoverError::Walk(e.to_string()))?;
-            if entry.file_type().is_some_and(|t| t.is_file())
-                && entry.path().extension().is_some_and(|e| e == "py")
-            {
-                files.push(entry.into_path());
-            }
+        // As many threads as the checks: one per CPU, or as many as
+        // `RAYON_NUM_THREADS` says.
+        let threads = std::env::var("RAYON_NUM_THREADS").ok();
+        if let Some(n) = threads.and_then(|n| n.parse::<usize>().ok()) {
+            walk.threads(n);
         }
+        let excluder = settings.excluder().clone();
+        walk.filter_entry(move |entry| entry.depth() == 0 || !excluder.is_excluded(entry.path()));
+        walk_in_parallel(walk, &mut files)?;
     }
     files.sort_unstable_by(|a, b| path_order(a, b));
     files.dedup();
     Ok(files)
+}
+
+/// The Python files of one walk, on several threads (reading folders is
+/// most of a warm pre-commit run's discovery), in no particular order. A
+/// folder that cannot be read ends the walk: its error, or the first of
+/// several by their text, is the result.
+fn walk_in_parallel(walk: WalkBuilder, files: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
+    let (sender, receiver) = crossbeam_channel::unbounded();
+    walk.build_parallel().run(|| {
+        let sender = sender.clone();
+        Box::new(move |entry| {
+            let found = match entry {
+                Ok(entry) => {
+                    if !(entry.file_type().is_some_and(|t| t.is_file())
+                        && entry.path().extension().is_some_and(|e| e == "py"))
+                    {
+                        return WalkState::Continue;
+                    }
+                    Ok(entry.into_path())
+                }
+                Err(error) => Err(error.to_string()),
+            };
+            let quit = found.is_err();
+            // The receiver lives until every visitor is done.
+            let _ = sender.send(found);
+            if quit {
+                WalkState::Quit
+            } else {
+                WalkState::Continue
+            }
+        })
+    });
+    drop(sender);
+    let mut first_error: Option<String> = None;
+    for found in receiver {
+        match found {
+            Ok(path) => files.push(path),
+            Err(error) => {
+                if first_error.as_ref().is_none_or(|first| error < *first) {
+                    first_error = Some(error);
+                }
+            }
+        }
+    }
+    match first_error {
+        Some(error) => Err(DiscoverError::Walk(error)),
+        None => Ok(()),
+    }
 }
 
 /// `a.cmp(b)` for normalized paths (no `.` or `..`, no repeated or

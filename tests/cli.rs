@@ -925,6 +925,37 @@ fn gitignored_files_are_skipped_in_a_git_repository() {
 }
 
 #[test]
+fn several_folders_are_walked_at_once_each_with_its_own_ignores() {
+    // Discovery walks all named folders in one parallel walk: each keeps
+    // its own `.gitignore`, the default excludes apply in both, and the
+    // findings come in path order whichever thread found the file.
+    let p = Project::new();
+    p.write("one/.git/HEAD", "ref: refs/heads/main\n")
+        .write("one/.gitignore", "skip.py\n")
+        .write("one/skip.py", SLEEP)
+        .write("one/pkg/b.py", SLEEP)
+        .write("one/a.py", SLEEP)
+        .write("two/skip.py", SLEEP)
+        .write("two/venv/lib.py", SLEEP)
+        .write("two/a.py", SLEEP);
+    for i in 0..40 {
+        p.write(&format!("two/many/m{i:02}.py"), "x = 1\n");
+    }
+    let run = p.concise(&["two", "one"]);
+    assert_code(&run, 1);
+    assert_eq!(
+        run.lines(),
+        vec![
+            sleep_line("one/a.py").as_str(),
+            sleep_line("one/pkg/b.py").as_str(),
+            sleep_line("two/a.py").as_str(),
+            sleep_line("two/skip.py").as_str(),
+            "Found 4 problems."
+        ]
+    );
+}
+
+#[test]
 fn dot_ignore_files_are_respected_without_git() {
     let p = Project::new();
     p.write("a.py", SLEEP)
