@@ -435,6 +435,9 @@ impl Lease {
             }
             arena.leased.set(true);
             arena.spilled.set(false);
+            // Empty (the probe of `open` carved a block).
+            arena.small.top.set(arena.small.start.get());
+            arena.large.top.set(arena.large.start.get());
             Some(Lease {
                 inner: false,
                 _not_send: PhantomData,
@@ -622,6 +625,8 @@ mod tests {
                     let mut first: Vec<u64> = Vec::with_capacity(2);
                     first.extend([1, 2]);
                     let at = first.as_ptr();
+                    // A new lease starts at the slot's start.
+                    assert_eq!(at as usize, ARENA.with(|arena| arena.start.get()));
                     // The last block grows in place.
                     first.extend(3..100);
                     assert_eq!(first.as_ptr(), at);
