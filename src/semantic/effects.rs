@@ -266,21 +266,14 @@ impl ProjectIndex {
         let mut chain = Vec::new();
         for _ in 0..=MAX_DEPTH {
             let (module, function) = self.function(id)?;
-            let module_name = module.module.as_str();
-            let display = function
-                .name
-                .strip_prefix(module_name)
-                .and_then(|n| n.strip_prefix('.'))
-                .unwrap_or(&function.name)
-                .to_string();
-            chain.push(display);
+            chain.push(function.name.to_string());
             match steps[id as usize]? {
                 Step::Witness => {
                     let witness = self.witness(function, kind)?;
                     return Some(Effect {
                         chain,
                         what: witness.what.to_string(),
-                        module: module_name.to_string(),
+                        module: module.module.clone(),
                         line: witness.line,
                     });
                 }

@@ -32,9 +32,43 @@ pub struct FunctionTable {
     modules: Vec<(u32, std::ops::Range<FunctionId>)>,
 }
 
-/// The hash functions are looked up by.
+/// The hash functions are looked up by: of the qualified name.
 fn name_hash(name: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(name.as_bytes())
+}
+
+/// [`name_hash`] of `module.local` (of `local` alone when the module has
+/// no name), without joining them.
+fn parts_hash(module: &str, local: &str) -> u64 {
+    if module.is_empty() {
+        return name_hash(local);
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(module.as_bytes());
+    hasher.update(b".");
+    hasher.update(local.as_bytes());
+    hasher.digest()
+}
+
+/// `module.local`, the qualified name of a function its module's lock
+/// events name `local`.
+pub fn qualified(module: &str, local: &str) -> String {
+    if module.is_empty() {
+        local.to_string()
+    } else {
+        format!("{module}.{local}")
+    }
+}
+
+/// Is `name` the qualified name `module.local`?
+pub fn is_qualified(name: &str, module: &str, local: &str) -> bool {
+    if module.is_empty() {
+        return name == local;
+    }
+    name.len() == module.len() + 1 + local.len()
+        && name.starts_with(module)
+        && name.ends_with(local)
+        && name.as_bytes()[module.len()] == b'.'
 }
 
 impl FunctionTable {
@@ -59,19 +93,24 @@ impl FunctionTable {
         self.functions.get(id as usize).copied()
     }
 
-    /// The id of the (first) function with this qualified name;
-    /// `name_at` gives the name of the function at a place.
-    pub fn id<'n>(
+    /// The id of the (first) function named `name`; `named(module,
+    /// function, name)` says whether the function at that place has the
+    /// qualified name `name`.
+    pub fn id(&self, name: &str, named: impl Fn(u32, u32, &str) -> bool) -> Option<FunctionId> {
+        self.id_hashed(name_hash(name), name, named)
+    }
+
+    fn id_hashed(
         &self,
+        hash: u64,
         name: &str,
-        name_at: impl Fn(u32, u32) -> Option<&'n str>,
+        named: impl Fn(u32, u32, &str) -> bool,
     ) -> Option<FunctionId> {
-        match self.ids.get(&name_hash(name)) {
+        match self.ids.get(&hash) {
             Some(&id)
                 if self
                     .place(id)
-                    .and_then(|(module, function)| name_at(module, function))
-                    == Some(name) =>
+                    .is_some_and(|(module, function)| named(module, function, name)) =>
             {
                 Some(id)
             }
@@ -80,32 +119,69 @@ impl FunctionTable {
         }
     }
 
-    /// Numbers the functions `names` of the module at `position`, in order;
-    /// a name finds its function unless an earlier function has the name.
+    /// Numbers the functions of the module `module` at `position`, which
+    /// its lock events name `locals` (without the module's name), in
+    /// order; a name finds its function unless an earlier function has
+    /// the name.
     pub fn add_module<'n>(
         &mut self,
         position: u32,
-        names: impl Iterator<Item = &'n str>,
-        name_at: impl Fn(u32, u32) -> Option<&'n str> + Copy,
+        module: &str,
+        locals: impl Iterator<Item = &'n str>,
+        named: impl Fn(u32, u32, &str) -> bool + Copy,
     ) {
         let start = self.functions.len() as FunctionId;
-        for (i, name) in names.enumerate() {
+        for (i, local) in locals.enumerate() {
             let id = self.functions.len() as FunctionId;
-            let named = self.id(name, name_at).is_some();
+            let hash = parts_hash(module, local);
+            // Only a name seen before (or a collision) is joined.
+            let seen = self
+                .ids
+                .contains_key(&hash)
+                .then(|| qualified(module, local));
+            let named_before = seen
+                .as_deref()
+                .is_some_and(|name| self.id_hashed(hash, name, named).is_some());
             self.functions.push((position, i as u32));
-            if named {
+            if named_before {
                 continue;
             }
-            match self.ids.entry(name_hash(name)) {
+            match self.ids.entry(hash) {
                 std::collections::hash_map::Entry::Vacant(entry) => {
                     entry.insert(id);
                 }
                 std::collections::hash_map::Entry::Occupied(_) => {
-                    self.collided.insert(name.to_string(), id);
+                    let name = seen.unwrap_or_else(|| qualified(module, local));
+                    self.collided.insert(name, id);
                 }
             }
         }
         let end = self.functions.len() as FunctionId;
         self.modules.push((position, start..end));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_hashed_in_parts_hashes_as_joined() {
+        for (module, local) in [("shop.bank", "Bank.refund"), ("", "main"), ("a", "a.f")] {
+            let joined = qualified(module, local);
+            assert_eq!(parts_hash(module, local), name_hash(&joined));
+            assert!(is_qualified(&joined, module, local));
+        }
+        assert!(!is_qualified(
+            "shop.bankBank.refund",
+            "shop.bank",
+            "Bank.refund"
+        ));
+        assert!(!is_qualified(
+            "shop.bank.Bank.refund",
+            "shop",
+            "Bank.refund"
+        ));
+        assert!(!is_qualified("main", "m", "main"));
     }
 }

@@ -55,7 +55,9 @@ impl ProjectIndex {
             return None;
         }
         let events = &module.lock_events;
-        let record = events.functions.iter().find(|f| f.name == qualified)?;
+        let record = events.functions.iter().find(|f| {
+            crate::semantic::functions::is_qualified(&qualified, &module.module, &f.name)
+        })?;
         let [(lock, _)] = record.acquires[..] else {
             return None;
         };

@@ -150,7 +150,9 @@ pub struct SharedWrite {
 /// One function's lock summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionLocks {
-    /// `module.func`, `module.Class.method`, `module.outer.inner`.
+    /// Its qualified name without the module's, which the summary holds
+    /// (`func`, `Class.method`, `outer.inner`): a name of its own for each
+    /// function, so the shorter the better.
     pub name: Name,
     pub line: u32,
     /// Every blocking acquisition: `(lock, line)`, first per lock.
@@ -440,8 +442,10 @@ impl ProjectIndex {
             modules.sort_unstable_by(|a, b| a.1.module.cmp(&b.1.module));
             let mut table = FunctionTable::default();
             for (position, module) in modules {
-                let names = module.lock_events.functions.iter().map(|f| f.name.as_str());
-                table.add_module(position, names, |p, i| self.function_name_at(p, i));
+                let locals = module.lock_events.functions.iter().map(|f| f.name.as_str());
+                table.add_module(position, &module.module, locals, |p, i, name| {
+                    self.function_is_named(p, i, name)
+                });
             }
             table
         })
@@ -457,13 +461,22 @@ impl ProjectIndex {
     /// The id of the (first) function with this qualified name.
     pub fn function_id(&self, name: &str) -> Option<FunctionId> {
         self.function_table()
-            .id(name, |p, i| self.function_name_at(p, i))
+            .id(name, |p, i, name| self.function_is_named(p, i, name))
     }
 
-    fn function_name_at(&self, position: u32, function: u32) -> Option<&str> {
-        let module = self.summaries.get(position as usize)?;
-        let function = module.lock_events.functions.get(function as usize)?;
-        Some(function.name.as_str())
+    /// Is `name` the qualified name of function `function` of the module
+    /// at `position`?
+    fn function_is_named(&self, position: u32, function: u32, name: &str) -> bool {
+        let Some(module) = self.summaries.get(position as usize) else {
+            return false;
+        };
+        module
+            .lock_events
+            .functions
+            .get(function as usize)
+            .is_some_and(|f| {
+                crate::semantic::functions::is_qualified(name, &module.module, &f.name)
+            })
     }
 
     pub(crate) fn effects_table(&self) -> &EffectTable {
@@ -919,7 +932,7 @@ mod tests {
         summary.lock_events.functions = functions
             .iter()
             .map(|f| FunctionLocks {
-                name: format!("{name}.{f}").as_str().into(),
+                name: (*f).into(),
                 ..Default::default()
             })
             .collect();
@@ -937,20 +950,14 @@ mod tests {
         let names: Vec<&str> = (0..4)
             .map(|id| index.function(id).unwrap().1.name.as_str())
             .collect();
-        assert_eq!(
-            names,
-            [
-                "shop.app.main",
-                "shop.bank.deposit",
-                "shop.bank.refund",
-                "shop.bank.deposit"
-            ]
-        );
+        assert_eq!(names, ["main", "deposit", "refund", "deposit"]);
         // A name defined twice is its first definition; every definition
         // is numbered (the lock graph visits each one).
         assert_eq!(index.function_id("shop.bank.deposit"), Some(1));
         assert_eq!(index.function_id("shop.bank.refund"), Some(2));
         assert_eq!(index.function_id("shop.bank.missing"), None);
+        assert_eq!(index.function_id("shop.bankdeposit"), None);
+        assert_eq!(index.function_id("bank.deposit"), None);
         let ranges: Vec<_> = index
             .function_table()
             .modules()

@@ -538,8 +538,7 @@ impl<'a> LockGraph<'a> {
 
     /// The function's name without its module (`Bank.refund`).
     pub fn function_name(&self, f: FunctionId) -> &str {
-        let function = self.function(f);
-        strip_module(&function.locks.name, &function.file.module)
+        &self.function(f).locks.name
     }
 
     /// The lock's identity as seen from `module` (`Bank.lock_a` there,

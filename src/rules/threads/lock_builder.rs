@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 use crate::registry::Rule;
 use crate::semantic::SemanticModel;
 use crate::semantic::index::{Callee, FunctionLocks, LockEvents, LockName};
+use crate::semantic::lock_graph::strip_module;
 use crate::semantic::model::ScopeId;
 
 /// A `with` item the walk is inside of.
@@ -85,8 +86,10 @@ impl LockEventsBuilder {
             Some((last, index)) if last == scope => index,
             _ => {
                 let index = *self.functions.entry(scope).or_insert_with(|| {
+                    let qualified = semantic.scope_qualname(scope);
+                    let module = semantic.module.name.as_str();
                     self.events.functions.push(FunctionLocks {
-                        name: semantic.scope_qualname(scope).into(),
+                        name: strip_module(&qualified, module).into(),
                         line,
                         ..Default::default()
                     });
