@@ -14,6 +14,8 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::semantic::qualified_name::join;
+
 /// A function's number in the [`FunctionTable`].
 pub type FunctionId = u32;
 
@@ -52,11 +54,11 @@ fn parts_hash(module: &str, local: &str) -> u64 {
 
 /// `module.local`, the qualified name of a function its module's lock
 /// events name `local`.
-pub fn qualified(module: &str, local: &str) -> String {
+fn qualified(module: &str, local: &str) -> String {
     if module.is_empty() {
         local.to_string()
     } else {
-        format!("{module}.{local}")
+        join(&[module, local])
     }
 }
 
@@ -65,10 +67,9 @@ pub fn is_qualified(name: &str, module: &str, local: &str) -> bool {
     if module.is_empty() {
         return name == local;
     }
-    name.len() == module.len() + 1 + local.len()
-        && name.starts_with(module)
-        && name.ends_with(local)
-        && name.as_bytes()[module.len()] == b'.'
+    name.strip_prefix(module)
+        .and_then(|rest| rest.strip_prefix('.'))
+        == Some(local)
 }
 
 impl FunctionTable {

@@ -26,9 +26,9 @@ use std::fmt;
 use std::ops::Deref;
 
 use rustc_hash::FxHashSet;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::numbered::Numbered;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Name(ArcStr);
