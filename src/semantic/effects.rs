@@ -9,7 +9,7 @@
 //! (through imports, `self.`, inferred receivers and the MRO), memoized and
 //! cycle-safe, when a rule asks ([`ProjectIndex::effect`]).
 
-use crate::semantic::facts::{Callee, Solved, Step};
+use crate::semantic::facts::{Callee, Solved, Step, StepCell};
 pub use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Witness};
 use crate::semantic::index::{FunctionLocks, ProjectIndex};
 use crate::semantic::qualified_name::split_member;
@@ -114,11 +114,11 @@ impl ProjectIndex {
         let callers = Callers::new(n, per_module.iter().flat_map(|m| &m.edges));
         let mut solved = Solved::default();
         for (k, kind) in KINDS.into_iter().enumerate() {
-            let mut steps: Vec<Option<Step>> = vec![None; n];
+            let mut steps = vec![StepCell::NONE; n];
             let mut queue = std::collections::VecDeque::new();
             let witnesses = per_module.iter().flat_map(|m| &m.witnesses);
             for &(id, _) in witnesses.filter(|(_, has)| has[k]) {
-                steps[id as usize] = Some(Step::Witness);
+                steps[id as usize] = StepCell::new(Step::Witness);
                 queue.push_back((id, 0));
             }
             while let Some((g, depth)) = queue.pop_front() {
@@ -126,8 +126,8 @@ impl ProjectIndex {
                     continue;
                 }
                 for &f in callers.of(g) {
-                    if steps[f as usize].is_none() {
-                        steps[f as usize] = Some(Step::Through(g));
+                    if steps[f as usize].get().is_none() {
+                        steps[f as usize] = StepCell::new(Step::Through(g));
                         queue.push_back((f, depth + 1));
                     }
                 }
@@ -266,8 +266,8 @@ impl ProjectIndex {
         let mut chain = Vec::new();
         for _ in 0..=MAX_DEPTH {
             let (module, function) = self.function(id)?;
-            chain.push(function.name.to_string());
-            match steps[id as usize]? {
+            chain.push(module.lock_events.name(function).to_string());
+            match steps.get(id as usize)?.get()? {
                 Step::Witness => {
                     let witness = self.witness(function, kind)?;
                     return Some(Effect {

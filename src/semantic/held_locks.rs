@@ -56,7 +56,7 @@ impl ProjectIndex {
         }
         let events = &module.lock_events;
         let record = events.functions.iter().find(|f| {
-            crate::semantic::functions::is_qualified(&qualified, &module.module, &f.name)
+            crate::semantic::functions::is_qualified(&qualified, &module.module, events.name(f))
         })?;
         let [(lock, _)] = record.acquires[..] else {
             return None;

@@ -538,7 +538,8 @@ impl<'a> LockGraph<'a> {
 
     /// The function's name without its module (`Bank.refund`).
     pub fn function_name(&self, f: FunctionId) -> &str {
-        &self.function(f).locks.name
+        let function = self.function(f);
+        function.file.lock_events.name(function.locks)
     }
 
     /// The lock's identity as seen from `module` (`Bank.lock_a` there,

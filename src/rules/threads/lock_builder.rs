@@ -88,12 +88,8 @@ impl LockEventsBuilder {
                 let index = *self.functions.entry(scope).or_insert_with(|| {
                     let qualified = semantic.scope_qualname(scope);
                     let module = semantic.module.name.as_str();
-                    self.events.functions.push(FunctionLocks {
-                        name: strip_module(&qualified, module).into(),
-                        line,
-                        ..Default::default()
-                    });
-                    self.events.functions.len() - 1
+                    self.events
+                        .add_function(strip_module(&qualified, module), line)
                 });
                 self.last_function = Some((scope, index));
                 index
