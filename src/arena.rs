@@ -612,6 +612,34 @@ mod tests {
         region::contains(value as *const T as *const u8 as *mut u8)
     }
 
+    /// jemalloc's option `name`, as it runs.
+    fn jemalloc_option<T: Default>(name: &str) -> T {
+        let name = std::ffi::CString::new(name).unwrap();
+        let mut value = T::default();
+        let mut len = std::mem::size_of::<T>();
+        // SAFETY: `value` is a `T` of `len` bytes, the option's own type.
+        let status = unsafe {
+            tikv_jemalloc_sys::mallctl(
+                name.as_ptr(),
+                (&mut value as *mut T).cast(),
+                &mut len,
+                std::ptr::null_mut(),
+                0,
+            )
+        };
+        assert_eq!(status, 0, "mallctl {name:?}");
+        value
+    }
+
+    #[test]
+    fn jemalloc_runs_with_the_options_lib_rs_sets() {
+        if std::env::var_os("_RJEM_MALLOC_CONF").is_some() {
+            return; // the environment overrides them
+        }
+        assert_eq!(jemalloc_option::<u32>("opt.narenas"), 1);
+        assert_eq!(jemalloc_option::<usize>("opt.tcache_max"), 1024);
+    }
+
     #[test]
     fn a_lease_carves_only_what_is_allocated_inside_it() {
         std::thread::spawn(|| {

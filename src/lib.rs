@@ -18,6 +18,19 @@
 #[global_allocator]
 static GLOBAL: arena::Allocator = arena::Allocator;
 
+/// jemalloc's options, read when it starts (`MALLOC_CONF`'s own syntax;
+/// `_RJEM_MALLOC_CONF` in the environment still overrides them). One
+/// arena for all threads, not four per CPU: the project stage frees on
+/// one thread what another allocated, and the discovery walk's threads
+/// and the pool's each started heaps of their own. A thread's cache keeps
+/// blocks up to 1 KiB, not 32 KiB. Peak memory, medians of 10 runs: all
+/// packages 65.6 -> 63.2 MiB, the standard library 39.2 -> 37.2 MiB; the
+/// same time (CPU 1.000x and 0.997x).
+#[cfg(not(windows))]
+#[allow(non_upper_case_globals)]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+pub static malloc_conf: &[u8; 26] = b"narenas:1,tcache_max:1024\0";
+
 pub mod adopt;
 pub mod arena;
 pub mod cache;
