@@ -216,16 +216,18 @@ pub(crate) fn compact(report: &mut FileReport) {
         exact(&mut summary.imports);
         exact(&mut summary.lock_events.functions);
         for function in &mut summary.lock_events.functions {
-            exact_thin(&mut function.calls);
-            exact_thin(&mut function.acquires);
-            exact_thin(&mut function.held_steps);
-            exact_thin(&mut function.shared_writes);
+            if let Some(locking) = &mut function.locking {
+                exact_thin(&mut locking.acquires);
+                exact_thin(&mut locking.held_steps);
+                exact_thin(&mut locking.shared_writes);
+            }
             if let Some(effects) = &mut function.effects {
                 exact_thin(&mut effects.value_calls);
                 exact_thin(&mut effects.maybe_blocks);
             }
         }
         exact(&mut summary.lock_events.callees);
+        exact(&mut summary.lock_events.calls);
         exact(&mut summary.lock_events.locks);
     }
 }

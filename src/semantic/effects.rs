@@ -172,14 +172,20 @@ impl ProjectIndex {
                     .map(|c| *resolved.entry(c).or_insert_with(|| self.callee_id(c)))
                     .collect()
             });
+            let callees = &module.lock_events.callees;
             let by_value = function.effects.iter().flat_map(|e| {
-                e.value_calls.iter().map(|(value, method)| {
+                e.value_calls.iter().map(|&callee| {
+                    let Some(Callee::OnValue { value, method, .. }) = callees.get(callee as usize)
+                    else {
+                        return None;
+                    };
                     let class = self.class_of(value)?;
                     self.function_id(&self.method_owner(&class, method)?)
                 })
             });
-            let callees = function
-                .calls
+            let callees = module
+                .lock_events
+                .calls(function)
                 .iter()
                 .map(|&c| targets.get(c as usize).copied().flatten())
                 .chain(by_value);

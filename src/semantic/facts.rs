@@ -95,8 +95,11 @@ pub struct OwnEffects {
     /// (`self.filepath.open()` blocks if `self.filepath` is a `Path`).
     pub maybe_blocks: ThinVec<(Val, ValueKind, Witness)>,
     pub runs_loop: Option<Witness>,
-    /// Methods called on receivers whose class the project says.
-    pub value_calls: ThinVec<(Val, Name)>,
+    /// Methods called on receivers whose class the project says: the
+    /// numbers of the lock events' callees (each a `Callee::OnValue`, with
+    /// no receiver), so a file keeps each receiver and method once (all
+    /// packages: 65,337 calls, 30,513 of them different in their file).
+    pub value_calls: ThinVec<u32>,
 }
 
 /// The index's effects, solved once for every function on first use.

@@ -58,7 +58,7 @@ impl ProjectIndex {
         let record = events.functions.iter().find(|f| {
             crate::semantic::functions::is_qualified(&qualified, &module.module, events.name(f))
         })?;
-        let [(lock, _)] = record.acquires[..] else {
+        let [(lock, _)] = record.acquires()[..] else {
             return None;
         };
         Some((module, events.locks.get(lock as usize)?))

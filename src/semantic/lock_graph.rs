@@ -341,7 +341,7 @@ impl<'a> LockGraph<'a> {
         let mut memo = Transitive::default();
         let mut on_stack = vec![false; self.function_count()];
         for f in 0..self.function_count() {
-            let steps: &'a [crate::semantic::index::HeldStep] = &self.function(f).locks.held_steps;
+            let steps: &'a [crate::semantic::index::HeldStep] = self.function(f).locks.held_steps();
             for step in steps {
                 let held: Vec<(LockId, u32)> = step
                     .held
@@ -473,7 +473,7 @@ impl<'a> LockGraph<'a> {
         if !memo.contains_key(&f) {
             let mut out: Vec<Acquisition> = Vec::new();
             let function = self.function(f);
-            for &(lock, line) in &function.locks.acquires {
+            for &(lock, line) in function.locks.acquires() {
                 if let Some(id) = self.lock_of(f, lock)
                     && self.locks[id as usize].scope != LockScope::Local
                     && !out.iter().any(|a| a.lock == id)
@@ -490,7 +490,7 @@ impl<'a> LockGraph<'a> {
             }
             if depth < MAX_DEPTH {
                 on_stack[f] = true;
-                for &callee in &function.locks.calls {
+                for &callee in function.file.lock_events.calls(function.locks) {
                     let Some((g, through_self, on_value)) = self.callee_via(f, callee) else {
                         continue;
                     };
@@ -512,8 +512,13 @@ impl<'a> LockGraph<'a> {
                 }
                 // The methods a sync function calls on inferred receivers,
                 // as its effect events record them.
+                let callees = &function.file.lock_events.callees;
                 let value_calls = function.locks.effects.iter().flat_map(|e| &e.value_calls);
-                for (value, method) in value_calls {
+                for &callee in value_calls {
+                    let Some(Callee::OnValue { value, method, .. }) = callees.get(callee as usize)
+                    else {
+                        continue;
+                    };
                     let Some(g) = self.value_method(value, method) else {
                         continue;
                     };

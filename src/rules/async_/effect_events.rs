@@ -13,6 +13,7 @@ use crate::registry::Rule;
 use crate::rules::threads::lock_builder::{LockEventsBuilder, callee, has_callee};
 use crate::semantic::effects::EffectKind;
 use crate::semantic::effects::{Target, Witness};
+use crate::semantic::facts::Callee;
 use crate::semantic::index::{ProjectIndex, Question};
 use crate::semantic::known;
 use crate::semantic::model::ScopeId;
@@ -171,6 +172,13 @@ fn record(
     }
     let line = cx.locator().row(call.start());
     let def_line = cx.locator().row(def.name.start());
+    let value_call = value_call.map(|(value, method)| {
+        state.callee_id(Callee::OnValue {
+            value,
+            method: method.into(),
+            receiver: None,
+        })
+    });
     let semantic = &cx.semantic;
     let record = state.function(semantic, scope, def_line);
     let own = record.effects.get_or_insert_with(Default::default);
@@ -202,13 +210,10 @@ fn record(
             line,
         });
     }
-    if let Some((value, method)) = value_call
-        && !own
-            .value_calls
-            .iter()
-            .any(|(v, m)| *v == value && *m == method)
+    if let Some(callee) = value_call
+        && !own.value_calls.contains(&callee)
     {
-        own.value_calls.push((value, method.into()));
+        own.value_calls.push(callee);
     }
 }
 

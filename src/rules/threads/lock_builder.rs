@@ -28,6 +28,9 @@ pub struct LockEventsBuilder {
     pub(super) lock_ids: FxHashMap<LockName, u32>,
     pub(super) callee_ids: FxHashMap<Callee, u32>,
     pub(super) functions: FxHashMap<ScopeId, usize>,
+    /// Each function's calls, by its position, until [`Self::finish`]
+    /// puts them one after another in the events.
+    calls: Vec<Vec<u32>>,
     /// The function [`LockEventsBuilder::function`] gave last (calls come
     /// many in a row from one function).
     last_function: Option<(ScopeId, usize)>,
@@ -58,7 +61,7 @@ impl LockEventsBuilder {
         })
     }
 
-    pub(super) fn callee_id(&mut self, callee: Callee) -> u32 {
+    pub(crate) fn callee_id(&mut self, callee: Callee) -> u32 {
         let next = self.events.callees.len() as u32;
         *self.callee_ids.entry(callee).or_insert_with_key(|callee| {
             self.events.callees.push(callee.clone());
@@ -82,19 +85,42 @@ impl LockEventsBuilder {
         scope: ScopeId,
         line: u32,
     ) -> &mut FunctionLocks {
-        let index = match self.last_function {
+        let index = self.function_index(semantic, scope, line);
+        &mut self.events.functions[index]
+    }
+
+    /// The position of `scope`'s record in the events (made the first
+    /// time).
+    fn function_index(&mut self, semantic: &SemanticModel, scope: ScopeId, line: u32) -> usize {
+        match self.last_function {
             Some((last, index)) if last == scope => index,
             _ => {
                 let index = *self.functions.entry(scope).or_insert_with(|| {
                     let qualified = semantic.scope_qualname(scope);
                     let module = semantic.module.name.as_str();
+                    self.calls.push(Vec::new());
                     self.events
                         .add_function(strip_module(&qualified, module), line)
                 });
                 self.last_function = Some((scope, index));
                 index
             }
-        };
+        }
+    }
+
+    /// `scope`'s function calls `callee` (recorded once), and its record.
+    pub(crate) fn add_call(
+        &mut self,
+        semantic: &SemanticModel,
+        scope: ScopeId,
+        line: u32,
+        callee: u32,
+    ) -> &mut FunctionLocks {
+        let index = self.function_index(semantic, scope, line);
+        let calls = &mut self.calls[index];
+        if !calls.contains(&callee) {
+            calls.push(callee);
+        }
         &mut self.events.functions[index]
     }
 
@@ -138,6 +164,13 @@ impl LockEventsBuilder {
     /// `readers`: the enabled rules that report from the lock graph.
     pub fn finish(mut self, readers: impl Iterator<Item = Rule>) -> LockEvents {
         self.events.rules = readers.collect();
+        let total = self.calls.iter().map(Vec::len).sum();
+        self.events.calls.reserve_exact(total);
+        for (function, calls) in self.events.functions.iter_mut().zip(&self.calls) {
+            let start = self.events.calls.len() as u32;
+            self.events.calls.extend_from_slice(calls);
+            function.calls = (start, self.events.calls.len() as u32);
+        }
         self.events
     }
 }

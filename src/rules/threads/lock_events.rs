@@ -160,11 +160,11 @@ fn acquire(
     }
     let ordered = !builder.ordering.is_empty();
     let record = builder.function(semantic, function, line);
-    if blocking && !record.acquires.iter().any(|(l, _)| *l == lock) {
-        record.acquires.push((lock, row));
+    if blocking && !record.acquires().iter().any(|(l, _)| *l == lock) {
+        record.locking_mut().acquires.push((lock, row));
     }
     if !held.is_empty() {
-        record.held_steps.push(HeldStep {
+        record.locking_mut().held_steps.push(HeldStep {
             step: LockStep::Acquire { lock, blocking },
             held,
             span,
@@ -280,12 +280,9 @@ pub(crate) fn on_call<'a>(
     let builder = &mut *state;
     let ordered = !builder.ordering.is_empty();
     let callee = builder.callee_id(callee);
-    let record = builder.function(semantic, function, line);
-    if !record.calls.contains(&callee) {
-        record.calls.push(callee);
-    }
+    let record = builder.add_call(semantic, function, line, callee);
     if !held.is_empty() {
-        record.held_steps.push(HeldStep {
+        record.locking_mut().held_steps.push(HeldStep {
             step: LockStep::Call { callee },
             held,
             span,

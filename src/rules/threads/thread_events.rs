@@ -138,6 +138,7 @@ fn on_assignment(cx: &mut Context, state: &mut LockEventsBuilder, stmt: &Stmt) {
     let semantic = &cx.semantic;
     state
         .function(semantic, function, line)
+        .locking_mut()
         .shared_writes
         .push(SharedWrite {
             target: text,

@@ -49,7 +49,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                     .rules
                     .contains(&Rule::UnsynchronizedSharedMutation)
                 {
-                    for write in &function.locks.shared_writes {
+                    for write in function.locks.shared_writes() {
                         let duplicate = out
                             .iter()
                             .any(|(m, found)| m == module && found.span == write.span);
@@ -81,7 +81,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                 if depth == DEPTH {
                     continue;
                 }
-                for &callee in &function.locks.calls {
+                for &callee in function.file.lock_events.calls(function.locks) {
                     if let Some((g, true)) = graph.callee_of(f, callee)
                         && !seen.contains(&g)
                     {
