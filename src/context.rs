@@ -4,8 +4,6 @@
 //! implements. It names no rule: the checker (`crate::checker`) walks the
 //! tree and calls each enabled rule's hooks with it.
 
-use std::path::PathBuf;
-
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::ast::{self, Expr, Stmt};
@@ -383,17 +381,12 @@ impl<'a> Callee<'a> {
     }
 }
 
-/// Each module's file (for messages naming another file's line).
-pub type ModulePaths = rustc_hash::FxHashMap<String, PathBuf>;
-
 /// A project-wide finding and the module of the file it is in.
 pub type ProjectFinding = (String, Finding);
 
 /// What a project-wide rule sees once every file is indexed.
 pub struct Project<'i> {
     pub index: &'i ProjectIndex,
-    /// Each module's file (the index's).
-    pub paths: &'i ModulePaths,
     lock_graph: std::cell::OnceCell<Option<LockGraph<'i>>>,
 }
 
@@ -401,7 +394,6 @@ impl<'i> Project<'i> {
     pub fn new(index: &'i ProjectIndex) -> Self {
         Self {
             index,
-            paths: index.paths(),
             lock_graph: Default::default(),
         }
     }

@@ -384,30 +384,30 @@ fn finish_run(
         rayon::broadcast(|_| crate::semantic::name::forget_decoded());
     }
     stage_memory("summaries decoded", project_started);
-    // Which report each module's project findings go to (the first file
-    // claiming a module name, as in the index), and its path for messages.
-    let mut owners: rustc_hash::FxHashMap<String, usize> = Default::default();
-    let mut paths: crate::context::ModulePaths = Default::default();
-    for (i, report) in reports.iter().enumerate() {
-        if let Some(summary) = &report.summary
-            && !owners.contains_key(&summary.module)
-        {
-            owners.insert(summary.module.clone(), i);
-            paths.insert(summary.module.clone(), report.path.clone());
-        }
-    }
-    // The summaries move into the index: no copy of them is kept.
+    let asks_effects = reports
+        .iter()
+        .filter(|r| report_only.is_none_or(|only| only.contains(&r.path)))
+        .any(FileReport::asks_effects);
+    // The summaries move into the index, each numbered by its report's
+    // position: a module's project findings go to the report whose
+    // summary the index kept (the first file claiming the name). The
+    // reports' paths are lent to the index for messages, and given back
+    // below: no copy of either is made.
     let started = std::time::Instant::now();
-    let mut index = ProjectIndex::new(reports.iter_mut().filter_map(|r| r.summary.take()));
-    index.set_paths(paths);
-    stage_memory("index built", project_started);
-    prepare_answers(
-        &index,
+    let mut index = ProjectIndex::numbered(
         reports
-            .iter()
-            .filter(|r| report_only.is_none_or(|only| only.contains(&r.path)))
-            .any(FileReport::asks_effects),
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, r)| Some((i as u32, r.summary.take()?))),
     );
+    index.set_paths(
+        reports
+            .iter_mut()
+            .map(|r| std::mem::take(&mut r.path))
+            .collect(),
+    );
+    stage_memory("index built", project_started);
+    prepare_answers(&index, asks_effects);
     stage_memory("effects solved", project_started);
     // The pending questions of every file, answered in parallel with the
     // project-wide findings (the index is read-only; its memo tables lock).
@@ -418,8 +418,10 @@ fn finish_run(
         || {
             reports
                 .par_iter_mut()
-                .map(|report| {
-                    if report_only.is_some_and(|only| !only.contains(&report.path)) {
+                .enumerate()
+                .map(|(i, report)| {
+                    let path = index.path(i).unwrap_or(&report.path);
+                    if report_only.is_some_and(|only| !only.contains(path)) {
                         report.packed = None;
                         return Vec::new();
                     }
@@ -443,9 +445,12 @@ fn finish_run(
     }
     let mut project: Vec<Vec<Finding>> = vec![Vec::new(); reports.len()];
     for (module, finding) in project_list {
-        if let Some(&i) = owners.get(&module) {
-            project[i].push(finding);
+        if let Some(i) = index.origin(&module) {
+            project[i as usize].push(finding);
         }
+    }
+    for (report, path) in reports.iter_mut().zip(index.take_paths()) {
+        report.path = path;
     }
     let mut result = CheckResult {
         files_checked,

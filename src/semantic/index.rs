@@ -445,8 +445,12 @@ pub struct ProjectIndex {
     effects: EffectTable,
     /// The functions the lock events record, numbered (built on first use).
     functions: std::sync::OnceLock<FunctionTable>,
-    /// Each module's file, for messages (set by the project stage).
-    paths: FxHashMap<String, std::path::PathBuf>,
+    /// Where each summary came from: its number among those given to
+    /// [`ProjectIndex::new`] (a report's position, in the project stage).
+    origins: Vec<u32>,
+    /// The files, by that number, for messages (set by the project stage,
+    /// which takes them back when it is done: no copy of a path is made).
+    paths: Vec<std::path::PathBuf>,
     /// Answers already given (the same receivers and callees are asked
     /// about from many files).
     memo: Memo,
@@ -472,9 +476,23 @@ const MAX_HOPS: usize = 16;
 
 impl ProjectIndex {
     pub fn new<S: Into<Box<FileSummary>>>(summaries: impl IntoIterator<Item = S>) -> Self {
+        Self::numbered(
+            summaries
+                .into_iter()
+                .enumerate()
+                .map(|(i, summary)| (i as u32, summary)),
+        )
+    }
+
+    /// [`ProjectIndex::new`] of summaries each with its own number (its
+    /// report's position): what [`ProjectIndex::origin`] gives back.
+    pub fn numbered<S: Into<Box<FileSummary>>>(
+        summaries: impl IntoIterator<Item = (u32, S)>,
+    ) -> Self {
         let mut modules = FxHashMap::default();
         let mut kept = Vec::new();
-        for summary in summaries {
+        let mut origins = Vec::new();
+        for (origin, summary) in summaries {
             let summary = summary.into();
             // Two files claiming one module name (scripts in different
             // folders): the first wins; the answer for the other is unknown.
@@ -483,11 +501,13 @@ impl ProjectIndex {
             {
                 entry.insert(kept.len() as u32);
                 kept.push(summary);
+                origins.push(origin);
             }
         }
         Self {
             modules,
             summaries: kept,
+            origins,
             applied: Default::default(),
             effects: Default::default(),
             functions: Default::default(),
@@ -557,19 +577,34 @@ impl ProjectIndex {
         &self.memo
     }
 
-    /// Records each module's file, for messages that name a file and line.
-    pub fn set_paths(&mut self, paths: FxHashMap<String, std::path::PathBuf>) {
+    /// The number the module's summary came with (the first summary
+    /// with its name: [`ProjectIndex::numbered`]).
+    pub fn origin(&self, module: &str) -> Option<u32> {
+        let position = *self.modules.get(module)?;
+        self.origins.get(position as usize).copied()
+    }
+
+    /// Lends the index the files, by the summaries' numbers, for messages
+    /// that name a file and line ([`ProjectIndex::take_paths`] gives them
+    /// back).
+    pub fn set_paths(&mut self, paths: Vec<std::path::PathBuf>) {
         self.paths = paths;
     }
 
-    /// Each module's file (empty until the project stage sets them).
-    pub fn paths(&self) -> &FxHashMap<String, std::path::PathBuf> {
-        &self.paths
+    /// The files [`ProjectIndex::set_paths`] lent.
+    pub fn take_paths(&mut self) -> Vec<std::path::PathBuf> {
+        std::mem::take(&mut self.paths)
+    }
+
+    /// The file given with number `origin`, if any.
+    pub fn path(&self, origin: usize) -> Option<&std::path::Path> {
+        self.paths.get(origin).map(|p| p.as_path())
     }
 
     /// `shop/bank.py:41` (or `shop.bank:41` when the file is not known).
     pub fn file_line(&self, module: &str, line: u32) -> String {
-        file_line(&self.paths, module, line)
+        let path = self.origin(module).and_then(|o| self.path(o as usize));
+        file_line(path, module, line)
     }
 
     /// The name of the definition `qualified` reaches through re-exports:
@@ -874,15 +909,15 @@ impl ProjectIndex {
     }
 }
 
-/// `shop/bank.py:41`: the module's file in `paths`, relative to the
-/// working directory (or `shop.bank:41` when the file is not known).
-pub fn file_line(paths: &FxHashMap<String, std::path::PathBuf>, module: &str, line: u32) -> String {
-    match paths.get(module) {
+/// `shop/bank.py:41`: the module's file, relative to the working
+/// directory (or `shop.bank:41` when the file is not known).
+fn file_line(path: Option<&std::path::Path>, module: &str, line: u32) -> String {
+    match path {
         Some(path) => {
             let relative = std::env::current_dir()
                 .ok()
                 .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
-                .unwrap_or_else(|| path.clone());
+                .unwrap_or_else(|| path.to_path_buf());
             format!("{}:{line}", relative.display())
         }
         None => format!("{module}:{line}"),

@@ -5,11 +5,11 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
+use crate::context::{Check, Facts, Project, ProjectFinding};
 use crate::finding::Label;
 use crate::registry::Rule;
 use crate::rules::threads::finding;
-use crate::semantic::index::file_line;
+use crate::semantic::index::ProjectIndex;
 use crate::semantic::lock_graph::{LockGraph, LockId, Site};
 
 pub struct LockOrderInversion;
@@ -20,13 +20,13 @@ impl<'a> Check<'a> for LockOrderInversion {
 
     fn project_findings(project: &Project) -> Vec<ProjectFinding> {
         match project.lock_graph() {
-            Some(graph) => findings(graph, project.paths),
+            Some(graph) => findings(graph, project.index),
             None => Vec::new(),
         }
     }
 }
 
-pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
+pub(crate) fn findings(graph: &LockGraph, index: &ProjectIndex) -> Vec<ProjectFinding> {
     let mut edges: Vec<(LockId, LockId)> = graph.edges.keys().copied().collect();
     edges.sort_unstable();
     let component = components(graph.locks.len(), &edges);
@@ -50,7 +50,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
             else {
                 continue;
             };
-            let mut message = what(graph, paths, site, held, taken, module);
+            let mut message = what(graph, index, site, held, taken, module);
             let others: Vec<(&Site, LockId, LockId)> = back
                 .iter()
                 .map(|&(a, b)| (&graph.edges[&(a, b)][0], a, b))
@@ -59,7 +59,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                 message.push_str(&format!(
                     "; `{}` ({}) acquires them in the opposite order",
                     graph.function_name(other.function),
-                    where_(graph, paths, other)
+                    where_(graph, index, other)
                 ));
             } else {
                 let steps: Vec<String> = others
@@ -68,7 +68,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                         format!(
                             "`{}` ({}) acquires `{}` while holding `{}`",
                             graph.function_name(other.function),
-                            where_(graph, paths, other),
+                            where_(graph, index, other),
                             graph.lock_name(*b, module),
                             graph.lock_name(*a, module)
                         )
@@ -110,7 +110,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
 /// "acquires `B` while holding `A`", or through a call.
 fn what(
     graph: &LockGraph,
-    paths: &ModulePaths,
+    index: &ProjectIndex,
     site: &Site,
     held: LockId,
     taken: LockId,
@@ -134,15 +134,15 @@ fn what(
                 "calls `{}`, which acquires `{taken}` (in `{}`, {}), while holding `{held}`",
                 graph.function_name(callee),
                 graph.function_name(acquisition.by),
-                file_line(paths, &by.file.module, acquisition.line)
+                index.file_line(&by.file.module, acquisition.line)
             )
         }
     }
 }
 
-fn where_(graph: &LockGraph, paths: &ModulePaths, site: &Site) -> String {
+fn where_(graph: &LockGraph, index: &ProjectIndex, site: &Site) -> String {
     let module = &graph.function(site.function).file.module;
-    file_line(paths, module, site.span.location.row)
+    index.file_line(module, site.span.location.row)
 }
 
 /// Cycles longer than this many edges are neither searched nor reported.

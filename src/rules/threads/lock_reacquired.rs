@@ -3,12 +3,12 @@
 //! takes `L` (through `self.` calls, plain and imported functions). The
 //! project's lock graph (`lock_graph`) records these re-acquisitions.
 
-use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
+use crate::context::{Check, Facts, Project, ProjectFinding};
 use crate::finding::Label;
 use crate::registry::Rule;
 use crate::rules::threads::finding;
 use crate::semantic::index::LockKind;
-use crate::semantic::index::file_line;
+use crate::semantic::index::ProjectIndex;
 use crate::semantic::lock_graph::LockGraph;
 
 pub struct LockReacquired;
@@ -19,13 +19,13 @@ impl<'a> Check<'a> for LockReacquired {
 
     fn project_findings(project: &Project) -> Vec<ProjectFinding> {
         match project.lock_graph() {
-            Some(graph) => findings(graph, project.paths),
+            Some(graph) => findings(graph, project.index),
             None => Vec::new(),
         }
     }
 }
 
-pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
+pub(crate) fn findings(graph: &LockGraph, index: &ProjectIndex) -> Vec<ProjectFinding> {
     let mut out: Vec<ProjectFinding> = Vec::new();
     for (lock, site) in &graph.reacquired {
         let info = &graph.locks[*lock as usize];
@@ -52,7 +52,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                 format!(
                     "calls `{}`, which acquires `{name}` ({}), while already holding it",
                     graph.function_name(callee),
-                    file_line(paths, &by.file.module, acquisition.line)
+                    index.file_line(&by.file.module, acquisition.line)
                 )
             }
             Some((callee, acquisition)) => {
@@ -61,7 +61,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                     "calls `{}`, which acquires `{name}` (`{}`, {}), while already holding it",
                     graph.function_name(callee),
                     graph.function_name(acquisition.by),
-                    file_line(paths, &by.file.module, acquisition.line)
+                    index.file_line(&by.file.module, acquisition.line)
                 )
             }
         };

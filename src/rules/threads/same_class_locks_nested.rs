@@ -5,11 +5,11 @@
 //! project's lock graph (`lock_graph`) records these pairs; the receivers
 //! are those of the lock events (`LockName::Value`, `Callee::OnValue`).
 
-use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
+use crate::context::{Check, Facts, Project, ProjectFinding};
 use crate::finding::Label;
 use crate::registry::Rule;
 use crate::rules::threads::finding;
-use crate::semantic::index::file_line;
+use crate::semantic::index::ProjectIndex;
 use crate::semantic::lock_graph::LockGraph;
 use crate::semantic::qualified_name::split_member;
 
@@ -21,13 +21,13 @@ impl<'a> Check<'a> for SameClassLocksNested {
 
     fn project_findings(project: &Project) -> Vec<ProjectFinding> {
         match project.lock_graph() {
-            Some(graph) => findings(graph, project.paths),
+            Some(graph) => findings(graph, project.index),
             None => Vec::new(),
         }
     }
 }
 
-pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
+pub(crate) fn findings(graph: &LockGraph, index: &ProjectIndex) -> Vec<ProjectFinding> {
     let mut out: Vec<ProjectFinding> = Vec::new();
     for pair in &graph.same_class {
         let info = &graph.locks[pair.lock as usize];
@@ -61,7 +61,7 @@ pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFin
                     "`{}.{}(...)` acquires `{taken}` ({}) while holding `{held}`",
                     pair.taken,
                     graph.function_name(callee).rsplit('.').next().unwrap_or(""),
-                    file_line(paths, &by.file.module, acquisition.line)
+                    index.file_line(&by.file.module, acquisition.line)
                 )
             }
         };

@@ -3,10 +3,10 @@
 //! The walk records thread starts and unguarded writes (`lock_events`); the
 //! project stage follows each thread target and its `self.` calls.
 
-use crate::context::{Check, Facts, ModulePaths, Project, ProjectFinding};
+use crate::context::{Check, Facts, Project, ProjectFinding};
 use crate::finding::Finding;
 use crate::registry::Rule;
-use crate::semantic::index::file_line;
+use crate::semantic::index::ProjectIndex;
 use crate::semantic::lock_graph::{FunctionId, LockGraph};
 
 pub struct UnsynchronizedSharedMutation;
@@ -19,7 +19,7 @@ impl<'a> Check<'a> for UnsynchronizedSharedMutation {
 
     fn project_findings(project: &Project) -> Vec<ProjectFinding> {
         match project.lock_graph() {
-            Some(graph) => findings(graph, project.paths),
+            Some(graph) => findings(graph, project.index),
             None => Vec::new(),
         }
     }
@@ -28,13 +28,13 @@ impl<'a> Check<'a> for UnsynchronizedSharedMutation {
 /// How many `self.` calls deep a thread target is followed.
 const DEPTH: usize = 3;
 
-pub(crate) fn findings(graph: &LockGraph, paths: &ModulePaths) -> Vec<ProjectFinding> {
+pub(crate) fn findings(graph: &LockGraph, index: &ProjectIndex) -> Vec<ProjectFinding> {
     let mut out: Vec<ProjectFinding> = Vec::new();
     for (target, how, file, line) in &graph.threads {
         let started = format!(
             "`{}` runs in a thread (`{how}` at {})",
             graph.function_name(*target),
-            file_line(paths, &file.module, *line)
+            index.file_line(&file.module, *line)
         );
         let mut seen: Vec<FunctionId> = vec![*target];
         let mut frontier = vec![*target];
