@@ -26,7 +26,7 @@ use crate::semantic::ModuleName;
 use crate::settings::FileSettings;
 
 /// Bump when the report format changes in a way serde would still accept.
-const FORMAT: u32 = 20;
+const FORMAT: u32 = 21;
 
 /// A file whose modification or change time is this close to the start of
 /// the run (or later) is not remembered in the stat index: file systems
