@@ -9,7 +9,7 @@
 //! (through imports, `self.`, inferred receivers and the MRO), memoized and
 //! cycle-safe, when a rule asks ([`ProjectIndex::effect`]).
 
-use crate::semantic::facts::{Callee, Solved, Step, StepCell};
+use crate::semantic::facts::{Callee, Solved, Step, StepCell, Val};
 pub use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Witness};
 use crate::semantic::index::{FunctionLocks, ProjectIndex};
 use crate::semantic::qualified_name::split_member;
@@ -172,15 +172,11 @@ impl ProjectIndex {
                     .map(|c| *resolved.entry(c).or_insert_with(|| self.callee_id(c)))
                     .collect()
             });
-            let callees = &module.lock_events.callees;
+            let events = &module.lock_events;
             let by_value = function.effects.iter().flat_map(|e| {
                 e.value_calls.iter().map(|&callee| {
-                    let Some(Callee::OnValue { value, method, .. }) = callees.get(callee as usize)
-                    else {
-                        return None;
-                    };
-                    let class = self.class_of(value)?;
-                    self.function_id(&self.method_owner(&class, method)?)
+                    let (value, method) = events.value_call(callee)?;
+                    self.value_method_id(value, method)
                 })
             });
             let callees = module
@@ -215,11 +211,14 @@ impl ProjectIndex {
     fn effect_target(&self, target: &Target) -> Option<u32> {
         match target {
             Target::Callee(callee) => self.callee_id(callee),
-            Target::OnValue(value, method) => {
-                let class = self.class_of(value)?;
-                self.function_id(&self.method_owner(&class, method)?)
-            }
+            Target::OnValue(value, method) => self.value_method_id(value, method),
         }
+    }
+
+    /// The function (by id) `method` called on `value` stands for.
+    pub(crate) fn value_method_id(&self, value: &Val, method: &str) -> Option<u32> {
+        let class = self.class_of(value)?;
+        self.function_id(&self.method_owner(&class, method)?)
     }
 
     /// The function (by id) a lock-events callee stands for.

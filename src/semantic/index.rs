@@ -256,6 +256,15 @@ impl LockEvents {
         self.calls.get(start as usize..end as usize).unwrap_or(&[])
     }
 
+    /// The value and method of a call on an inferred receiver, by its
+    /// number among the callees (`OwnEffects::value_calls`).
+    pub fn value_call(&self, callee: u32) -> Option<(&Val, &Name)> {
+        match self.callees.get(callee as usize)? {
+            Callee::OnValue { value, method, .. } => Some((value, method)),
+            _ => None,
+        }
+    }
+
     /// Records a function named `name` (without the module's) defined at
     /// `line`; gives its position.
     pub fn add_function(&mut self, name: &str, line: u32) -> usize {

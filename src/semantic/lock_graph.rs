@@ -294,9 +294,9 @@ impl<'a> LockGraph<'a> {
 
     /// The function `method` called on `value` stands for.
     fn value_method(&self, value: &Val, method: &str) -> Option<FunctionId> {
-        let class = self.index.class_of(value)?;
-        let owner = self.index.method_owner(&class, method)?;
-        self.named(&owner)
+        self.index
+            .value_method_id(value, method)
+            .map(|id| id as FunctionId)
     }
 
     fn method_owner(&self, class: &'a str, method: &'a str) -> Option<String> {
@@ -512,11 +512,10 @@ impl<'a> LockGraph<'a> {
                 }
                 // The methods a sync function calls on inferred receivers,
                 // as its effect events record them.
-                let callees = &function.file.lock_events.callees;
+                let events = &function.file.lock_events;
                 let value_calls = function.locks.effects.iter().flat_map(|e| &e.value_calls);
                 for &callee in value_calls {
-                    let Some(Callee::OnValue { value, method, .. }) = callees.get(callee as usize)
-                    else {
+                    let Some((value, method)) = events.value_call(callee) else {
                         continue;
                     };
                     let Some(g) = self.value_method(value, method) else {
