@@ -9,7 +9,6 @@ use miette::{
 };
 use ruff_source_file::LineIndex;
 use ruff_text_size::TextSize;
-use rustc_hash::FxHashMap;
 
 use crate::finding::Finding;
 use crate::pipeline::CheckResult;
@@ -209,16 +208,22 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
         // Our source name already carries row:column in characters; miette
         // would append its own, counted in bytes.
         .without_primary_span_start();
-    // Only files with findings are read again, each once.
-    let mut files: FxHashMap<&std::path::Path, File> = FxHashMap::default();
-    for d in &result.diagnostics {
-        files.entry(d.path.as_path()).or_insert_with(|| {
-            File::new(&read_source(&d.path).map(|s| s.text).unwrap_or_default())
-        });
-    }
+    // Only files with findings are read again, one at a time: the
+    // diagnostics come sorted by path, so each is read once (all packages:
+    // holding every one until the end took 3 MB at the run's peak).
+    let mut current: Option<(&std::path::Path, File)> = None;
     let mut out = String::new();
     for d in &result.diagnostics {
-        let file = &files[d.path.as_path()];
+        if current
+            .as_ref()
+            .is_none_or(|(path, _)| *path != d.path.as_path())
+        {
+            let text = read_source(&d.path).map(|s| s.text).unwrap_or_default();
+            current = Some((d.path.as_path(), File::new(&text)));
+        }
+        let Some((_, file)) = &current else {
+            continue;
+        };
         let f = &d.finding;
         let span = |s: &crate::span::Span| {
             let start = file.map(s.start as usize);
@@ -275,4 +280,71 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::Diagnostic;
+    use crate::registry::Rule;
+    use crate::settings::OutputFormat;
+    use crate::span::{Location, Span};
+
+    fn diagnostic(path: &std::path::Path, row: u32, start: u32, message: &str) -> Diagnostic {
+        let location = Location { row, column: 1 };
+        Diagnostic {
+            path: path.to_path_buf(),
+            finding: Finding {
+                rule: Rule::ALL[0],
+                message: message.to_string(),
+                span: Span {
+                    start,
+                    end: start + 4,
+                    location,
+                    end_location: location,
+                },
+                noqa_row: row,
+                fix: None,
+                labels: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn each_snippet_is_of_its_own_file_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.py");
+        let b = dir.path().join("b.py");
+        std::fs::write(&a, "alpha = 1\n").unwrap();
+        std::fs::write(&b, "beta = 2\n").unwrap();
+        // Not sorted by path: a file comes back after another.
+        let result = CheckResult {
+            diagnostics: vec![
+                diagnostic(&a, 1, 0, "first in a"),
+                diagnostic(&b, 1, 0, "in b"),
+                diagnostic(&a, 1, 0, "again in a"),
+            ],
+            ..Default::default()
+        };
+        let options = RenderOptions {
+            format: OutputFormat::Full,
+            color: false,
+            quiet: false,
+            cwd: dir.path().to_path_buf(),
+            fixed: None,
+            unsafe_fixes: false,
+        };
+        let out = render(&result, &options);
+        // Each report starts at its message, after the mark `×`.
+        let reports: Vec<&str> = out.split('×').skip(1).collect();
+        assert_eq!(reports.len(), 3, "{out}");
+        for (report, (message, line)) in reports.iter().zip([
+            ("first in a", "alpha = 1"),
+            ("in b", "beta = 2"),
+            ("again in a", "alpha = 1"),
+        ]) {
+            assert!(report.contains(message), "{report}");
+            assert!(report.contains(line), "{report}");
+        }
+    }
 }
