@@ -1012,6 +1012,26 @@ mod tests {
         }
     }
 
+    /// A module of one class.
+    fn module_of_class(
+        module: &str,
+        class: &str,
+        bases: ThinVec<Option<Name>>,
+        methods: ThinVec<FunctionInfo>,
+    ) -> FileSummary {
+        FileSummary {
+            module: module.into(),
+            classes: vec![ClassInfo {
+                name: class.into(),
+                line: 1,
+                bases,
+                methods,
+                attrs: thin_vec![],
+            }],
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn resolves_through_reexports_and_bases() {
         let db = FileSummary {
@@ -1035,17 +1055,12 @@ mod tests {
             ],
             ..Default::default()
         };
-        let views = FileSummary {
-            module: "app.views".into(),
-            classes: vec![ClassInfo {
-                name: "Repo".into(),
-                line: 1,
-                bases: thin_vec![Some("app.store.db.Base".into()), None],
-                methods: thin_vec![],
-                attrs: thin_vec![],
-            }],
-            ..Default::default()
-        };
+        let views = module_of_class(
+            "app.views",
+            "Repo",
+            thin_vec![Some("app.store.db.Base".into()), None],
+            thin_vec![],
+        );
         let index = ProjectIndex::new([db, init, views]);
         match index.resolve("app.store.fetch") {
             Some(Symbol::Function { function, module }) => {
@@ -1064,28 +1079,18 @@ mod tests {
 
     #[test]
     fn async_methods_are_remembered_per_class_method_and_inheritance() {
-        let db = FileSummary {
-            module: "app.db".into(),
-            classes: vec![ClassInfo {
-                name: "Base".into(),
-                line: 3,
-                bases: thin_vec![],
-                methods: thin_vec![function("save", true), function("load", false)],
-                attrs: thin_vec![],
-            }],
-            ..Default::default()
-        };
-        let views = FileSummary {
-            module: "app.views".into(),
-            classes: vec![ClassInfo {
-                name: "Repo".into(),
-                line: 1,
-                bases: thin_vec![Some("app.db.Base".into())],
-                methods: thin_vec![function("save", false)],
-                attrs: thin_vec![],
-            }],
-            ..Default::default()
-        };
+        let db = module_of_class(
+            "app.db",
+            "Base",
+            thin_vec![],
+            thin_vec![function("save", true), function("load", false)],
+        );
+        let views = module_of_class(
+            "app.views",
+            "Repo",
+            thin_vec![Some("app.db.Base".into())],
+            thin_vec![function("save", false)],
+        );
         let index = ProjectIndex::new([views, db]);
         let base_save = Some(Definition {
             module: "app.db".into(),
