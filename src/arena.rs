@@ -539,8 +539,9 @@ pub fn release_idle() {
 /// Gives the pages of the blocks freed so far back to the system now
 /// (jemalloc keeps them for ten seconds, to reuse). The project stage calls
 /// it where it has just freed much that it will not allocate again in
-/// those sizes.
-pub fn purge_freed() {
+/// those sizes. Whether the allocator did (not on Windows, where it is
+/// mimalloc).
+pub fn purge_freed() -> bool {
     #[cfg(not(windows))]
     // SAFETY: `arena.<MALLCTL_ARENAS_ALL>.purge` reads and writes nothing.
     unsafe {
@@ -550,8 +551,10 @@ pub fn purge_freed() {
             std::ptr::null_mut(),
             std::ptr::null_mut(),
             0,
-        );
+        ) == 0
     }
+    #[cfg(windows)]
+    false
 }
 
 /// Gives the thread's slot back when the thread ends (a pool's threads
@@ -647,6 +650,12 @@ mod tests {
         };
         assert_eq!(status, 0, "mallctl {name:?}");
         value
+    }
+
+    #[test]
+    fn jemalloc_purges_on_request() {
+        // A misspelt control name would be refused, and nothing purged.
+        assert!(purge_freed());
     }
 
     #[test]
