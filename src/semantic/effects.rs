@@ -11,6 +11,7 @@
 
 use crate::semantic::facts::{Callee, Solved, Step, StepCell, Val};
 pub use crate::semantic::facts::{EffectKind, EffectTable, OwnEffects, Target, Witness};
+use crate::semantic::functions::FunctionId;
 use crate::semantic::index::{FunctionLocks, ProjectIndex};
 use crate::semantic::qualified_name::split_member;
 use rustc_hash::FxHashMap;
@@ -216,7 +217,7 @@ impl ProjectIndex {
     }
 
     /// The function (by id) `method` called on `value` stands for.
-    pub(crate) fn value_method_id(&self, value: &Val, method: &str) -> Option<u32> {
+    pub(crate) fn value_method_id(&self, value: &Val, method: &str) -> Option<FunctionId> {
         let class = self.class_of(value)?;
         self.function_id(&self.method_owner(&class, method)?)
     }

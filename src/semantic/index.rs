@@ -1108,8 +1108,9 @@ mod tests {
             assert_eq!(index.async_method("app.db.Base", "load", false), None);
             assert_eq!(index.async_method("app.views.Repo", "missing", true), None);
         }
-        // A key splits at its class's end: "app.db.Basesave" is no key of
-        // ("app.db.Base", "save").
+        // A key splits where its class ends: ("app.db.Bases", "ave") is
+        // not ("app.db.Base", "save"), though the two texts run together
+        // are the same.
         let memo = index.memo.async_method.lock().unwrap();
         assert_eq!(memo.get("app.db.Bases", "ave", 0), None);
         assert_eq!(memo.get("app.db.Base", "save", 1), None, "never asked");
