@@ -77,6 +77,9 @@ impl Suppressions {
         let text = locator.text();
         for range in comments {
             let comment = &text[range];
+            if !may_hold_directive(comment) {
+                continue;
+            }
             if let Some(codes) = parse_file_exemption(comment) {
                 out.file = Some(match (out.file.take(), codes) {
                     (Some(Codes::All), _) | (_, Codes::All) => Codes::All,
@@ -226,6 +229,15 @@ fn parse_file_exemption(comment: &str) -> Option<Codes> {
     let rest = comment[at + "pitfalls:".len()..].trim_start();
     let after = strip_prefix_ignore_case(rest, "noqa")?;
     Some(parse_codes(after))
+}
+
+/// Whether `comment` can hold any directive read here: `pitfalls:`,
+/// `pylint:`, `type:` and `pyright:` have a colon, `noqa` a `q`. Most
+/// comments have neither and are passed over in one scan (the parsers below
+/// scanned every comment of every file three times: about 1.3% of the
+/// standard library's instructions).
+fn may_hold_directive(comment: &str) -> bool {
+    memchr::memchr3(b':', b'q', b'Q', comment.as_bytes()).is_some()
 }
 
 /// `# noqa` or `# noqa: CODE[, CODE]`, anywhere in the comment
@@ -517,6 +529,36 @@ mod tests {
             ours("# see pylint: disable=dangerous-default-value"),
             vec![]
         );
+    }
+
+    #[test]
+    fn every_directive_passes_the_quick_filter() {
+        for comment in [
+            "# noqa",
+            "# NOQA",
+            "# noqa: PF101",
+            "#noqa",
+            "# pitfalls: noqa",
+            "# pylint: disable=unused-variable",
+            "# pylint: disable-next=w1518",
+            "# type: ignore[unused-coroutine]",
+            "# pyright: ignore[reportUnusedCoroutine]",
+        ] {
+            assert!(may_hold_directive(comment), "{comment}");
+        }
+        // A comment that fails the filter holds no directive: the parsers
+        // agree.
+        for comment in [
+            "# an ordinary remark",
+            "#",
+            "# TODO fix this",
+            "## no-op, see below",
+        ] {
+            assert!(!may_hold_directive(comment), "{comment}");
+            assert!(parse_file_exemption(comment).is_none());
+            assert!(parse_line_noqa(comment).is_none());
+            assert!(external_suppressions(comment, None).is_empty());
+        }
     }
 
     #[test]
