@@ -214,15 +214,12 @@ pub fn render(result: &CheckResult, options: &RenderOptions) -> String {
     let mut current: Option<(&std::path::Path, File)> = None;
     let mut out = String::new();
     for d in &result.diagnostics {
-        if current
-            .as_ref()
-            .is_none_or(|(path, _)| *path != d.path.as_path())
-        {
-            let text = read_source(&d.path).map(|s| s.text).unwrap_or_default();
-            current = Some((d.path.as_path(), File::new(&text)));
-        }
-        let Some((_, file)) = &current else {
-            continue;
+        let file = match &mut current {
+            Some((path, file)) if *path == d.path.as_path() => &*file,
+            slot => {
+                let text = read_source(&d.path).map(|s| s.text).unwrap_or_default();
+                &slot.insert((d.path.as_path(), File::new(&text))).1
+            }
         };
         let f = &d.finding;
         let span = |s: &crate::span::Span| {
